@@ -1,0 +1,439 @@
+"""Speakers, claims, their appearances, the rating scale, reviews with evidence, corrections,
+and the log of every editorial transition."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
+from simple_history.models import HistoricalRecords
+
+from claims.workflow import ClaimWorkflow, Status
+from sources.models import LANGUAGE_CHOICES, Source
+
+
+class Speaker(models.Model):
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        ORGANISATION = "organisation", _("Organisation")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    role = models.CharField(_("role or affiliation"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    same_as = models.URLField(
+        _("same as"),
+        max_length=500,
+        blank=True,
+        help_text=_("An authoritative page about the speaker, such as Wikidata."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("speaker")
+        verbose_name_plural = _("speakers")
+        indexes = [models.Index(fields=["name"], name="speaker_name_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.name)[:200]
+        super().save(*args, **kwargs)
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_vi = models.CharField(_("name in Vietnamese"), max_length=100, blank=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.name_vi if get_language() == "vi" and self.name_vi else self.name
+
+
+class RatingLevel(models.Model):
+    """One step of the rating scale; off-scale verdicts (Misleading, Unverifiable) have no value."""
+
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    value = models.PositiveSmallIntegerField(
+        _("value on the scale"),
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("1 is the worst. Leave empty for an off-scale verdict."),
+    )
+    label_en = models.CharField(_("label (English)"), max_length=100)
+    label_vi = models.CharField(_("label (Vietnamese)"), max_length=100)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_vi = models.TextField(_("description (Vietnamese)"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position in lists"), default=0)
+    color = models.CharField(_("colour"), max_length=7, default="#777777")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "value"]
+        verbose_name = _("rating level")
+        verbose_name_plural = _("rating scale")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__isnull=True) | Q(value__gte=1), name="rating_value_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(color__regex=r"^#[0-9a-fA-F]{6}$"), name="rating_color_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return self.label_vi if get_language() == "vi" else self.label_en
+
+    @property
+    def description(self) -> str:
+        return self.description_vi if get_language() == "vi" else self.description_en
+
+    @property
+    def on_scale(self) -> bool:
+        return self.value is not None
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see: claims with a published verdict."""
+        return self.filter(published_review__isnull=False)
+
+    def for_speaker(self, speaker):
+        return self.filter(appearances__speaker=speaker).distinct()
+
+    def queue_for(self, user):
+        """Claims assigned to `user`, plus those awaiting a review `user` may publish."""
+        awaiting = Q(status=Status.IN_REVIEW) if user.has_perm("claims.publish_claim") else Q()
+        mine = Q(assignee=user) & ~Q(status__in=[Status.PUBLISHED, Status.REJECTED])
+        return self.filter(mine | awaiting) if awaiting else self.filter(mine)
+
+
+class Claim(ClaimWorkflow, models.Model):
+    text = models.TextField(_("claim, in its original language"))
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    translation = models.TextField(_("translation"), blank=True)
+    translation_language = models.CharField(
+        _("translation language"), max_length=10, choices=LANGUAGE_CHOICES, default="en"
+    )
+    slug = models.SlugField(_("slug"), max_length=80, blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="claims"
+    )
+    status = FSMField(
+        _("status"), choices=Status.choices, default=Status.NEW, protected=True, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    published_review = models.OneToOneField(
+        "Review",
+        verbose_name=_("published review"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text=_("The verdict readers see; it stays while the claim is re-reviewed."),
+    )
+    first_published_at = models.DateTimeField(_("first published"), null=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        permissions = [
+            ("start_research_claim", "Can start research on a claim"),
+            ("submit_claim", "Can submit a claim's review"),
+            ("publish_claim", "Can publish a claim's review"),
+            ("send_back_claim", "Can send a claim back to research"),
+            ("reject_claim", "Can reject a claim"),
+            ("reopen_claim", "Can reopen a published claim"),
+        ]
+        indexes = [
+            models.Index(fields=["language"], name="claim_language_idx"),
+            models.Index(fields=["status", "-updated_at"], name="claim_status_updated_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[Status.NEW, Status.REJECTED])
+                | Q(status=Status.PUBLISHED, published_review__isnull=False)
+                | Q(status__in=[Status.RESEARCHING, Status.IN_REVIEW]),
+                name="claim_published_has_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_text
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = slugify(self.translation or self.text)[:80].strip("-")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("claim-detail", kwargs={"pk": self.pk, "slug": self.slug or "claim"})
+
+    @property
+    def short_text(self) -> str:
+        text = (
+            self.translation
+            if get_language() != self.language and self.translation
+            else (self.text)
+        )
+        return text if len(text) <= 90 else text[:89].rstrip() + "…"
+
+    @property
+    def under_review(self) -> bool:
+        """Published before, now being re-reviewed: the old verdict stays visible."""
+        return self.published_review_id is not None and self.status != Status.PUBLISHED
+
+    def working_review(self) -> "Review | None":
+        return self.reviews.filter(state=Review.State.DRAFT).first()
+
+    def review_writer_ids(self) -> set[int]:
+        """Everyone who wrote or edited the review now in the works, or its evidence."""
+        review = self.working_review()
+        if review is None:
+            return set()
+        writers = {review.author_id}
+        writers.update(
+            review.history.exclude(history_user=None).values_list("history_user_id", flat=True)
+        )
+        writers.update(
+            Evidence.history.filter(review_id=review.pk)
+            .exclude(history_user=None)
+            .values_list("history_user_id", flat=True)
+        )
+        return writers
+
+
+class Appearance(models.Model):
+    """A claim made by a speaker in a source on a date, with the verbatim quote."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="appearances"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.PROTECT, related_name="appearances"
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="appearances"
+    )
+    said_on = models.DateField(
+        _("date said"),
+        null=True,
+        blank=True,
+        help_text=_("When the speaker said it; empty when only the source's date is known."),
+    )
+    quote = models.TextField(_("verbatim quote"))
+    quote_language = models.CharField(_("quote language"), max_length=10, choices=LANGUAGE_CHOICES)
+    quote_translation = models.TextField(_("quote translation"), blank=True)
+    context = models.TextField(_("context"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["said_on", "id"]
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
+        indexes = [models.Index(fields=["speaker", "said_on"], name="appearance_speaker_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} in {self.source}"
+
+    @property
+    def date(self):
+        return self.said_on or self.source.published_on
+
+
+class Review(models.Model):
+    """A fact-check of a claim: verdict, summary, reasoning and evidence."""
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="reviews"
+    )
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, editable=False
+    )
+    rating = models.ForeignKey(
+        RatingLevel,
+        verbose_name=_("rating"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reviews",
+    )
+    summary = models.TextField(
+        _("summary"), blank=True, help_text=_("One or two sentences readers see first.")
+    )
+    reasoning = models.TextField(_("reasoning"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="authored_reviews",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approving editor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="approved_reviews",
+    )
+    published_at = models.DateTimeField(
+        _("published"), null=True, blank=True, editable=False, db_index=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("review")
+        verbose_name_plural = _("reviews")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["claim"], condition=Q(state="draft"), name="one_draft_review_per_claim"
+            ),
+            models.UniqueConstraint(
+                fields=["claim"],
+                condition=Q(state="published"),
+                name="one_published_review_per_claim",
+            ),
+            models.CheckConstraint(condition=~Q(approved_by=F("author")), name="review_four_eyes"),
+            models.CheckConstraint(
+                condition=Q(state="draft")
+                | Q(approved_by__isnull=False, published_at__isnull=False, rating__isnull=False),
+                name="review_published_is_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating or '—'}: {self.claim}"
+
+
+class Evidence(models.Model):
+    class Stance(models.TextChoices):
+        SUPPORTS = "supports", _("Supports")
+        REFUTES = "refutes", _("Refutes")
+        CONTEXT = "context", _("Context")
+
+    review = models.ForeignKey(
+        Review, verbose_name=_("review"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    stance = models.CharField(_("stance"), max_length=20, choices=Stance.choices)
+    quotation = models.TextField(_("quotation"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return f"{self.get_stance_display()}: {self.source}"
+
+
+class Correction(models.Model):
+    """A public record that a published verdict was replaced."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="corrections"
+    )
+    review = models.OneToOneField(
+        Review, verbose_name=_("new review"), on_delete=models.PROTECT, related_name="correction"
+    )
+    previous_review = models.ForeignKey(
+        Review, verbose_name=_("replaced review"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("correction note"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self) -> str:
+        return f"Correction to {self.claim}"
+
+    @property
+    def rating_changed(self) -> bool:
+        return self.review.rating_id != self.previous_review.rating_id
+
+
+class ClaimTransition(models.Model):
+    """One row per workflow move: the audit log, never edited."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="transitions")
+    name = models.CharField(_("transition"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.TextField(_("note"), blank=True)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("transition")
+        verbose_name_plural = _("transition log")
+        indexes = [models.Index(fields=["claim", "-at"], name="transition_claim_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.claim_id}: {self.from_status} → {self.to_status} by {self.by}"

@@ -1,0 +1,142 @@
+"""Every editorial write that has rules: atomic, audited, and the same for admin, API and shell."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition
+from simple_history.utils import bulk_create_with_history
+
+from claims import workflow
+from claims.models import Claim, ClaimTransition, Correction, Evidence, Review
+from claims.signals import claim_changed
+from claims.workflow import InvalidAction, NotAllowedNow, Status
+
+
+def claim_transition(
+    *, claim_id: int, name: str, by, note: str = "", expected_status: str | None = None
+) -> Claim:
+    """Apply workflow transition `name` to the claim as `by`, or raise a WorkflowError.
+
+    `expected_status` is the status the user saw; if someone moved the claim meanwhile the
+    action is refused instead of being applied to a state the user never saw.
+    """
+    note = (note or "").strip()
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim_id)
+        if expected_status and claim.status != expected_status:
+            raise NotAllowedNow(
+                _("Someone else moved this claim to “%(status)s” meanwhile; nothing was changed.")
+                % {"status": Status(claim.status).label}
+            )
+        refusal = workflow.refusal(claim, name, by)
+        if refusal is not None:
+            raise refusal
+        rule = workflow.RULES[name]
+        if rule.needs_note and not note:
+            raise InvalidAction(_("Say why in the note: readers of the log need it."), field="note")
+        from_status = claim.status
+        event = _prepare(claim, name, by=by, note=note)
+        getattr(claim, name)()
+        try:
+            claim.save()
+        except ConcurrentTransition:
+            raise NotAllowedNow(
+                _("Someone else moved this claim meanwhile; nothing was changed.")
+            ) from None
+        ClaimTransition.objects.create(
+            claim=claim,
+            name=name,
+            from_status=from_status,
+            to_status=claim.status,
+            by=by,
+            note=note,
+        )
+        if event:
+            transaction.on_commit(
+                lambda: claim_changed.send(sender=Claim, claim_id=claim.pk, event=event)
+            )
+    return claim
+
+
+def _prepare(claim: Claim, name: str, *, by, note: str) -> str | None:
+    """Checks and writes that go with a transition; returns the public event, if any."""
+    if name == "submit":
+        review = claim.working_review()
+        if review is None or review.rating_id is None or not review.summary.strip():
+            raise InvalidAction(
+                _("Write a review with a rating and a summary before submitting."),
+                field="transition",
+            )
+        return None
+    if name != "publish":
+        return None
+
+    review = claim.working_review()
+    if review is None or review.rating_id is None or not review.summary.strip():
+        raise InvalidAction(_("There is no complete review to publish."), field="transition")
+    previous = claim.published_review
+    if previous is not None and previous.rating_id != review.rating_id and not note:
+        raise InvalidAction(
+            _("This verdict differs from the published one: write a correction note for readers."),
+            field="note",
+        )
+    now = timezone.now()
+    if previous is not None:
+        previous.state = Review.State.SUPERSEDED
+        previous.save(update_fields=["state"])
+    review.state = Review.State.PUBLISHED
+    review.approved_by = by
+    review.published_at = now
+    review.save(update_fields=["state", "approved_by", "published_at"])
+    claim.published_review = review
+    if claim.first_published_at is None:
+        claim.first_published_at = now
+    if previous is None:
+        return "claim.published"
+    Correction.objects.create(
+        claim=claim,
+        review=review,
+        previous_review=previous,
+        created_by=by,
+        created_at=now,
+        note=note or _("The review was updated after a re-review; the verdict is unchanged."),
+    )
+    return "claim.corrected"
+
+
+def review_start(*, claim: Claim, by) -> Review:
+    """Open the draft review for a claim in research, starting from the published one if any."""
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        if claim.status != Status.RESEARCHING:
+            raise NotAllowedNow(_("Reviews are written while a claim is being researched."))
+        if not by.has_perm("claims.add_review"):
+            raise workflow.NotPermitted(_("Your role does not allow writing reviews."))
+        draft = claim.working_review()
+        if draft is not None:
+            return draft
+        base = claim.published_review
+        draft = Review.objects.create(
+            claim=claim,
+            author=by,
+            rating=base.rating if base else None,
+            summary=base.summary if base else "",
+            reasoning=base.reasoning if base else "",
+        )
+        if base is not None:
+            bulk_create_with_history(
+                [
+                    Evidence(
+                        review=draft,
+                        source_id=e.source_id,
+                        stance=e.stance,
+                        quotation=e.quotation,
+                        note=e.note,
+                        position=e.position,
+                    )
+                    for e in base.evidence.all()
+                ],
+                Evidence,
+                default_user=by,
+            )
+    return draft

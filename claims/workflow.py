@@ -1,0 +1,191 @@
+"""The editorial state machine and who may move a claim along it: the one home of these rules.
+
+Admin, API and shell all go through `claims.services.claim_transition`, which asks this module
+whether a move is allowed and why not.
+"""
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, transition
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    RESEARCHING = "researching", _("Researching")
+    IN_REVIEW = "in_review", _("In review")
+    PUBLISHED = "published", _("Published")
+    REJECTED = "rejected", _("Rejected")
+
+
+@dataclass(frozen=True)
+class Rule:
+    sources: tuple[str, ...]
+    target: str
+    permission: str
+    label: str
+    needs_note: bool = False
+
+
+RULES: dict[str, Rule] = {
+    "start_research": Rule(
+        (Status.NEW,), Status.RESEARCHING, "claims.start_research_claim", _("Start research")
+    ),
+    "submit": Rule(
+        (Status.RESEARCHING,), Status.IN_REVIEW, "claims.submit_claim", _("Submit for review")
+    ),
+    "publish": Rule((Status.IN_REVIEW,), Status.PUBLISHED, "claims.publish_claim", _("Publish")),
+    "send_back": Rule(
+        (Status.IN_REVIEW,),
+        Status.RESEARCHING,
+        "claims.send_back_claim",
+        _("Send back"),
+        needs_note=True,
+    ),
+    "reject": Rule(
+        (Status.NEW, Status.RESEARCHING),
+        Status.REJECTED,
+        "claims.reject_claim",
+        _("Reject"),
+        needs_note=True,
+    ),
+    "reopen": Rule(
+        (Status.PUBLISHED,),
+        Status.RESEARCHING,
+        "claims.reopen_claim",
+        _("Reopen"),
+        needs_note=True,
+    ),
+}
+
+# Which group holds which transition permission; the data migration creates the groups from this.
+GROUP_TRANSITIONS = {
+    "Reporter": (),
+    "Fact-checker": ("start_research", "submit"),
+    "Editor": ("start_research", "submit", "publish", "send_back", "reject", "reopen"),
+}
+
+
+class WorkflowError(Exception):
+    """A refused editorial action; `message` is shown to the person who tried it."""
+
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message)
+        self.message = str(message)
+        self.field = field
+
+
+class InvalidAction(WorkflowError):
+    """Bad input for an otherwise possible action (400)."""
+
+
+class NotPermitted(WorkflowError):
+    """The user's role or the four-eyes rule forbids it (403)."""
+
+    status_code = 403
+
+
+class NotAllowedNow(WorkflowError):
+    """Not allowed from the claim's current state, or someone else moved it first (409)."""
+
+    status_code = 409
+
+
+def refusal(claim, name: str, user) -> WorkflowError | None:
+    """Why `user` may not apply transition `name` to `claim` now, or None when they may."""
+    rule = RULES.get(name)
+    if rule is None:
+        return InvalidAction(
+            _("Unknown transition %(name)s. Choose one of: %(names)s.")
+            % {"name": name, "names": ", ".join(RULES)},
+            field="transition",
+        )
+    if claim.status not in rule.sources:
+        return NotAllowedNow(
+            _("A claim that is %(status)s cannot be moved with “%(action)s”.")
+            % {"status": Status(claim.status).label.lower(), "action": rule.label}
+        )
+    if name == "reject" and claim.published_review_id is not None:
+        return NotAllowedNow(
+            _(
+                "This claim has a published verdict, so it cannot be rejected; publish a corrected "
+                "verdict instead."
+            )
+        )
+    if not (user and user.is_active and user.has_perm(rule.permission)):
+        return NotPermitted(_("Your role does not allow “%(action)s”.") % {"action": rule.label})
+    if name == "publish" and user.pk in claim.review_writer_ids():
+        return NotPermitted(
+            _("Four-eyes rule: you wrote or edited this review, so another editor must publish it.")
+        )
+    return None
+
+
+def allowed_transitions(claim, user) -> list[str]:
+    """The transitions `user` may apply to `claim` now, in workflow order."""
+    return [name for name in RULES if refusal(claim, name, user) is None]
+
+
+def _permitted(name: str):
+    return lambda claim, user: refusal(claim, name, user) is None
+
+
+class ClaimWorkflow(ConcurrentTransitionMixin):
+    """The state machine on the Claim model. Call these only through services.claim_transition."""
+
+    @transition(
+        field="status",
+        source=RULES["start_research"].sources,
+        target=Status.RESEARCHING,
+        permission=_permitted("start_research"),
+    )
+    def start_research(self):
+        pass
+
+    @transition(
+        field="status",
+        source=RULES["submit"].sources,
+        target=Status.IN_REVIEW,
+        permission=_permitted("submit"),
+    )
+    def submit(self):
+        pass
+
+    @transition(
+        field="status",
+        source=RULES["publish"].sources,
+        target=Status.PUBLISHED,
+        permission=_permitted("publish"),
+    )
+    def publish(self):
+        pass
+
+    @transition(
+        field="status",
+        source=RULES["send_back"].sources,
+        target=Status.RESEARCHING,
+        permission=_permitted("send_back"),
+    )
+    def send_back(self):
+        pass
+
+    @transition(
+        field="status",
+        source=RULES["reject"].sources,
+        target=Status.REJECTED,
+        permission=_permitted("reject"),
+    )
+    def reject(self):
+        pass
+
+    @transition(
+        field="status",
+        source=RULES["reopen"].sources,
+        target=Status.RESEARCHING,
+        permission=_permitted("reopen"),
+    )
+    def reopen(self):
+        pass

@@ -1,0 +1,45 @@
+import pytest
+
+from tests.factories import ClaimFactory, UserFactory, walk_to
+
+
+@pytest.fixture
+def reporter(db):
+    return UserFactory(username="rita-reporter", groups=["Reporter"])
+
+
+@pytest.fixture
+def checker(db):
+    return UserFactory(username="fred-checker", groups=["Fact-checker"])
+
+
+@pytest.fixture
+def checker2(db):
+    return UserFactory(username="fiona-checker", groups=["Fact-checker"])
+
+
+@pytest.fixture
+def editor(db):
+    return UserFactory(username="erin-editor", groups=["Editor"])
+
+
+@pytest.fixture
+def editor2(db):
+    return UserFactory(username="ed-editor", groups=["Editor"])
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="olga-outsider", is_staff=False)
+
+
+@pytest.fixture
+def make_claim(checker, editor):
+    """make_claim("published", rating="true", **claim_fields) walks a new claim there."""
+
+    def make(status: str = "new", *, rating: str = "false", **fields):
+        return walk_to(
+            ClaimFactory(**fields), status, checker=checker, editor=editor, rating=rating
+        )
+
+    return make
