@@ -51,6 +51,15 @@ class Source(models.Model):
     url = models.URLField(
         _("URL"), max_length=2000, blank=True, help_text=_("Leave empty unless the URL is known.")
     )
+    link = models.ForeignKey(
+        "Link",
+        verbose_name=_("link health"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="sources",
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     outlet = models.ForeignKey(
         Outlet,
@@ -74,3 +83,46 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.outlet})" if self.outlet_id else self.title
+
+
+class Link(models.Model):
+    """One row per distinct normalised URL cited anywhere, with its current health."""
+
+    class Status(models.TextChoices):
+        UNCHECKED = "unchecked", _("Not checked yet")
+        OK = "ok", _("OK")
+        REDIRECTED = "redirected", _("Moved")
+        SOFT_404 = "soft_404", _("Page gone (soft 404)")
+        CHANGED = "changed", _("Content changed")
+        BROKEN = "broken", _("Broken")
+        UNREACHABLE = "unreachable", _("Unreachable")
+        BLOCKED = "blocked", _("Blocked (not checked)")
+        DEAD = "dead", _("Dead")
+
+    url = models.CharField(_("normalised URL"), max_length=2000, unique=True)
+    host = models.CharField(_("host"), max_length=255, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.UNCHECKED, db_index=True
+    )
+    last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
+    next_check_at = models.DateTimeField(_("next check"), null=True, blank=True, db_index=True)
+    archive_url = models.URLField(_("archived copy"), max_length=2000, blank=True)
+    archived_at = models.DateTimeField(_("archived copy taken"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = _("link")
+        verbose_name_plural = _("links")
+
+    def __str__(self) -> str:
+        return self.url
+
+    @property
+    def is_failing(self) -> bool:
+        return self.status in {
+            self.Status.SOFT_404,
+            self.Status.BROKEN,
+            self.Status.UNREACHABLE,
+            self.Status.DEAD,
+        }
