@@ -43,3 +43,17 @@ def make_claim(checker, editor):
         )
 
     return make
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` or `worker` run in CI's second pass (PostgreSQL + Redis)."""
+    from django.conf import settings
+    from django.db import connection
+
+    no_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgresql://…")
+    no_broker = pytest.mark.skip(reason="needs a broker and real workers: set CELERY_BROKER_URL")
+    for item in items:
+        if "postgres" in item.keywords and connection.vendor != "postgresql":
+            item.add_marker(no_postgres)
+        if "worker" in item.keywords and not settings.CELERY_BROKER_URL:
+            item.add_marker(no_broker)
