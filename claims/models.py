@@ -120,6 +120,28 @@ class ClaimQuerySet(models.QuerySet):
         """The one definition of what the public may see: claims with a published verdict."""
         return self.filter(published_review__isnull=False)
 
+    def with_public_details(self):
+        """Everything a public claim page or API response shows, in a fixed number of queries."""
+        return self.select_related("published_review__rating").prefetch_related(
+            "topics",
+            models.Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related(
+                    "speaker", "source__outlet", "source__link"
+                ),
+            ),
+            models.Prefetch(
+                "published_review__evidence",
+                queryset=Evidence.objects.select_related("source__outlet", "source__link"),
+            ),
+            models.Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related(
+                    "review__rating", "previous_review__rating"
+                ),
+            ),
+        )
+
     def for_speaker(self, speaker):
         return self.filter(appearances__speaker=speaker).distinct()
 
@@ -213,12 +235,15 @@ class Claim(ClaimWorkflow, models.Model):
         return reverse("claim-detail", kwargs={"pk": self.pk, "slug": self.slug or "claim"})
 
     @property
+    def display_text(self) -> str:
+        """The claim in the reader's language when a translation exists, else the original."""
+        if self.translation and get_language() != self.language:
+            return self.translation
+        return self.text
+
+    @property
     def short_text(self) -> str:
-        text = (
-            self.translation
-            if get_language() != self.language and self.translation
-            else (self.text)
-        )
+        text = self.display_text
         return text if len(text) <= 90 else text[:89].rstrip() + "…"
 
     @property
