@@ -3,7 +3,9 @@
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
+from django.forms import Textarea
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -25,6 +27,12 @@ from claims.models import (
     Topic,
 )
 from claims.workflow import Status, WorkflowError
+
+admin.site.site_header = _("Claimtrack editors' desk")
+admin.site.site_title = _("Claimtrack")
+admin.site.index_title = _("Desk")
+
+COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -65,6 +73,7 @@ class SpeakerFilter(admin.SimpleListFilter):
 
 class AppearanceInline(admin.StackedInline):
     model = Appearance
+    formfield_overrides = COMPACT_TEXT
     extra = 0
     autocomplete_fields = ["speaker", "source"]
     fields = [
@@ -126,9 +135,13 @@ class ClaimAdmin(SimpleHistoryAdmin):
         ),
     ]
     inlines = [AppearanceInline, ReviewInline]
+    formfield_overrides = COMPACT_TEXT
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("published_review__rating")
+
+    def view_on_site(self, claim):
+        return claim.get_absolute_url() if claim.published_review_id else None
 
     def get_search_results(self, request, queryset, search_term):
         queryset, _duplicates = super().get_search_results(request, queryset, search_term)
@@ -247,6 +260,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
 
 class EvidenceInline(admin.StackedInline):
     model = Evidence
+    formfield_overrides = COMPACT_TEXT
     extra = 0
     autocomplete_fields = ["source"]
     fields = [("source", "stance", "position"), "quotation", "note"]
