@@ -29,7 +29,7 @@ class ClaimSitemap(PublicSitemap):
     priority = 0.8
 
     def items(self):
-        return Claim.objects.published().order_by("pk").only("pk", "slug", "updated_at")
+        return Claim.objects.published().order_by("pk")
 
     def lastmod(self, claim: Claim):
         return claim.updated_at

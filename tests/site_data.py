@@ -96,3 +96,12 @@ def demo_claims(make_claim):
     )
     add_appearance(built, speaker=lee, source=article)
     return {"llms": llms, "lag": lag, "built": built, "lee": lee, "xiao": xiao, "ai": ai}
+
+
+def correct(claim, *, editor, checker, rating: str, note: str = "New figures changed the verdict"):
+    """Reopen, re-review and publish a different verdict: a public correction."""
+    reopen(claim, editor=editor, checker=checker, summary="Corrected summary.", rating=rating)
+    services.claim_transition(claim_id=claim.pk, name="submit", by=checker, note="")
+    services.claim_transition(claim_id=claim.pk, name="publish", by=editor, note=note)
+    claim.refresh_from_db()
+    return claim
