@@ -68,9 +68,11 @@ def pages(site) -> dict[str, str]:
 def test_each_page_runs_a_fixed_number_of_queries(client, site, django_assert_max_num_queries):
     measured = {}
     for page, url in pages(site).items():
-        with CaptureQueriesContext(connection) as queries:
-            with django_assert_max_num_queries(BOUNDS[page]):
-                response = client.get(url)
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_assert_max_num_queries(BOUNDS[page]),
+        ):
+            response = client.get(url)
         assert response.status_code == 200, url
         measured[page] = len(queries)
     print(f"queries with {len(site['claims'])} claims:", measured)
