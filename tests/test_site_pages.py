@@ -111,7 +111,7 @@ def test_the_public_pages_need_no_inline_script_or_style(client, demo):
 def test_a_speaker_page_draws_the_record_as_svg_with_the_numbers_in_a_table(client, demo):
     body = client.get("/speakers/kai-fu-lee/").content.decode()
 
-    assert '<svg viewBox="0 0 430 196"' in body
+    assert '<svg viewBox="0 0 470 196"' in body
     assert '<desc id="record-desc">False: 0; Mostly false: 0; Half true: 0; Mostly true: 1' in body
     assert "<caption>2 claims checked</caption>" in body
     assert "<td>1</td><td>50%</td>" in body

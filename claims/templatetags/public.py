@@ -35,3 +35,11 @@ def site_url() -> str:
     from django.conf import settings
 
     return settings.SITE_URL
+
+
+@register.filter
+def nfc(text: str) -> str:
+    """Composed Unicode: Django's own language names (e.g. "Tiếng Việt") come decomposed."""
+    import unicodedata
+
+    return unicodedata.normalize("NFC", str(text))
