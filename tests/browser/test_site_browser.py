@@ -133,17 +133,21 @@ PAGES = {
     "claim-list": lambda demo: "/claims/?q=trung+quoc",
     "claim": lambda demo: demo["llms"].get_absolute_url(),
     "speaker": lambda demo: "/speakers/kai-fu-lee/",
+    "speakers": lambda demo: "/speakers/",
+    "source": lambda demo: f"/sources/{demo['llms'].appearances.get().source_id}/",
     "methodology": lambda demo: "/methodology/",
     "corrections": lambda demo: "/corrections/",
 }
 
 
 def test_public_pages_have_no_serious_or_critical_accessibility_violations(live_server, demo):
+    urls = {name: url(demo) for name, url in PAGES.items()}  # ORM calls stay on this thread
+
     def steps(browser: Browser) -> dict[str, list[str]]:
         found = {}
         page = open_page(browser)
-        for name, url in PAGES.items():
-            page.goto(live_server.url + url(demo))
+        for name, url in urls.items():
+            page.goto(live_server.url + url)
             results = Axe().run(page)
             found[name] = [
                 f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
