@@ -118,7 +118,8 @@ def test_bad_filter_input_never_fails(client, make_claim, query):
 @pytest.mark.postgres
 def test_postgresql_answers_search_from_the_gin_index(make_claim):
     make_claim("published", text="Trung Quốc có hơn 200 mô hình", translation="")
-    queryset = search(Claim.objects.published(), "trung quoc")
+    # Only the search condition, so that the planner has no other index to prefer.
+    queryset = search(Claim.objects.all(), "trung quoc")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         sql, params = queryset.query.sql_with_params()
