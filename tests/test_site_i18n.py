@@ -61,3 +61,17 @@ def test_the_compiled_catalogue_is_in_use():
     with translation.override("vi"):
         assert translation.gettext("Under re-review") == "Đang xem xét lại"
         assert translation.gettext("Dead") == "Đã mất"
+
+
+def test_the_switcher_works_from_a_cached_page_that_carries_no_csrf_token(make_claim):
+    from django.test import Client
+
+    demo = demo_claims(make_claim)
+    browser = Client(enforce_csrf_checks=True)
+    page = browser.get("/").content.decode()
+    assert "csrfmiddlewaretoken" not in page
+
+    response = browser.post("/i18n/setlang/", {"language": "vi", "next": "/"})
+    assert response.status_code == 302
+    assert "Kết luận mới nhất" in browser.get("/").content.decode()
+    assert "Phần lớn đúng" in browser.get(demo["llms"].get_absolute_url()).content.decode()
