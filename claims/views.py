@@ -271,12 +271,52 @@ def speaker_record(claims: QuerySet, scale: list[RatingLevel]) -> tuple[list[Rec
     return rows, total
 
 
+@dataclass
+class StripSegment:
+    """One rating's share of a speaker's record, as a piece of the bar on the speaker list."""
+
+    rating: RatingLevel
+    count: int
+    x: int
+    width: int
+
+
+STRIP_WIDTH = 160
+
+
+def record_strips(speakers: list[Speaker], scale: list[RatingLevel]) -> dict[int, list]:
+    """Each speaker's published claims per rating, laid out as a stacked bar (one query)."""
+    counts = (
+        Claim.objects.published()
+        .filter(appearances__speaker__in=[s.pk for s in speakers])
+        .order_by()
+        .values_list("appearances__speaker_id", "published_review__rating_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    per_speaker: dict[int, dict[int, int]] = {}
+    for speaker_id, rating_id, n in counts:
+        per_speaker.setdefault(speaker_id, {})[rating_id] = n
+    strips = {}
+    for speaker_id, by_rating in per_speaker.items():
+        total, x, segments = sum(by_rating.values()), 0, []
+        for rating in scale:
+            count = by_rating.get(rating.pk, 0)
+            if count:
+                width = round(STRIP_WIDTH * count / total)
+                segments.append(StripSegment(rating=rating, count=count, x=x, width=width))
+                x += width
+        strips[speaker_id] = segments
+    return strips
+
+
 @require_safe
 @cached_page
 def speaker_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "speakers/speaker_list.html", {"page": paginate(request, public_speakers())}
-    )
+    page = paginate(request, public_speakers())
+    strips = record_strips(list(page), list(RatingLevel.objects.all()))
+    for speaker in page:
+        speaker.strip = strips.get(speaker.pk, [])
+    return render(request, "speakers/speaker_list.html", {"page": page, "strip_width": STRIP_WIDTH})
 
 
 @require_safe

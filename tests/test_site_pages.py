@@ -123,6 +123,8 @@ def test_the_speaker_list_counts_each_claim_once(client, demo):
     body = client.get("/speakers/").content.decode()
     assert "Kai-Fu Lee" in body and "2 claims checked" in body
     assert "Jenny Xiao" in body and "1 claim checked" in body
+    assert 'aria-label="Half true: 1, Mostly true: 1, Misleading: 1"' not in body
+    assert 'aria-label="Mostly true: 1, Misleading: 1"' in body
 
 
 def test_a_source_page_lists_its_claims_and_link_health(client, demo):

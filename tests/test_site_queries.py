@@ -14,7 +14,7 @@ BOUNDS = {
     "claim list": 7,
     "claim list, searched and filtered": 7,
     "claim page": 6,
-    "speaker list": 2,
+    "speaker list": 4,
     "speaker page": 7,
     "source page": 5,
     "corrections": 2,

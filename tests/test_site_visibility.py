@@ -132,6 +132,7 @@ def test_speaker_counts_include_only_published_claims(client, world, make_claim)
 
     body = client.get("/speakers/").content.decode()
     assert "1 claim checked" in body and "2 claims" not in body
+    assert 'aria-label="False: 1"' in body
     detail = client.get(f"/speakers/{speaker.slug}/").content.decode()
     assert "Secret pending" not in detail
     assert Claim.objects.published().filter(appearances__speaker=speaker).count() == 1
