@@ -233,3 +233,16 @@ def test_signed_in_editors_always_get_a_fresh_page(client, make_claim, editor):
     assert "Editors' desk" in client.get(claim.get_absolute_url()).content.decode()
     client.logout()
     assert "Editors' desk" not in client.get(claim.get_absolute_url()).content.decode()
+
+
+def test_the_list_pages_through_results_keeping_the_filters(client, make_claim, settings):
+    settings.PUBLIC_PAGE_SIZE = 2
+    for i in range(5):
+        make_claim("published", rating="false", text=f"Trung Quốc {i}", translation="")
+    make_claim("published", rating="true", text="Trung Quốc true", translation="")
+
+    first = client.get("/claims/?q=trung+quoc&rating=false").content.decode()
+    assert "5 fact-checks" in first and "Page 1 of 3" in first
+    assert 'href="?q=trung+quoc&amp;rating=false&amp;page=2"' in first
+    last = client.get("/claims/?q=trung+quoc&rating=false&page=3").content.decode()
+    assert "Trung Quốc 0" in last and "Trung Quốc true" not in last and "Page 3 of 3" in last
