@@ -1,4 +1,4 @@
-"""The public site's claim pages: home, the searchable list, claim pages, corrections, methodology.
+"""The public site's pages: home, the searchable list, claims, speakers, corrections, methodology.
 
 Every claim shown here comes from `Claim.objects.published()`; each view runs a fixed number of
 queries whatever the amount of data (tests/test_site_queries.py holds them to it).
@@ -20,6 +20,13 @@ from claims import search
 from claims.jsonld import claim_review
 from claims.models import Appearance, Claim, Correction, RatingLevel, Speaker, Topic
 from claims.pagecache import cached_page
+from claims.records import (
+    CHART_BAR_WIDTH,
+    ROW_HEIGHT,
+    STRIP_WIDTH,
+    record_strips,
+    speaker_record,
+)
 from sources.models import LANGUAGE_CHOICES
 
 HOME_LATEST = 10
@@ -233,82 +240,6 @@ def speaker_claims(speaker: Speaker) -> QuerySet:
     )
 
 
-@dataclass
-class RecordRow:
-    """One rating in a speaker's record: the bar of the chart and the row of the table."""
-
-    rating: RatingLevel
-    count: int
-    percent: int
-    width: int
-    y: int
-
-
-CHART_BAR_WIDTH = 240
-
-
-def speaker_record(claims: QuerySet, scale: list[RatingLevel]) -> tuple[list[RecordRow], int]:
-    counts = dict(
-        claims.order_by()
-        .values_list("published_review__rating_id")
-        .annotate(n=Count("pk"))
-        .values_list("published_review__rating_id", "n")
-    )
-    total = sum(counts.values())
-    rows = []
-    top = max(counts.values(), default=0)
-    for i, rating in enumerate(scale):
-        count = counts.get(rating.pk, 0)
-        rows.append(
-            RecordRow(
-                rating=rating,
-                count=count,
-                percent=round(100 * count / total) if total else 0,
-                width=round(CHART_BAR_WIDTH * count / top) if top else 0,
-                y=i * 28,
-            )
-        )
-    return rows, total
-
-
-@dataclass
-class StripSegment:
-    """One rating's share of a speaker's record, as a piece of the bar on the speaker list."""
-
-    rating: RatingLevel
-    count: int
-    x: int
-    width: int
-
-
-STRIP_WIDTH = 160
-
-
-def record_strips(speakers: list[Speaker], scale: list[RatingLevel]) -> dict[int, list]:
-    """Each speaker's published claims per rating, laid out as a stacked bar (one query)."""
-    counts = (
-        Claim.objects.published()
-        .filter(appearances__speaker__in=[s.pk for s in speakers])
-        .order_by()
-        .values_list("appearances__speaker_id", "published_review__rating_id")
-        .annotate(n=Count("pk", distinct=True))
-    )
-    per_speaker: dict[int, dict[int, int]] = {}
-    for speaker_id, rating_id, n in counts:
-        per_speaker.setdefault(speaker_id, {})[rating_id] = n
-    strips = {}
-    for speaker_id, by_rating in per_speaker.items():
-        total, x, segments = sum(by_rating.values()), 0, []
-        for rating in scale:
-            count = by_rating.get(rating.pk, 0)
-            if count:
-                width = round(STRIP_WIDTH * count / total)
-                segments.append(StripSegment(rating=rating, count=count, x=x, width=width))
-                x += width
-        strips[speaker_id] = segments
-    return strips
-
-
 @require_safe
 @cached_page
 def speaker_list(request: HttpRequest) -> HttpResponse:
@@ -340,7 +271,7 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "record": record,
             "total": total,
             "page": page,
-            "chart_height": len(record) * 28,
+            "chart_height": len(record) * ROW_HEIGHT,
             "bar_width": CHART_BAR_WIDTH,
         },
     )
