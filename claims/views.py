@@ -204,7 +204,7 @@ def methodology(request: HttpRequest) -> HttpResponse:
         {
             "on_scale": [r for r in scale if r.on_scale],
             "off_scale": [r for r in scale if not r.on_scale],
-            "steps": scale_steps(scale, None),
+            "best": scale_bounds(scale)[1],
         },
     )
 
