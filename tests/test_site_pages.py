@@ -246,3 +246,16 @@ def test_the_list_pages_through_results_keeping_the_filters(client, make_claim, 
     assert 'href="?q=trung+quoc&amp;rating=false&amp;page=2"' in first
     last = client.get("/claims/?q=trung+quoc&rating=false&page=3").content.decode()
     assert "Trung Quốc 0" in last and "Trung Quốc true" not in last and "Page 3 of 3" in last
+
+
+def test_the_admin_and_api_keep_their_own_content_security_rules(client, db):
+    response = client.get("/admin/login/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_a_head_request_is_answered_from_the_same_cached_page(client, demo):
+    assert client.get("/claims/").status_code == 200
+    response = client.head("/claims/")
+    assert response.status_code == 200 and response.content == b""

@@ -25,7 +25,7 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "frame-ancestors 'none'",
     ]
 )
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
 
 class SecurityHeadersMiddleware:
