@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from claims.models import Claim
+from claims.models import Claim, Topic
 from tests.factories import SourceFactory, SpeakerFactory
 from tests.site_data import add_appearance, fresh_page_cache, plain_static_storage, reopen  # noqa: F401
 
@@ -39,6 +39,7 @@ def world(make_claim, editor, checker):
         speaker = SpeakerFactory(name=f"Hidden speaker {state}", slug=f"hidden-{state}")
         source = SourceFactory(title=f"Hidden source {state}")
         add_appearance(claim, speaker=speaker, source=source)
+        claim.topics.add(Topic.objects.create(name=f"Secret topic {state}", slug=f"t-{state}"))
         hidden[state] = (claim, speaker, source)
 
     visible = make_claim("published", rating="false", text="Visible claim", translation="")
