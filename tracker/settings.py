@@ -173,3 +173,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Public site: cached pages (0 turns the cache off), security headers
+PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600)
+PUBLIC_PAGE_SIZE = 20
+CSP_EXEMPT_PREFIXES = ["/admin/", "/api/"]
+MIDDLEWARE += ["tracker.headers.SecurityHeadersMiddleware"]
