@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -18,6 +18,13 @@ def render_badge(link: Link | None) -> str:
     from django.template.loader import render_to_string
 
     return render_to_string("sources/link_badge.html", link_badge(link))
+
+
+def _claim_admin_url(claim) -> str:
+    try:
+        return reverse("admin:claims_claim_change", args=[claim.pk])
+    except NoReverseMatch:  # the claim admin is not registered (a stripped-down site)
+        return ""
 
 
 @admin.register(Outlet)
@@ -288,7 +295,9 @@ class LinkAdmin(admin.ModelAdmin):
         claims: dict[int, dict] = {}
         for evidence in rows[:REPORT_LIMIT]:
             claim = evidence.review.claim
-            entry = claims.setdefault(claim.pk, {"claim": claim, "evidence": []})
+            entry = claims.setdefault(
+                claim.pk, {"claim": claim, "admin_url": _claim_admin_url(claim), "evidence": []}
+            )
             entry["evidence"].append(evidence)
         context = {
             **self.admin_site.each_context(request),
