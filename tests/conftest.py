@@ -71,7 +71,19 @@ def linkcheck_web():
 
 
 @pytest.fixture
-def linkcheck_settings(settings, linkcheck_web):
+def eager_tasks():
+    """Run Celery tasks in-process even when a broker is configured."""
+    from tracker.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def linkcheck_settings(settings, linkcheck_web, eager_tasks):
+    """Settings for checking the local test web, with tasks in-process."""
     import ipaddress
 
     settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]

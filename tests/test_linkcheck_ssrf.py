@@ -337,7 +337,7 @@ def test_with_default_settings_nothing_local_is_fetched(web):
 
 
 def test_a_source_citing_a_private_address_is_saved_quickly_and_marked_blocked(
-    db, settings, web, django_capture_on_commit_callbacks
+    db, settings, web, eager_tasks, django_capture_on_commit_callbacks
 ):
     from sources.models import Link
     from tests.factories import SourceFactory
