@@ -63,3 +63,16 @@ def test_it_says_so_when_there_is_nothing_to_check(db):
 def test_it_refuses_a_concurrency_below_one(db):
     with pytest.raises(CommandError):
         run("--concurrency", "0")
+
+
+def test_it_looks_up_archived_copies_of_failing_links_after_the_checks(links, linkcheck_web):
+    linkcheck_web.archived[links[2].url] = "20240101000000"
+    output = run("--all")
+    assert "Looking up archived copies of 1 failing links" in output
+    assert "1 have an archived copy." in output
+    assert Link.objects.get(pk=links[2].pk).archive_url
+
+
+def test_no_archives_skips_the_lookups(links, linkcheck_web):
+    assert "archived" not in run("--all", "--no-archives")
+    assert not any(s.path.startswith("/wayback") for s in linkcheck_web.seen)

@@ -72,7 +72,10 @@ class FetchConfig:
 class Target:
     url: str
     key: Any = None
-    known_hash: str = ""  # content hash of the last good check: an unchanged page needs no probe
+    # Content hashes of the last good check and of the first good capture: a page that still
+    # matches one of them needs neither a soft-404 probe nor a new text fingerprint.
+    known_hash: str = ""
+    baseline_hash: str = ""
 
 
 @dataclass
@@ -102,6 +105,7 @@ class FetchResult:
     error: str = ""
     retry_after: float | None = None
     probe: "FetchResult | None" = None
+    text: str = field(default="", repr=False)  # the page's main text, until fingerprinted
 
     @property
     def permanent_move(self) -> bool:
@@ -233,6 +237,10 @@ class Fetcher:
 
     async def check(self, session: aiohttp.ClientSession, target: Target) -> FetchResult:
         result = await self._follow(session, target.url, key=target.key)
+        unchanged = result.content_hash in (target.known_hash, target.baseline_hash)
+        if result.text and not unchanged:
+            result.fingerprint = content.fingerprint(result.text)
+        result.text = ""
         if (
             self.config.probe_soft_404
             and result.status_code == 200
@@ -253,7 +261,10 @@ class Fetcher:
             future = self._probes[key] = asyncio.get_running_loop().create_future()
             sibling = str(parsed.origin().with_path(f"{folder}claimtrack-{secrets.token_hex(8)}"))
             try:
-                future.set_result(await self._follow(session, sibling))
+                probe = await self._follow(session, sibling)
+                probe.fingerprint = content.fingerprint(probe.text)
+                probe.text = ""
+                future.set_result(probe)
             except asyncio.CancelledError:
                 future.cancel()
                 raise
@@ -306,10 +317,9 @@ class Fetcher:
             result.content_length = len(response.body)
             result.truncated = response.truncated
             if "html" in response.content_type or response.content_type.startswith("text/"):
-                text = content.main_text(
+                result.text = content.main_text(
                     response.body.decode("utf-8", errors="replace"), response.content_type
                 )
-                result.fingerprint = content.fingerprint(text)
 
     async def _get(self, session: aiohttp.ClientSession, url: str) -> _Response:
         """One GET, within a politeness slot; a 429/503 slows the host down for every worker,

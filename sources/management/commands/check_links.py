@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from tqdm import tqdm
 
-from sources import services
+from sources import services, tasks
 from sources.models import Link
 
 
@@ -40,6 +40,11 @@ class Command(BaseCommand):
             "--no-politeness",
             action="store_true",
             help="no per-host limits (for a local test web or a benchmark only)",
+        )
+        parser.add_argument(
+            "--no-archives",
+            action="store_true",
+            help="do not look up archived copies of failing links",
         )
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -75,6 +80,7 @@ class Command(BaseCommand):
             dynamic_ncols=True,
         )
         skipped = 0
+        archive_ids: list[int] = []
         try:
             for start in range(0, len(todo), options["batch"]):
                 chunk = todo[start : start + options["batch"]]
@@ -91,6 +97,7 @@ class Command(BaseCommand):
                         config=config,
                         politeness=politeness,
                         on_result=lambda link: bar.update(1),
+                        archive_ids=archive_ids,
                     )
                 )
         finally:
@@ -107,3 +114,17 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {status.label:<24} {summary[status.value]}")
         if skipped:
             self.stdout.write(f"  {'Left to a worker':<24} {skipped}")
+        if archive_ids and not options["no_archives"]:
+            self.find_archives(archive_ids)
+
+    def find_archives(self, link_ids: list[int]) -> None:
+        if not tasks.find_archives.app.conf.task_always_eager:
+            tasks.find_archives.delay(link_ids)
+            self.stdout.write(f"Archive lookups for {len(link_ids)} failing links were queued.")
+            return
+        self.stdout.write(
+            f"Looking up archived copies of {len(link_ids)} failing links "
+            f"(one every {settings.ARCHIVE_INTERVAL_MS} ms)…"
+        )
+        found = services.links_find_archives(link_ids=link_ids)
+        self.stdout.write(f"  {found} have an archived copy.")
