@@ -96,6 +96,8 @@ def link_register(*, url: str) -> Link | None:
         normalised = normalize_url(url)
     except ValueError:
         return None
+    if len(normalised) > Link._meta.get_field("url").max_length:
+        return None  # percent-encoding made it longer than any real citation
     link, created = Link.objects.get_or_create(
         url=normalised,
         defaults={
@@ -113,10 +115,20 @@ def source_link_sync(*, source: Source) -> Link | None:
     link = link_register(url=source.url) if source.url.strip() else None
     link_id = link.pk if link else None
     if source.link_id != link_id:
+        previous = source.link_id
         # A queryset update: no second save, no second history row, no signal loop.
         Source.objects.filter(pk=source.pk).update(link=link)
         source.link = link
+        if previous is not None:
+            link_forget_if_uncited(link_id=previous)
     return link
+
+
+def link_forget_if_uncited(*, link_id: int) -> bool:
+    """Delete a link (and its checks) that no source cites any more: nobody needs its health,
+    and checking it would only cost the site requests."""
+    deleted, _ = Link.objects.filter(pk=link_id, sources__isnull=True).delete()
+    return bool(deleted)
 
 
 # Leases -------------------------------------------------------------------------------------

@@ -48,6 +48,25 @@ def test_a_source_without_a_url_has_no_link_and_changing_the_url_moves_it(db):
     assert Source.history.count() == 3  # one history row per save, none for the link update
 
 
+def test_a_link_no_source_cites_any_more_is_forgotten(db):
+    first = SourceFactory(url="https://news.example.org/shared")
+    second = SourceFactory(url="https://news.example.org/shared")
+    link = first.link
+    second.url = "https://news.example.org/other"
+    second.save()
+    assert Link.objects.filter(pk=link.pk).exists()  # the first source still cites it
+    first.delete()
+    assert not Link.objects.filter(pk=link.pk).exists()
+    second.url = ""
+    second.save()
+    assert Link.objects.count() == 0
+
+
+def test_a_url_too_long_to_store_gets_no_link(db):
+    source = SourceFactory(url="https://news.example.org/" + "ư" * 400)
+    assert source.link is None
+
+
 def test_an_unreachable_source_url_does_not_hold_up_the_save_in_eager_mode(
     db, linkcheck_settings, django_capture_on_commit_callbacks
 ):
