@@ -192,6 +192,8 @@ def links_check(
 
     Failing links due for an archive lookup are collected in `archive_ids` when given (the
     caller looks them up), otherwise a lookup task is enqueued on commit."""
+    if not lease_token:
+        return Counter()
     links = {
         link.pk: link
         for link in Link.objects.filter(lease_token=lease_token, leased_until__gt=timezone.now())

@@ -230,7 +230,12 @@ class Fetcher:
                         target = pending.get_nowait()
                     except asyncio.QueueEmpty:
                         return
-                    deliver(await self.check(session, target))
+                    try:
+                        result = await self.check(session, target)
+                    except Exception as exc:  # a bug must cost one link, not the batch
+                        result = FetchResult(url=target.url, key=target.key)
+                        result.error_kind, result.error = _error_kind(exc)
+                    deliver(result)
 
             workers = max(1, min(self.config.concurrency, pending.qsize()))
             await asyncio.gather(*(worker() for _ in range(workers)))
