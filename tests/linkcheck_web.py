@@ -6,6 +6,7 @@ It records every request it receives, so SSRF tests can assert that nothing reac
 import asyncio
 import functools
 import gzip
+import random
 import socket
 import ssl
 import subprocess
@@ -25,8 +26,65 @@ ARTICLE_TEXT = (
 )
 
 
+VOCABULARY = [
+    "ministry",
+    "budget",
+    "research",
+    "universities",
+    "province",
+    "figures",
+    "audit",
+    "growth",
+    "export",
+    "energy",
+    "school",
+    "health",
+    "transport",
+    "council",
+    "survey",
+    "official",
+    "policy",
+    "market",
+    "prices",
+    "farmers",
+    "rice",
+    "coffee",
+    "port",
+    "bridge",
+    "railway",
+    "airport",
+    "hospital",
+    "teachers",
+    "students",
+    "doctors",
+    "workers",
+    "salaries",
+    "taxes",
+    "bank",
+    "loans",
+    "inflation",
+    "housing",
+    "water",
+    "power",
+    "solar",
+    "wind",
+    "coal",
+    "forest",
+    "river",
+    "flood",
+    "storm",
+    "drought",
+]
+
+
 def page(title: str, text: str = ARTICLE_TEXT) -> str:
     return PAGE.format(title=title, text=text)
+
+
+def article(path: str) -> str:
+    """A page whose text is its own: two different paths never look alike."""
+    rng = random.Random(path)
+    return page(f"Article {path}", " ".join(rng.choice(VOCABULARY) for _ in range(80)))
 
 
 @dataclass
@@ -47,6 +105,7 @@ class TestWeb:
         self.soft_404 = soft_404
         self.ssl_context = ssl_context
         self.archived: dict[str, str] = {}  # URL -> Wayback timestamp, for the fake archive
+        self.articles = {"/news/2024/budget-report"}  # pages that exist outside /ok/
         self.seen: list[Seen] = []
         self.changing_version = 0
         self.slow_seconds = 5.0
@@ -99,7 +158,9 @@ class TestWeb:
                 content_type="text/html",
             )
         if path in ("/", "/ok") or path.startswith("/ok/"):
-            return web.Response(text=page(f"Article {path}"), content_type="text/html")
+            return web.Response(text=article(path), content_type="text/html")
+        if path in self.articles:
+            return web.Response(text=article(path), content_type="text/html")
         segments = path.split("/")
         number = int(segments[2]) if len(segments) > 2 and segments[2].isdigit() else None
         if path.startswith("/status/") and number:

@@ -161,6 +161,15 @@ def test_a_site_that_answers_200_not_found_everywhere_is_soft_404(
 def test_a_real_page_on_a_site_with_proper_404s_is_not_soft_404(
     db, linkcheck_settings, linkcheck_web
 ):
+    [link] = check(linkcheck_web.url("/news/2024/budget-report"))
+    assert link.status == Link.Status.OK
+    [probe] = [p for p in linkcheck_web.paths() if "claimtrack-" in p]
+    assert probe.startswith("/news/2024/")  # answered 404, as a real site does
+
+
+def test_a_site_answering_every_path_with_its_own_page_is_not_soft_404(
+    db, linkcheck_settings, linkcheck_web
+):
     [link] = check(linkcheck_web.url("/ok/story"))
     assert link.status == Link.Status.OK
     assert any("claimtrack-" in path for path in linkcheck_web.paths())
