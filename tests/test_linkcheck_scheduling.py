@@ -20,8 +20,9 @@ def test_saving_a_source_with_a_url_registers_its_link_and_checks_it_on_commit(
         assert linkcheck_web.seen == []  # nothing is fetched before the commit
     assert source.link.url == linkcheck_web.url("/ok/first")
     assert source.link.status == Link.Status.UNCHECKED
-    assert len(callbacks) == 1
-    callbacks[0]()
+    first_checks = [c for c in callbacks if "link_register" in c.__qualname__]
+    assert len(first_checks) == 1  # the others drop cached public pages
+    first_checks[0]()
     source.link.refresh_from_db()
     assert source.link.status == Link.Status.OK
     assert linkcheck_web.paths()[0] == "/ok/first"
