@@ -60,10 +60,31 @@ def make_claim(checker, editor):
     return make
 
 
+def is_transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and marker.kwargs.get("transaction"))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` or `worker` run in CI's second pass (PostgreSQL + Redis)."""
+    """Tests marked `postgres` or `worker` run in CI's second pass (PostgreSQL + Redis).
+
+    Every transactional test restores the database as migrations left it (rating scale, groups,
+    beat schedule): a plain flush would empty those tables for the tests that follow.
+    """
     from django.conf import settings
     from django.db import connection
+
+    for item in items:
+        if is_transactional(item):
+            marker = item.get_closest_marker("django_db")
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
     no_postgres = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgresql://…")
     no_broker = pytest.mark.skip(reason="needs a broker and real workers: set CELERY_BROKER_URL")

@@ -12,7 +12,7 @@ from tests.factories import ClaimFactory, walk_to
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_publishes_of_one_claim_let_exactly_one_through(checker, editor, editor2):
     claim = walk_to(ClaimFactory(), "in_review", checker=checker, editor=editor)
     start = threading.Barrier(2)
