@@ -25,9 +25,7 @@ class Command(BaseCommand):
         else:
             self.stdout.write("The demo dataset was already loaded; nothing changed.")
         if with_accounts:
-            self.stdout.write(
-                "\nDemo accounts for http://127.0.0.1:8000/admin/ (development only):"
-            )
+            self.stdout.write(f"\nDemo accounts for {settings.SITE_URL}/admin/ (development only):")
             for username, group, _first_name in ACCOUNTS:
                 self.stdout.write(
                     f"  {group:<13} user {username:<9} password {demo_password(username)}"
