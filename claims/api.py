@@ -672,6 +672,8 @@ class ReviewSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["state", "published_at", "created_at", "updated_at"]
+        # One draft per claim is the service's job (it answers with the existing draft).
+        validators = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
