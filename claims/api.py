@@ -44,6 +44,7 @@ from sources.linkcheck.normalize import normalize_url
 from sources.models import LANGUAGE_CHOICES, Source
 from tracker.api import (
     BodyETagMixin,
+    ModelSerializer,
     conditional,
     quote_etag,
     sees_everything,
@@ -83,7 +84,7 @@ def _editable_review(review: Review) -> None:
 # Read-side pieces of a claim, as the public sees it.
 
 
-class RatingSerializer(serializers.ModelSerializer):
+class RatingSerializer(ModelSerializer):
     label = serializers.CharField(read_only=True, help_text="In the language asked for.")
     description = serializers.CharField(read_only=True)
     on_scale = serializers.BooleanField(read_only=True)
@@ -104,7 +105,7 @@ class RatingSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SpeakerSerializer(serializers.ModelSerializer):
+class SpeakerSerializer(ModelSerializer):
     slug = serializers.SlugField(
         max_length=200, required=False, help_text="Made from the name when left out."
     )
@@ -126,14 +127,14 @@ class SpeakerSerializer(serializers.ModelSerializer):
         return value
 
 
-class SpeakerBriefSerializer(serializers.ModelSerializer):
+class SpeakerBriefSerializer(ModelSerializer):
     class Meta:
         model = Speaker
         fields = ["slug", "name", "kind", "role", "same_as"]
         read_only_fields = fields
 
 
-class PublicAppearanceSerializer(serializers.ModelSerializer):
+class PublicAppearanceSerializer(ModelSerializer):
     speaker = SpeakerBriefSerializer(read_only=True)
     source = SourceSerializer(read_only=True)
 
@@ -152,7 +153,7 @@ class PublicAppearanceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PublicEvidenceSerializer(serializers.ModelSerializer):
+class PublicEvidenceSerializer(ModelSerializer):
     source = SourceSerializer(read_only=True)
 
     class Meta:
@@ -161,7 +162,7 @@ class PublicEvidenceSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class VerdictSerializer(serializers.ModelSerializer):
+class VerdictSerializer(ModelSerializer):
     rating = RatingSerializer(read_only=True)
     evidence = PublicEvidenceSerializer(many=True, read_only=True)
 
@@ -171,7 +172,7 @@ class VerdictSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RatingBriefSerializer(serializers.ModelSerializer):
+class RatingBriefSerializer(ModelSerializer):
     label = serializers.CharField(read_only=True)
 
     class Meta:
@@ -180,7 +181,7 @@ class RatingBriefSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CorrectionSerializer(serializers.ModelSerializer):
+class CorrectionSerializer(ModelSerializer):
     rating = RatingBriefSerializer(source="review.rating", read_only=True)
     previous_rating = RatingBriefSerializer(source="previous_review.rating", read_only=True)
     rating_changed = serializers.BooleanField(read_only=True)
@@ -191,7 +192,7 @@ class CorrectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ClaimSerializer(serializers.ModelSerializer):
+class ClaimSerializer(ModelSerializer):
     """A claim with everything the public page shows; tools write the plain fields."""
 
     page_url = serializers.SerializerMethodField(help_text="The public claim page.")
@@ -366,7 +367,7 @@ class TransitionRequestSerializer(serializers.Serializer):
     )
 
 
-class ClaimTransitionSerializer(serializers.ModelSerializer):
+class ClaimTransitionSerializer(ModelSerializer):
     by = serializers.CharField(source="by.username", read_only=True)
 
     class Meta:
@@ -461,6 +462,7 @@ class ClaimViewSet(
         methods=["post"],
         url_path="transitions",
         permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
     )
     def transitions(self, request, pk=None):
         claim = self.get_object()
@@ -514,12 +516,18 @@ class ClaimReviewFilter(filters.FilterSet):
         parameters=[ORDERING_PARAMETER],
         responses={
             200: inline_serializer(
-                "ClaimReviewPage",
+                "ClaimReview",
                 {
-                    "next": serializers.URLField(allow_null=True),
-                    "previous": serializers.URLField(allow_null=True),
-                    "results": serializers.ListField(child=serializers.DictField()),
+                    "@context": serializers.CharField(),
+                    "@type": serializers.CharField(),
+                    "url": serializers.URLField(),
+                    "claimReviewed": serializers.CharField(),
+                    "datePublished": serializers.DateField(),
+                    "author": serializers.DictField(),
+                    "reviewRating": serializers.DictField(),
+                    "itemReviewed": serializers.DictField(),
                 },
+                many=True,
             )
         },
     )
@@ -554,7 +562,7 @@ class AppearanceFilter(filters.FilterSet):
         fields = []
 
 
-class AppearanceSerializer(serializers.ModelSerializer):
+class AppearanceSerializer(ModelSerializer):
     speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Speaker.objects.all())
 
     class Meta:
@@ -645,7 +653,7 @@ class RatingViewSet(BodyETagMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,50}"
 
 
-class ReviewSerializer(serializers.ModelSerializer):
+class ReviewSerializer(ModelSerializer):
     rating = serializers.SlugRelatedField(
         slug_field="slug", queryset=RatingLevel.objects.all(), allow_null=True, required=False
     )
@@ -743,7 +751,7 @@ class ReviewViewSet(BodyETagMixin, viewsets.ModelViewSet):
         serializer.save()
 
 
-class EvidenceSerializer(serializers.ModelSerializer):
+class EvidenceSerializer(ModelSerializer):
     link = LinkHealthSerializer(source="source.link", read_only=True, allow_null=True)
 
     class Meta:

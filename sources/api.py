@@ -12,18 +12,18 @@ from drf_spectacular.utils import extend_schema, extend_schema_field, extend_sch
 from rest_framework import permissions, serializers, viewsets
 
 from sources.models import LANGUAGE_CHOICES, Link, Outlet, Source
-from tracker.api import BodyETagMixin, sees_everything
+from tracker.api import BodyETagMixin, ModelSerializer, sees_everything
 from tracker.api_limits import CursorPage
 
 
-class LinkHealthSerializer(serializers.ModelSerializer):
+class LinkHealthSerializer(ModelSerializer):
     class Meta:
         model = Link
         fields = ["status", "last_checked_at", "archive_url", "archived_at"]
         read_only_fields = fields
 
 
-class OutletSerializer(serializers.ModelSerializer):
+class OutletSerializer(ModelSerializer):
     slug = serializers.SlugField(
         max_length=200, required=False, help_text="Made from the name when left out."
     )
@@ -41,7 +41,7 @@ class OutletSerializer(serializers.ModelSerializer):
         return value
 
 
-class SourceSerializer(serializers.ModelSerializer):
+class SourceSerializer(ModelSerializer):
     outlet = serializers.SlugRelatedField(
         slug_field="slug", queryset=Outlet.objects.all(), allow_null=True, required=False
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError
+from django.db import DataError, IntegrityError, models
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -18,7 +18,11 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema_field,
+)
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -38,10 +42,22 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
+@extend_schema_field({"type": "string", "description": "A URL, or empty when not known."})
+class OptionalURLField(serializers.URLField):
+    """A URL that may be left empty: documented without `format: uri`, since "" is no URI."""
+
+
+class ModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.URLField: OptionalURLField,
+    }
+
+
 WORKFLOW_CODES = {InvalidAction: "invalid", NotPermitted: "forbidden", NotAllowedNow: "conflict"}
 
 
-def _error(detail: str, code: str, status: int, fields: dict | None = None) -> Response:
+def error_response(detail: str, code: str, status: int, fields: dict | None = None) -> Response:
     return Response({"detail": str(detail), "code": code, "fields": fields or {}}, status=status)
 
 
@@ -49,16 +65,20 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     """Map every refusal and every kind of bad input to a 4xx in the one error shape."""
     if isinstance(exc, WorkflowError):
         fields = {exc.field: [exc.message]} if exc.field else {}
-        return _error(
+        return error_response(
             exc.message, WORKFLOW_CODES.get(type(exc), "invalid"), exc.status_code, fields
         )
     if isinstance(exc, ProtectedError | RestrictedError):
-        return _error(_("It is still in use elsewhere, so it cannot be deleted."), "in_use", 409)
+        return error_response(
+            _("It is still in use elsewhere, so it cannot be deleted."), "in_use", 409
+        )
     if isinstance(exc, IntegrityError):
         # A uniqueness or consistency rule was hit by a concurrent write: the caller can retry.
-        return _error(_("This conflicts with the current data; reload and retry."), "conflict", 409)
+        return error_response(
+            _("This conflicts with the current data; reload and retry."), "conflict", 409
+        )
     if isinstance(exc, DataError | OverflowError):
-        return _error(_("A value is out of range or malformed."), "invalid", 400)
+        return error_response(_("A value is out of range or malformed."), "invalid", 400)
     if isinstance(exc, DjangoValidationError):
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, Http404):
