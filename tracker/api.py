@@ -21,7 +21,6 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
-    extend_schema_field,
 )
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
@@ -42,9 +41,14 @@ class ErrorSerializer(serializers.Serializer):
     )
 
 
-@extend_schema_field({"type": "string", "description": "A URL, or empty when not known."})
 class OptionalURLField(serializers.URLField):
-    """A URL that may be left empty: documented without `format: uri`, since "" is no URI."""
+    """A URL that may be empty. Marked blank-able when read-only too, so that the schema says
+    "a URL or empty" instead of promising `format: uri` for ""."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        if self.read_only:
+            self.allow_blank = True
 
 
 class ModelSerializer(serializers.ModelSerializer):
