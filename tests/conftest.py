@@ -3,6 +3,21 @@ import pytest
 from tests.factories import ClaimFactory, UserFactory, walk_to
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Real hashing costs ~0.3 s per user; tests do not need its strength."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def static_files_without_collectstatic(settings):
+    """Production serves hashed files from collectstatic; tests read them from the apps."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
 @pytest.fixture
 def reporter(db):
     return UserFactory(username="rita-reporter", groups=["Reporter"])

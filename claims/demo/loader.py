@@ -1,0 +1,132 @@
+"""Load the demo dataset through the real workflow, idempotently."""
+
+from collections.abc import Callable
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+
+from claims import services
+from claims.demo import data
+from claims.models import Appearance, Claim, Evidence, RatingLevel, Speaker, Topic
+from sources.models import Outlet, Source
+
+PATHS = {
+    "new": [],
+    "researching": ["start_research"],
+    "in_review": ["start_research", "submit"],
+    "published": ["start_research", "submit", "publish"],
+    "rejected": ["reject"],
+}
+
+
+def demo_password(username: str) -> str:
+    return f"claimtrack-{username}"
+
+
+def _accounts(*, with_passwords: bool) -> dict[str, User]:
+    users = {}
+    for username, group, first_name in data.ACCOUNTS:
+        user, created = User.objects.get_or_create(
+            username=username, defaults={"first_name": first_name, "is_staff": True}
+        )
+        if created or with_passwords:
+            if with_passwords:
+                user.set_password(demo_password(username))
+            else:
+                user.set_unusable_password()
+            user.save()
+        user.groups.add(Group.objects.get(name=group))
+        users[username] = user
+    return users
+
+
+def load_demo(*, with_accounts: bool = False, progress: Callable[[str], None] = print) -> int:
+    """Load the seed article's dataset; returns how many claims were created this time."""
+    with transaction.atomic():
+        users = _accounts(with_passwords=with_accounts)
+        outlets = {name: Outlet.objects.get_or_create(name=name)[0] for name in data.OUTLETS}
+        sources = {}
+        for key, fields in data.SOURCES.items():
+            fields = dict(fields, outlet=outlets[fields["outlet"]])
+            sources[key], _ = Source.objects.get_or_create(
+                title=fields.pop("title"), defaults=fields
+            )
+        speakers = {
+            slug: Speaker.objects.get_or_create(slug=slug, defaults=fields)[0]
+            for slug, fields in data.SPEAKERS.items()
+        }
+        topics = {
+            slug: Topic.objects.get_or_create(slug=slug, defaults={"name": en, "name_vi": vi})[0]
+            for slug, (en, vi) in data.TOPICS.items()
+        }
+        created = 0
+        for spec in data.CLAIMS:
+            claim, is_new = Claim.objects.get_or_create(
+                text=spec["text"],
+                defaults={
+                    "language": "vi",
+                    "translation": spec["translation"],
+                    "translation_language": "en",
+                    "created_by": users["reporter"],
+                },
+            )
+            if not is_new:
+                continue
+            created += 1
+            progress(f"  {spec['state']:<12} {spec['translation'][:70]}")
+            claim.topics.set([topics[t] for t in spec["topics"]])
+            for speaker, source, quote, translation in spec["appearances"]:
+                Appearance.objects.create(
+                    claim=claim,
+                    speaker=speakers[speaker],
+                    source=sources[source],
+                    quote=quote,
+                    quote_language="vi",
+                    quote_translation=translation,
+                )
+            _walk(claim, spec, users, sources)
+    return created
+
+
+def _write_review(claim: Claim, review_spec: dict, users: dict, sources: dict) -> None:
+    review = services.review_start(claim=claim, by=users["checker"])
+    review.rating = RatingLevel.objects.get(slug=review_spec["rating"])
+    review.summary = data.EXAMPLE + review_spec["summary"]
+    review.reasoning = (
+        "This verdict is an example written for Claimtrack's demo data from the seed article "
+        "alone; it is not the result of real research."
+    )
+    review.save()
+    Evidence.objects.filter(review=review).delete()
+    for position, (source, stance, quotation) in enumerate(review_spec["evidence"]):
+        Evidence.objects.create(
+            review=review,
+            source=sources[source],
+            stance=stance,
+            quotation=quotation,
+            position=position,
+        )
+
+
+def _walk(claim: Claim, spec: dict, users: dict, sources: dict) -> None:
+    def move(name: str, by: str, note: str = "") -> None:
+        services.claim_transition(
+            claim_id=claim.pk, name=name, by=users[by], note=note or "Demo data"
+        )
+
+    claim.assignee = users["checker"] if spec["state"] != "new" else None
+    claim.save(update_fields=["assignee"])
+    for name in PATHS[spec["state"]]:
+        if name == "submit":
+            _write_review(claim, spec["review"], users, sources)
+        by = {"publish": "editor", "reject": "editor"}.get(name, "checker")
+        move(name, by, spec.get("reject", "") if name == "reject" else "")
+    if "corrected" in spec:
+        move("reopen", "editor", "Example re-review (demo data).")
+        _write_review(
+            claim, dict(spec["review"], rating=spec["corrected"]["rating"]), users, sources
+        )
+        move("submit", "checker")
+        move("publish", "editor2", spec["corrected"]["note"])
+    if "reopen" in spec:
+        move("reopen", "editor", spec["reopen"])

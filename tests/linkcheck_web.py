@@ -1,0 +1,159 @@
+"""A local test web for the link checker: an aiohttp server in its own thread on 127.0.0.x.
+
+It records every request it receives, so SSRF tests can assert that nothing reached it.
+"""
+
+import asyncio
+import functools
+import gzip
+import socket
+import threading
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+PAGE = """<!doctype html><html><head><title>{title}</title></head>
+<body><nav>Home | About | Contact</nav><main><h1>{title}</h1><p>{text}</p></main></body></html>"""
+
+ARTICLE_TEXT = (
+    "The ministry reported that the national budget for research grew by twelve percent in "
+    "2024, with most of the increase going to universities in Hanoi and Ho Chi Minh City. "
+    "Officials said the figures would be audited before the end of the year."
+)
+
+
+def page(title: str, text: str = ARTICLE_TEXT) -> str:
+    return PAGE.format(title=title, text=text)
+
+
+@dataclass
+class Seen:
+    method: str
+    path: str
+    headers: dict = field(default_factory=dict)
+
+
+class TestWeb:
+    """One HTTP server; `url(path)` builds links to it; `seen` lists the requests it got."""
+
+    __test__ = False  # not a test class
+
+    def __init__(self, host: str = "127.0.0.1", *, soft_404: bool = False):
+        self.host = host
+        self.soft_404 = soft_404
+        self.seen: list[Seen] = []
+        self.changing_version = 0
+        self.slow_seconds = 5.0
+        self._loop = asyncio.new_event_loop()
+        self._runner: web.AppRunner | None = None
+        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
+        self.port = 0
+
+    # Server life cycle -------------------------------------------------------------------
+    def start(self) -> "TestWeb":
+        self._thread.start()
+        asyncio.run_coroutine_threadsafe(self._start(), self._loop).result(10)
+        return self
+
+    async def _start(self) -> None:
+        app = web.Application(middlewares=[self._record])
+        app.router.add_route("*", "/{tail:.*}", self._dispatch)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.host, 0, backlog=1024)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+
+    def stop(self) -> None:
+        if self._runner is not None:
+            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(5)
+
+    def url(self, path: str = "/") -> str:
+        return f"http://{self.host}:{self.port}{path}"
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler):
+        self.seen.append(Seen(request.method, request.path_qs, dict(request.headers)))
+        return await handler(request)
+
+    # Pages --------------------------------------------------------------------------------
+    async def _dispatch(self, request: web.Request) -> web.StreamResponse:
+        path = request.path
+        if self.soft_404:
+            return web.Response(
+                text=page("Page not found", "Sorry, we could not find that page."),
+                content_type="text/html",
+            )
+        if path in ("/", "/ok") or path.startswith("/ok/"):
+            return web.Response(text=page(f"Article {path}"), content_type="text/html")
+        if path.startswith("/status/"):
+            code = int(path.split("/")[2])
+            headers = {}
+            if code == 429 or code == 503:
+                headers["Retry-After"] = request.query.get("retry_after", "1")
+            return web.Response(status=code, text=page(f"Error {code}", "Error."), headers=headers)
+        if path.startswith("/redirect/"):
+            # /redirect/<code>?to=<url or path>
+            code = int(path.split("/")[2])
+            raise {
+                301: web.HTTPMovedPermanently,
+                302: web.HTTPFound,
+                303: web.HTTPSeeOther,
+                307: web.HTTPTemporaryRedirect,
+                308: web.HTTPPermanentRedirect,
+            }[code](location=request.query.get("to", "/ok"))
+        if path.startswith("/chain/"):
+            left = int(path.split("/")[2])
+            if left <= 0:
+                return web.Response(text=page("End of the chain"), content_type="text/html")
+            raise web.HTTPFound(location=f"/chain/{left - 1}")
+        if path == "/loop/a":
+            raise web.HTTPFound(location="/loop/b")
+        if path == "/loop/b":
+            raise web.HTTPFound(location="/loop/a")
+        if path == "/to-root":
+            raise web.HTTPFound(location="/")
+        if path == "/slow":
+            await asyncio.sleep(self.slow_seconds)
+            return web.Response(text=page("Slow"), content_type="text/html")
+        if path == "/endless":
+            response = web.StreamResponse(headers={"Content-Type": "text/html"})
+            await response.prepare(request)
+            chunk = b"<p>" + b"more " * 2000 + b"</p>"
+            try:
+                while True:
+                    await response.write(chunk)
+            except (ConnectionResetError, RuntimeError):
+                return response
+        if path == "/gzip-bomb":
+            return web.Response(
+                body=gzip_bomb(),
+                headers={"Content-Encoding": "gzip", "Content-Type": "text/html"},
+            )
+        if path == "/changing":
+            if self.changing_version == 0:
+                return web.Response(text=page("Budget report"), content_type="text/html")
+            return web.Response(
+                text=page(
+                    "Budget report",
+                    "This page has been replaced by a completely different story about the "
+                    "weather, sport results and a cooking recipe with garlic and ginger.",
+                ),
+                content_type="text/html",
+            )
+        raise web.HTTPNotFound(text=page("Not found", "No such page."), content_type="text/html")
+
+
+@functools.cache
+def gzip_bomb() -> bytes:
+    """64 MB of zeros that travel as about 64 kB."""
+    return gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=6)
+
+
+def refused_port() -> int:
+    """A local port nothing listens on (connection refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
