@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from claims import api as claims_api
 from sources import api as sources_api
 from tracker.api import error_response
+from webhooks.api import EndpointViewSet
 
 
 @extend_schema(exclude=True)
@@ -32,6 +33,7 @@ router.register("reviews", claims_api.ReviewViewSet, basename="review")
 router.register("evidence", claims_api.EvidenceViewSet, basename="evidence")
 router.register("sources", sources_api.SourceViewSet, basename="source")
 router.register("outlets", sources_api.OutletViewSet, basename="outlet")
+router.register("webhooks", EndpointViewSet, basename="webhook")
 
 app_name = "api"
 urlpatterns = [*router.urls, re_path(r"", not_found)]

@@ -199,8 +199,17 @@ SPECTACULAR_SETTINGS = {
         "StatusEnum": "claims.workflow.Status",
         "SpeakerKindEnum": "claims.models.Speaker.Kind",
         "SourceKindEnum": "sources.models.Source.Kind",
+        "WebhookEventTypeEnum": "webhooks.models.EventType",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Webhooks (see docs/api.md): deliveries time out, retry with exponential backoff, and an
+# endpoint is paused after this many deliveries in a row have failed.
+INSTALLED_APPS += ["webhooks"]
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+WEBHOOK_PAUSE_AFTER_FAILURES = envint("WEBHOOK_PAUSE_AFTER_FAILURES", 5, minimum=1)
