@@ -142,3 +142,33 @@ def test_the_claimreview_feed_answers_304_while_nothing_changed(make_claim):
     etag = poll("/api/v1/claimreview/")["ETag"]
 
     assert poll("/api/v1/claimreview/", etag).status_code == 304
+
+
+def test_adding_an_appearance_changes_the_claims_etag(make_claim):
+    claim = make_claim("published")
+    path = f"/api/v1/claims/{claim.pk}/"
+    etag = poll(path)["ETag"]
+
+    AppearanceFactory(claim=claim)
+
+    assert poll(path, etag).status_code == 200
+
+
+def test_a_change_of_link_health_changes_the_etag_and_a_routine_recheck_does_not(make_claim):
+    from sources.models import Link
+
+    claim = make_claim("published")
+    source = claim.published_review.evidence.get().source
+    source.link = Link.objects.create(url="https://example.org/a", host="example.org")
+    source.save()
+    link = Link.objects.get()
+    path = f"/api/v1/claims/{claim.pk}/"
+    etag = poll(path)["ETag"]
+
+    link.last_checked_at = timezone.now()
+    link.save()
+    assert poll(path, etag).status_code == 304
+
+    link.status = Link.Status.BROKEN
+    link.save()
+    assert poll(path, etag).status_code == 200

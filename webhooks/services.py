@@ -94,14 +94,16 @@ def delivery_attempt(*, delivery_id: int) -> Delivery | None:
         return item
     if _earlier_unfinished(item):
         return item  # the earlier delivery hands over when it finishes
+    if not item.endpoint.is_active:
+        if Delivery.objects.filter(pk=item.pk, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.FAILED
+        ):
+            _finish(item, Delivery.Status.FAILED, error=_("Not sent: the endpoint is paused."))
+        return item
     if not _claim(item):
         return item
     item.refresh_from_db()
     endpoint = item.endpoint
-
-    if not endpoint.is_active:
-        _finish(item, Delivery.Status.FAILED, error=_("The endpoint is paused."))
-        return item
 
     body = item.event.body()
     headers = transport.signed_headers(
