@@ -207,7 +207,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
             and user.has_perm("claims.publish_claim")
             else "",
             "working_review": draft,
-            "working_evidence": draft.evidence.select_related("source__outlet") if draft else [],
+            "working_evidence": draft.evidence.select_related("source__outlet", "source__link")
+            if draft
+            else [],
             "can_start_review": draft is None
             and claim.status == Status.RESEARCHING
             and user.has_perm("claims.add_review"),

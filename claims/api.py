@@ -38,6 +38,7 @@ from claims.models import (
     Speaker,
     Topic,
 )
+from claims.search import search
 from claims.workflow import RULES, NotAllowedNow, Status
 from sources.api import LinkHealthSerializer, SourceSerializer
 from sources.linkcheck.normalize import normalize_url
@@ -277,7 +278,10 @@ class ClaimFilter(filters.FilterSet):
     topic = filters.CharFilter(field_name="topics__slug", help_text="Topic slug.")
     language = filters.ChoiceFilter(choices=LANGUAGE_CHOICES)
     status = filters.ChoiceFilter(choices=Status.choices, help_text="Workflow status.")
-    q = filters.CharFilter(method="filter_text", help_text="Words in the claim or its quotes.")
+    q = filters.CharFilter(
+        method="filter_text",
+        help_text="Words in the claim, its quotes, speakers, topics or verdict; accents optional.",
+    )
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
@@ -297,12 +301,7 @@ class ClaimFilter(filters.FilterSet):
         return queryset.filter(Exists(said))
 
     def filter_text(self, queryset, name, value):
-        quoted = Appearance.objects.filter(claim=OuterRef("pk")).filter(
-            Q(quote__icontains=value) | Q(quote_translation__icontains=value)
-        )
-        return queryset.filter(
-            Q(text__icontains=value) | Q(translation__icontains=value) | Exists(quoted)
-        )
+        return search(queryset, value)  # the public site's search: accents optional
 
     def filter_appearance_url(self, queryset, name, value):
         # A source keeps its URL as entered and its Link row (once registered) the normalised

@@ -194,7 +194,9 @@ class Claim(ClaimWorkflow, models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # Accent-folded text of the claim and what readers see with it; kept by claims.search.
+    search_document = models.TextField(_("search text"), blank=True, default="", editable=False)
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_document"])
 
     objects = ClaimQuerySet.as_manager()
 

@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class SourcesConfig(AppConfig):
     name = "sources"
     verbose_name = _("Sources and links")
+
+    def ready(self) -> None:
+        from sources import signals  # noqa: F401  (connects the link registration receiver)

@@ -104,11 +104,33 @@ class Link(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.UNCHECKED, db_index=True
     )
+    status_reason = models.CharField(_("why"), max_length=500, blank=True)
     last_checked_at = models.DateTimeField(_("last checked"), null=True, blank=True)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True, db_index=True)
     archive_url = models.URLField(_("archived copy"), max_length=2000, blank=True)
     archived_at = models.DateTimeField(_("archived copy taken"), null=True, blank=True)
+    archive_looked_up_at = models.DateTimeField(_("archive last asked"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # The latest check, repeated here so lists need no join.
+    last_status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.CharField(_("final URL"), max_length=2000, blank=True)
+    last_content_hash = models.CharField(max_length=64, blank=True, editable=False)
+    check_count = models.PositiveIntegerField(_("checks"), default=0, editable=False)
+
+    # Failure bookkeeping: "dead" needs repeated failures spread over days.
+    failure_count = models.PositiveIntegerField(_("failing checks in a row"), default=0)
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    last_good_at = models.DateTimeField(_("last seen working"), null=True, blank=True)
+
+    # The first good capture, which "changed" is measured against.
+    baseline_fingerprint = models.JSONField(default=list, blank=True, editable=False)
+    baseline_hash = models.CharField(max_length=64, blank=True, editable=False)
+    baseline_at = models.DateTimeField(_("first good capture"), null=True, blank=True)
+
+    # A worker holds a link while checking it; an expired lease is free to take again.
+    lease_token = models.CharField(max_length=32, blank=True, editable=False)
+    leased_until = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
 
     class Meta:
         ordering = ["url"]
@@ -126,3 +148,34 @@ class Link(models.Model):
             self.Status.UNREACHABLE,
             self.Status.DEAD,
         }
+
+
+class LinkCheck(models.Model):
+    """One check of a link. Only the latest few per link are kept (LINKCHECK_HISTORY)."""
+
+    link = models.ForeignKey(
+        Link, verbose_name=_("link"), on_delete=models.CASCADE, related_name="checks"
+    )
+    checked_at = models.DateTimeField(_("checked at"))
+    status = models.CharField(_("result"), max_length=20, choices=Link.Status.choices)
+    reason = models.CharField(_("why"), max_length=500, blank=True)
+    http_status = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    final_url = models.CharField(_("final URL"), max_length=2000, blank=True)
+    redirect_chain = models.JSONField(
+        _("redirect chain"), default=list, blank=True, help_text=_("Every hop: URL and status.")
+    )
+    latency_ms = models.PositiveIntegerField(_("latency (ms)"), default=0)
+    content_hash = models.CharField(_("content hash (SHA-256)"), max_length=64, blank=True)
+    content_length = models.PositiveIntegerField(_("bytes read"), default=0)
+    ip = models.GenericIPAddressField(_("IP connected to"), null=True, blank=True)
+    error_kind = models.CharField(_("error kind"), max_length=30, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-checked_at", "-id"]
+        verbose_name = _("link check")
+        verbose_name_plural = _("link checks")
+        indexes = [models.Index(fields=["link", "-checked_at"], name="linkcheck_link_time_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.status} at {self.checked_at:%Y-%m-%d %H:%M}"

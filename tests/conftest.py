@@ -72,3 +72,44 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(no_postgres)
         if "worker" in item.keywords and not settings.CELERY_BROKER_URL:
             item.add_marker(no_broker)
+
+
+# Link health: a local test web, allowed through LINKCHECK_ALLOWED_PRIVATE_NETWORKS only in
+# the tests that ask for `linkcheck_settings`.
+@pytest.fixture(scope="session")
+def linkcheck_web():
+    from tests.linkcheck_web import TestWeb
+
+    server = TestWeb().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def eager_tasks():
+    """Run Celery tasks in-process even when a broker is configured."""
+    from tracker.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
+@pytest.fixture
+def linkcheck_settings(settings, linkcheck_web, eager_tasks):
+    """Settings for checking the local test web, with tasks in-process."""
+    import ipaddress
+
+    settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
+    settings.ARCHIVE_AVAILABILITY_URL = linkcheck_web.url("/wayback/available")
+    settings.ARCHIVE_INTERVAL_MS = 0
+    settings.LINKCHECK_PER_HOST_INTERVAL_MS = 0
+    settings.LINKCHECK_PER_HOST_CONCURRENCY = 8
+    settings.LINKCHECK_TOTAL_TIMEOUT = 2
+    settings.LINKCHECK_READ_TIMEOUT = 2
+    settings.LINKCHECK_RETRY_AFTER_MAX = 2
+    linkcheck_web.seen.clear()
+    linkcheck_web.archived.clear()
+    linkcheck_web.changing_version = 0
+    return settings

@@ -6,8 +6,12 @@ It records every request it receives, so SSRF tests can assert that nothing reac
 import asyncio
 import functools
 import gzip
+import random
 import socket
+import ssl
+import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
 
 from aiohttp import web
@@ -22,8 +26,65 @@ ARTICLE_TEXT = (
 )
 
 
+VOCABULARY = [
+    "ministry",
+    "budget",
+    "research",
+    "universities",
+    "province",
+    "figures",
+    "audit",
+    "growth",
+    "export",
+    "energy",
+    "school",
+    "health",
+    "transport",
+    "council",
+    "survey",
+    "official",
+    "policy",
+    "market",
+    "prices",
+    "farmers",
+    "rice",
+    "coffee",
+    "port",
+    "bridge",
+    "railway",
+    "airport",
+    "hospital",
+    "teachers",
+    "students",
+    "doctors",
+    "workers",
+    "salaries",
+    "taxes",
+    "bank",
+    "loans",
+    "inflation",
+    "housing",
+    "water",
+    "power",
+    "solar",
+    "wind",
+    "coal",
+    "forest",
+    "river",
+    "flood",
+    "storm",
+    "drought",
+]
+
+
 def page(title: str, text: str = ARTICLE_TEXT) -> str:
     return PAGE.format(title=title, text=text)
+
+
+def article(path: str) -> str:
+    """A page whose text is its own: two different paths never look alike."""
+    rng = random.Random(path)
+    return page(f"Article {path}", " ".join(rng.choice(VOCABULARY) for _ in range(80)))
 
 
 @dataclass
@@ -31,6 +92,7 @@ class Seen:
     method: str
     path: str
     headers: dict = field(default_factory=dict)
+    at: float = field(default_factory=time.monotonic)
 
 
 class TestWeb:
@@ -38,9 +100,12 @@ class TestWeb:
 
     __test__ = False  # not a test class
 
-    def __init__(self, host: str = "127.0.0.1", *, soft_404: bool = False):
+    def __init__(self, host: str = "127.0.0.1", *, soft_404: bool = False, ssl_context=None):
         self.host = host
         self.soft_404 = soft_404
+        self.ssl_context = ssl_context
+        self.archived: dict[str, str] = {}  # URL -> Wayback timestamp, for the fake archive
+        self.articles = {"/news/2024/budget-report"}  # pages that exist outside /ok/
         self.seen: list[Seen] = []
         self.changing_version = 0
         self.slow_seconds = 5.0
@@ -60,7 +125,7 @@ class TestWeb:
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0, backlog=1024)
+        site = web.TCPSite(self._runner, self.host, 0, backlog=1024, ssl_context=self.ssl_context)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]
 
@@ -71,7 +136,11 @@ class TestWeb:
         self._thread.join(5)
 
     def url(self, path: str = "/") -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        scheme = "https" if self.ssl_context else "http"
+        return f"{scheme}://{self.host}:{self.port}{path}"
+
+    def paths(self) -> list[str]:
+        return [seen.path for seen in self.seen]
 
     @web.middleware
     async def _record(self, request: web.Request, handler):
@@ -81,31 +150,36 @@ class TestWeb:
     # Pages --------------------------------------------------------------------------------
     async def _dispatch(self, request: web.Request) -> web.StreamResponse:
         path = request.path
+        if path == "/wayback/available":
+            return self._wayback(request)
         if self.soft_404:
             return web.Response(
                 text=page("Page not found", "Sorry, we could not find that page."),
                 content_type="text/html",
             )
         if path in ("/", "/ok") or path.startswith("/ok/"):
-            return web.Response(text=page(f"Article {path}"), content_type="text/html")
-        if path.startswith("/status/"):
-            code = int(path.split("/")[2])
+            return web.Response(text=article(path), content_type="text/html")
+        if path in self.articles:
+            return web.Response(text=article(path), content_type="text/html")
+        segments = path.split("/")
+        number = int(segments[2]) if len(segments) > 2 and segments[2].isdigit() else None
+        if path.startswith("/status/") and number:
+            code = number
             headers = {}
             if code == 429 or code == 503:
                 headers["Retry-After"] = request.query.get("retry_after", "1")
             return web.Response(status=code, text=page(f"Error {code}", "Error."), headers=headers)
-        if path.startswith("/redirect/"):
+        if path.startswith("/redirect/") and number in (301, 302, 303, 307, 308):
             # /redirect/<code>?to=<url or path>
-            code = int(path.split("/")[2])
             raise {
                 301: web.HTTPMovedPermanently,
                 302: web.HTTPFound,
                 303: web.HTTPSeeOther,
                 307: web.HTTPTemporaryRedirect,
                 308: web.HTTPPermanentRedirect,
-            }[code](location=request.query.get("to", "/ok"))
-        if path.startswith("/chain/"):
-            left = int(path.split("/")[2])
+            }[number](location=request.query.get("to", "/ok"))
+        if path.startswith("/chain/") and number is not None:
+            left = number
             if left <= 0:
                 return web.Response(text=page("End of the chain"), content_type="text/html")
             raise web.HTTPFound(location=f"/chain/{left - 1}")
@@ -125,13 +199,17 @@ class TestWeb:
             try:
                 while True:
                     await response.write(chunk)
-            except (ConnectionResetError, RuntimeError):
+            except (ConnectionError, RuntimeError):
                 return response
         if path == "/gzip-bomb":
             return web.Response(
                 body=gzip_bomb(),
                 headers={"Content-Encoding": "gzip", "Content-Type": "text/html"},
             )
+        if path == "/cookie":
+            response = web.HTTPFound(location="/ok/after-cookie")
+            response.set_cookie("session", "secret-session-id")
+            raise response
         if path == "/changing":
             if self.changing_version == 0:
                 return web.Response(text=page("Budget report"), content_type="text/html")
@@ -145,11 +223,48 @@ class TestWeb:
             )
         raise web.HTTPNotFound(text=page("Not found", "No such page."), content_type="text/html")
 
+    def _wayback(self, request: web.Request) -> web.Response:
+        """A stand-in for the Wayback Machine availability API."""
+        url = request.query.get("url", "")
+        timestamp = self.archived.get(url)
+        if timestamp is None:
+            return web.json_response({"url": url, "archived_snapshots": {}})
+        return web.json_response(
+            {
+                "url": url,
+                "archived_snapshots": {
+                    "closest": {
+                        "status": "200",
+                        "available": True,
+                        "url": f"http://web.archive.org/web/{timestamp}/{url}",
+                        "timestamp": timestamp,
+                    }
+                },
+            }
+        )
+
 
 @functools.cache
 def gzip_bomb() -> bytes:
     """64 MB of zeros that travel as about 64 kB."""
     return gzip.compress(b"\0" * (64 * 1024 * 1024), compresslevel=6)
+
+
+def self_signed_context(tmp_path) -> ssl.SSLContext:
+    """A server TLS context with a self-signed certificate no client trusts."""
+    key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+            "-keyout", str(key), "-out", str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
 
 
 def refused_port() -> int:

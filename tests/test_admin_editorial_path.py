@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from claims.models import Claim, ClaimTransition, Evidence, RatingLevel, Review
 from claims.workflow import Status
+from sources.models import Link, Source
 from tests.factories import SourceFactory, SpeakerFactory
 
 
@@ -167,3 +168,15 @@ def test_a_published_review_cannot_be_edited_in_admin(client, make_claim, editor
     assert response.status_code == 403
     claim.published_review.refresh_from_db()
     assert claim.published_review.summary != "Quietly changed"
+
+
+def test_the_desk_shows_the_health_of_each_cited_link(client, make_claim, editor):
+    claim = make_claim("in_review")
+    dead = Link.objects.create(
+        url="https://news.example.org/gone", host="news.example.org", status=Link.Status.DEAD
+    )
+    # A queryset update, so that saving does not register and check the URL for real.
+    Source.objects.filter(evidence__review__claim=claim).update(url=dead.url, link=dead)
+    client.force_login(editor)
+    page = client.get(reverse("admin:claims_claim_change", args=[claim.pk])).content.decode()
+    assert "link-health-dead" in page

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from claims.jsonld import claim_review
 from claims.models import Claim
-from sources.models import Link
+from sources.models import Link, Source
 from tests.api_support import claims_in_every_state, client_for
 from tests.factories import AppearanceFactory, ClaimFactory, SourceFactory, walk_to
 
@@ -86,9 +86,9 @@ def test_it_finds_the_claim_made_at_a_url_however_the_url_is_spelled(make_claim)
 
 def test_it_matches_the_link_registry_spelling_of_a_url(make_claim):
     claim = make_claim("published")
-    source = SourceFactory(url="http://example.net/report.pdf")
-    source.link = Link.objects.create(url="http://example.net/report.pdf", host="example.net")
-    source.save()
+    source = SourceFactory(url="http://example.net/report.pdf")  # registers its Link
+    Source.objects.filter(pk=source.pk).update(url="")  # only the Link knows the URL now
+    assert Link.objects.get(pk=source.link_id).url == "http://example.net/report.pdf"
     AppearanceFactory(claim=claim, source=source)
 
     found = client_for().get("/api/v1/claims/", {"appearance_url": "http://EXAMPLE.net/report.pdf"})
@@ -149,13 +149,12 @@ def test_a_published_claim_shows_verdict_evidence_with_link_health_and_correctio
 ):
     claim = make_claim("published", rating="mostly-true")
     evidence_source = claim.published_review.evidence.get().source
-    evidence_source.link = Link.objects.create(
-        url="https://gone.example.org/x",
-        host="gone.example.org",
+    evidence_source.url = "https://gone.example.org/x"
+    evidence_source.save()
+    Link.objects.filter(url="https://gone.example.org/x").update(
         status=Link.Status.BROKEN,
         archive_url="https://web.archive.org/web/2024/https://gone.example.org/x",
     )
-    evidence_source.save()
     from claims import services
 
     services.claim_transition(claim_id=claim.pk, name="reopen", by=editor2, note="New data")

@@ -4,6 +4,7 @@ never connects to a non-public address, whatever the spelling, DNS answer or red
 import asyncio
 import ipaddress
 import socket
+import time
 
 import aiohttp
 import pytest
@@ -282,3 +283,72 @@ def test_the_resolver_passes_public_answers_through():
     resolver = GuardedResolver(NO_NETWORKS, resolver=FixedDNS("93.184.215.14"))
     [answer] = asyncio.run(resolver.resolve("news.example.org", 80))
     assert answer["host"] == "93.184.215.14"
+
+
+# End to end: registered links with the default settings, and redirects that point inside.
+
+
+@pytest.fixture(scope="module")
+def inside():
+    """A second server standing for an internal service the checker must never reach."""
+    server = TestWeb("127.0.0.2").start()
+    yield server
+    server.stop()
+
+
+def _check(url: str, networks):
+    from sources.linkcheck.fetch import FetchConfig, Target, fetch_all
+
+    [result] = fetch_all([Target(url)], FetchConfig(allowed_networks=tuple(networks)))
+    return result
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "http://127.0.0.2:{port}/ok/secret",
+        "http://127.0.0.2.:{port}/ok/secret",
+        "http://0x7f000002:{port}/ok/secret",
+        "http://2130706434:{port}/ok/secret",
+        "http://[::ffff:127.0.0.2]:{port}/ok/secret",
+        "http://169.254.169.254/latest/meta-data/",
+        "http://10.0.0.1/admin",
+        "file:///etc/passwd",
+        "http://user:pw@127.0.0.2:{port}/ok/secret",
+    ],
+)
+def test_a_public_looking_url_that_redirects_inside_is_blocked_at_the_hop(web, inside, target):
+    """The first server plays the public site (its address alone is allowed); it redirects to
+    an internal address, which must be refused before any connection."""
+    public_site = [ipaddress.ip_network("127.0.0.1/32")]
+    location = target.format(port=inside.port)
+    result = _check(web.url(f"/redirect/302?to={location}"), public_site)
+    assert result.error_kind == "blocked"
+    assert [hop.status for hop in result.hops] == [302]
+    assert inside.seen == []
+
+
+def test_with_default_settings_nothing_local_is_fetched(web):
+    for host in ("127.0.0.1", "localhost", "0x7f.1", "[::ffff:127.0.0.1]"):
+        result = _check(f"http://{host}:{web.port}/ok", NO_NETWORKS)
+        assert result.error_kind == "blocked", host
+        assert result.error
+    assert web.seen == []
+
+
+def test_a_source_citing_a_private_address_is_saved_quickly_and_marked_blocked(
+    db, settings, web, eager_tasks, django_capture_on_commit_callbacks
+):
+    from sources.models import Link
+    from tests.factories import SourceFactory
+
+    assert settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS == []
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        source = SourceFactory(url=f"http://127.0.0.1:{web.port}/ok/internal-report")
+    assert time.monotonic() - started < 2
+    source.refresh_from_db()
+    assert source.link.status == Link.Status.BLOCKED
+    assert "loopback" in source.link.status_reason
+    assert source.link.checks.get().error_kind == "blocked"
+    assert web.seen == []

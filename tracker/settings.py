@@ -206,6 +206,34 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# Public site: cached pages (0 turns the cache off), security headers
+PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600)
+PUBLIC_PAGE_SIZE = 20
+CSP_EXEMPT_PREFIXES = ["/admin/", "/api/"]
+MIDDLEWARE += ["tracker.headers.SecurityHeadersMiddleware"]
+
+# Link health (sources.linkcheck): see docs/linkcheck.md for what each knob does.
+LINKCHECK_CONCURRENCY = envint("LINKCHECK_CONCURRENCY", 50, minimum=1)
+LINKCHECK_PER_HOST_CONCURRENCY = envint("LINKCHECK_PER_HOST_CONCURRENCY", 2)
+LINKCHECK_PER_HOST_INTERVAL_MS = envint("LINKCHECK_PER_HOST_INTERVAL_MS", 1000)
+LINKCHECK_CONNECT_TIMEOUT = envint("LINKCHECK_CONNECT_TIMEOUT", 5, minimum=1)
+LINKCHECK_READ_TIMEOUT = envint("LINKCHECK_READ_TIMEOUT", 10, minimum=1)
+LINKCHECK_TOTAL_TIMEOUT = envint("LINKCHECK_TOTAL_TIMEOUT", 20, minimum=1)
+LINKCHECK_MAX_BYTES = envint("LINKCHECK_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
+LINKCHECK_RETRY_AFTER_MAX = envint("LINKCHECK_RETRY_AFTER_MAX", 30)
+LINKCHECK_BATCH_SIZE = envint("LINKCHECK_BATCH_SIZE", 200, minimum=1)
+LINKCHECK_BATCHES_PER_RUN = envint("LINKCHECK_BATCHES_PER_RUN", 20, minimum=1)
+LINKCHECK_LEASE_SECONDS = envint("LINKCHECK_LEASE_SECONDS", 900, minimum=10)
+LINKCHECK_RECHECK_DAYS = envint("LINKCHECK_RECHECK_DAYS", 7, minimum=1)
+LINKCHECK_HISTORY = envint("LINKCHECK_HISTORY", 20, minimum=1)
+LINKCHECK_CHANGE_THRESHOLD = envint("LINKCHECK_CHANGE_THRESHOLD", 50)
+if LINKCHECK_CHANGE_THRESHOLD > 100:
+    raise ImproperlyConfigured("LINKCHECK_CHANGE_THRESHOLD is a percentage (0 to 100)")
+LINKCHECK_USER_AGENT = envstr(
+    "LINKCHECK_USER_AGENT", f"ClaimtrackLinkChecker/1.0 (+{SITE_URL}; checks cited sources)"
+)
+ARCHIVE_INTERVAL_MS = envint("ARCHIVE_INTERVAL_MS", 1000)
+
 # Webhooks (see docs/api.md): deliveries time out, retry with exponential backoff, and an
 # endpoint is paused after this many deliveries in a row have failed.
 INSTALLED_APPS += ["webhooks"]

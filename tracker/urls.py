@@ -1,14 +1,34 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims import views as claim_views
+from claims.feeds import ClaimAtomFeed, ClaimRssFeed
+from claims.pagecache import cached_page
+from claims.sitemaps import SITEMAPS
+from sources import views as source_views
 
 urlpatterns = [
     path("", claim_views.home, name="home"),
+    path("claims/", claim_views.claim_list, name="claim-list"),
     path("claims/<int:pk>-<slug:slug>/", claim_views.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/", claim_views.claim_detail, name="claim-detail-short"),
+    path("speakers/", claim_views.speaker_list, name="speaker-list"),
+    path("speakers/<slug:slug>/", claim_views.speaker_detail, name="speaker-detail"),
+    path("sources/<int:pk>/", source_views.source_detail, name="source-detail"),
+    path("corrections/", claim_views.corrections, name="corrections"),
+    path("methodology/", claim_views.methodology, name="methodology"),
+    path("feeds/claims.atom", cached_page(ClaimAtomFeed()), name="feed-atom"),
+    path("feeds/claims.rss", cached_page(ClaimRssFeed()), name="feed-rss"),
+    path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", claim_views.robots_txt, name="robots-txt"),
     path("health/", claim_views.health, name="health"),
+    # The switcher sits on cached public pages, which cannot carry a per-visitor CSRF token;
+    # choosing a language changes nothing but a cookie, so it does not need one.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("tracker.api_urls")),

@@ -66,7 +66,9 @@ def _announce_update(claim_id: int) -> None:
 
 
 @receiver(post_save, sender=Claim)
-def claim_saved(sender, instance: Claim, created: bool, **kwargs) -> None:
+def claim_saved(sender, instance: Claim, created: bool, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return  # fixtures being loaded
     before = getattr(instance, "_public_snapshot", None)
     instance._public_snapshot = _snapshot(instance, CLAIM_PUBLIC_FIELDS)
     if created or before == instance._public_snapshot:
@@ -88,7 +90,9 @@ def claim_topics_changed(sender, instance, action: str, reverse: bool, pk_set, *
 
 @receiver(post_save, sender=Appearance)
 @receiver(post_delete, sender=Appearance)
-def appearance_changed(sender, instance: Appearance, **kwargs) -> None:
+def appearance_changed(sender, instance: Appearance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
     claims = Claim.objects.filter(pk=instance.claim_id)
     _touch(claims)
     if claims.published().exists():
@@ -102,26 +106,26 @@ def _claims_showing_sources(sources: Q) -> Q:
 
 
 @receiver(post_save, sender=Speaker)
-def speaker_changed(sender, instance: Speaker, created: bool, **kwargs) -> None:
-    if not created:
+def speaker_changed(sender, instance: Speaker, created: bool, raw: bool = False, **kwargs) -> None:
+    if not (created or raw):
         _touch(Claim.objects.filter(appearances__speaker=instance))
 
 
 @receiver(post_save, sender=Source)
-def source_changed(sender, instance: Source, created: bool, **kwargs) -> None:
-    if not created:
+def source_changed(sender, instance: Source, created: bool, raw: bool = False, **kwargs) -> None:
+    if not (created or raw):
         _touch(Claim.objects.filter(_claims_showing_sources(Q(source=instance))))
 
 
 @receiver(post_save, sender=Outlet)
-def outlet_changed(sender, instance: Outlet, created: bool, **kwargs) -> None:
-    if not created:
+def outlet_changed(sender, instance: Outlet, created: bool, raw: bool = False, **kwargs) -> None:
+    if not (created or raw):
         _touch(Claim.objects.filter(_claims_showing_sources(Q(source__outlet=instance))))
 
 
 @receiver(post_save, sender=Link)
-def link_health_changed(sender, instance: Link, created: bool, **kwargs) -> None:
+def link_health_changed(sender, instance: Link, created: bool, raw: bool = False, **kwargs) -> None:
     before = getattr(instance, "_public_snapshot", None)
     instance._public_snapshot = _snapshot(instance, LINK_PUBLIC_FIELDS)
-    if not created and before != instance._public_snapshot:
+    if not (created or raw) and before != instance._public_snapshot:
         _touch(Claim.objects.filter(_claims_showing_sources(Q(source__link=instance))))

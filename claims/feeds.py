@@ -1,0 +1,75 @@
+"""Atom and RSS feeds of verdicts as they are published and corrected."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.db.models import Prefetch
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from claims.models import Claim, Correction
+
+FEED_SIZE = 30
+
+
+class ClaimFeed(Feed):
+    """One entry per claim at its latest verdict; a correction makes a new entry (new id)."""
+
+    title = gettext_lazy("Latest fact-checks")
+    description = gettext_lazy("Verdicts as they are published and corrected.")
+
+    def link(self) -> str:
+        return settings.SITE_URL + "/claims/"
+
+    def items(self):
+        return (
+            Claim.objects.published()
+            .select_related("published_review__rating")
+            .prefetch_related(
+                Prefetch("corrections", queryset=Correction.objects.order_by("-created_at"))
+            )
+            .order_by("-published_review__published_at", "-pk")[:FEED_SIZE]
+        )
+
+    def latest_correction(self, claim: Claim) -> Correction | None:
+        return next(iter(claim.corrections.all()), None)
+
+    def item_title(self, claim: Claim) -> str:
+        label = claim.published_review.rating.label
+        if self.latest_correction(claim):
+            return _("Corrected: %(rating)s — %(claim)s") % {
+                "rating": label,
+                "claim": claim.short_text,
+            }
+        return f"{label} — {claim.short_text}"
+
+    def item_description(self, claim: Claim) -> str:
+        correction = self.latest_correction(claim)
+        summary = claim.published_review.summary
+        if correction:
+            return f"{summary}\n\n{_('Correction')}: {correction.note}"
+        return summary
+
+    def item_link(self, claim: Claim) -> str:
+        return settings.SITE_URL + claim.get_absolute_url()
+
+    def item_guid(self, claim: Claim) -> str:
+        return f"{self.item_link(claim)}#review-{claim.published_review_id}"
+
+    def item_pubdate(self, claim: Claim):
+        return claim.published_review.published_at
+
+    def item_updateddate(self, claim: Claim):
+        return claim.published_review.published_at
+
+    def item_categories(self, claim: Claim) -> list[str]:
+        return [claim.published_review.rating.label]
+
+
+class ClaimRssFeed(ClaimFeed):
+    pass
+
+
+class ClaimAtomFeed(ClaimFeed):
+    feed_type = Atom1Feed
+    subtitle = ClaimFeed.description

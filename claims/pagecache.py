@@ -1,0 +1,110 @@
+"""Whole-page cache for the public site, dropped whenever anything readers see may have changed.
+
+Every cached page's key holds a "generation" token; changing the token retires every page at once.
+That is cheap (one cache write) and cannot miss a page, which matters more here than keeping
+unrelated pages warm: verdicts change rarely and readers must never see a retracted one.
+"""
+
+import hashlib
+import uuid
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+
+from claims.models import (
+    Appearance,
+    Claim,
+    Correction,
+    Evidence,
+    RatingLevel,
+    Review,
+    Speaker,
+    Topic,
+)
+from claims.signals import claim_changed
+from sources.models import Link, Outlet, Source
+
+GENERATION_KEY = "public-pages:generation"
+
+
+def generation() -> str:
+    return cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
+
+
+def invalidate() -> None:
+    """Retire every cached public page."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve anonymous GETs of `view` from the cache, per path, query string and language.
+
+    Signed-in people (editors checking their work) always get a fresh page.
+    """
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"public-page:{generation()}:{request.LANGUAGE_CODE}:{path}"
+        response = cache.get(key)
+        if response is not None:
+            return response
+        response = view(request, *args, **kwargs)
+        if hasattr(response, "render") and callable(response.render):
+            response.render()
+        if response.status_code == 200 and not response.streaming and not response.cookies:
+            cache.set(key, response, seconds)
+        return response
+
+    return wrapped
+
+
+def _invalidate_now_and_on_commit() -> None:
+    # Now, so this transaction's own later reads are fresh; on commit, so that a page rendered
+    # by another request between now and the commit (with the old data) is retired too.
+    invalidate()
+    transaction.on_commit(invalidate)
+
+
+@receiver(claim_changed, dispatch_uid="pagecache-claim-changed")
+def _claim_changed(sender, **kwargs) -> None:
+    invalidate()
+
+
+# Publishing, correcting and reopening all save the claim; the other models are what the public
+# pages show next to it. Link health changes as the checker runs, which is rare enough.
+WATCHED = (
+    Claim,
+    Review,
+    Evidence,
+    Appearance,
+    Correction,
+    Speaker,
+    Topic,
+    RatingLevel,
+    Source,
+    Outlet,
+    Link,
+)
+
+
+@receiver(post_save, dispatch_uid="pagecache-saved")
+@receiver(post_delete, dispatch_uid="pagecache-deleted")
+def _model_changed(sender, raw: bool = False, **kwargs) -> None:
+    if sender in WATCHED and not raw:
+        _invalidate_now_and_on_commit()
+
+
+@receiver(m2m_changed, sender=Claim.topics.through, dispatch_uid="pagecache-topics")
+def _topics_changed(sender, action: str, **kwargs) -> None:
+    if action.startswith("post_"):
+        _invalidate_now_and_on_commit()

@@ -1,0 +1,87 @@
+"""Speakers' records: their published verdicts counted per rating, laid out for SVG charts.
+
+The numbers reach the page twice, as a chart and as a table, so nobody needs the picture.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from claims.models import Claim, RatingLevel, Speaker
+
+CHART_BAR_WIDTH = 240
+STRIP_WIDTH = 160
+
+
+@dataclass
+class RecordRow:
+    """One rating in a speaker's record: the bar of the chart and the row of the table."""
+
+    rating: RatingLevel
+    count: int
+    percent: int
+    width: int
+    y: int
+
+
+ROW_HEIGHT = 28
+
+
+def speaker_record(claims: QuerySet, scale: list[RatingLevel]) -> tuple[list[RecordRow], int]:
+    """One row per rating of the scale (zeros too) for `claims`, and their total (one query).
+
+    `claims` must be published claims, each once: Claim.objects.published() narrowed down.
+    """
+    counts = dict(
+        claims.order_by().values_list("published_review__rating_id").annotate(n=Count("pk"))
+    )
+    total = sum(counts.values())
+    rows = []
+    top = max(counts.values(), default=0)
+    for i, rating in enumerate(scale):
+        count = counts.get(rating.pk, 0)
+        rows.append(
+            RecordRow(
+                rating=rating,
+                count=count,
+                percent=round(100 * count / total) if total else 0,
+                width=round(CHART_BAR_WIDTH * count / top) if top else 0,
+                y=i * ROW_HEIGHT,
+            )
+        )
+    return rows, total
+
+
+@dataclass
+class StripSegment:
+    """One rating's share of a speaker's record, as a piece of the bar on the speaker list."""
+
+    rating: RatingLevel
+    count: int
+    x: int
+    width: int
+
+
+def record_strips(speakers: list[Speaker], scale: list[RatingLevel]) -> dict[int, list]:
+    """Each speaker's published claims per rating, laid out as a stacked bar (one query)."""
+    counts = (
+        Claim.objects.published()
+        .filter(appearances__speaker__in=[s.pk for s in speakers])
+        .order_by()
+        .values_list("appearances__speaker_id", "published_review__rating_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    per_speaker: dict[int, dict[int, int]] = {}
+    for speaker_id, rating_id, n in counts:
+        per_speaker.setdefault(speaker_id, {})[rating_id] = n
+    strips = {}
+    for speaker_id, by_rating in per_speaker.items():
+        total, x, segments = sum(by_rating.values()), 0, []
+        for rating in scale:
+            count = by_rating.get(rating.pk, 0)
+            if count:
+                width = round(STRIP_WIDTH * count / total)
+                segments.append(StripSegment(rating=rating, count=count, x=x, width=width))
+                x += width
+        strips[speaker_id] = segments
+    return strips

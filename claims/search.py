@@ -1,0 +1,129 @@
+"""Claim search that ignores diacritics: `trung quoc` finds `Trung Quốc`, `ket luan` `kết luận`.
+
+Each claim keeps `search_document`, an accent-folded copy of what readers see with it (claim,
+translation, quotes, speakers, topics, the published summary). PostgreSQL matches it with
+full-text search over a GIN index (migration 0003); SQLite matches every word as a substring.
+Both see the same folded text, so both give the same answers for the same words.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from claims.models import Appearance, Claim, Review, Speaker, Topic
+
+MAX_QUERY_WORDS = 12
+MAX_WORD_LENGTH = 60
+SEARCH_CONFIG = "simple"  # no stemming: the text mixes Vietnamese, English and names
+
+# Letters NFKD leaves whole: Vietnamese đ, and a few Latin letters readers type without marks.
+FOLD_MAP = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "ß": "ss"})
+WORD = re.compile(r"[^\W_]+")
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` and strip its diacritics: "Đà Nẵng" -> "da nang"."""
+    decomposed = unicodedata.normalize("NFKD", (text or "").translate(FOLD_MAP))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def words(text: str) -> list[str]:
+    """The folded words of `text`; punctuation never reaches a query."""
+    return WORD.findall(fold(text))
+
+
+def document_for(claim: Claim) -> str:
+    """The folded search text for one claim. Only public parts: never a draft review."""
+    parts = [claim.text, claim.translation]
+    parts += [f"{t.name} {t.name_vi}" for t in claim.topics.all()]
+    for appearance in claim.appearances.all():
+        parts += [appearance.quote, appearance.quote_translation, appearance.speaker.name]
+    if claim.published_review_id is not None:
+        parts.append(claim.published_review.summary)
+    return " ".join(words(" ".join(parts)))
+
+
+def refresh(claim_ids: Iterable[int]) -> None:
+    """Rebuild the search text of these claims (an UPDATE per claim, no save signals)."""
+    ids = {pk for pk in claim_ids if pk is not None}
+    if not ids:
+        return
+    claims = (
+        Claim.objects.filter(pk__in=ids)
+        .select_related("published_review")
+        .prefetch_related("topics", "appearances__speaker")
+    )
+    for claim in claims:
+        document = document_for(claim)
+        if document != claim.search_document:
+            Claim.objects.filter(pk=claim.pk).update(search_document=document)
+
+
+def search(claims: QuerySet, query: str) -> QuerySet:
+    """`claims` narrowed to those holding every word of `query`, best matches first on PG."""
+    terms = [w[:MAX_WORD_LENGTH] for w in words(query)][:MAX_QUERY_WORDS]
+    if not terms:
+        return claims
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("search_document", config=SEARCH_CONFIG)
+        # The terms are [^\W_]+ only, so this raw tsquery cannot be malformed.
+        tsquery = SearchQuery(
+            " & ".join(f"{t}:*" for t in terms), search_type="raw", config=SEARCH_CONFIG
+        )
+        return (
+            claims.annotate(search_vector=vector, search_rank=SearchRank(vector, tsquery))
+            .filter(search_vector=tsquery)
+            .order_by("-search_rank", *claims.query.order_by)
+        )
+    for term in terms:
+        claims = claims.filter(search_document__contains=term)
+    return claims
+
+
+@receiver(post_save, sender=Claim, dispatch_uid="search-claim-saved")
+def _claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        refresh([instance.pk])
+
+
+@receiver(post_save, sender=Appearance, dispatch_uid="search-appearance-saved")
+@receiver(post_delete, sender=Appearance, dispatch_uid="search-appearance-deleted")
+def _appearance_changed(sender, instance: Appearance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        refresh([instance.claim_id])
+
+
+@receiver(post_save, sender=Review, dispatch_uid="search-review-saved")
+def _review_saved(sender, instance: Review, raw: bool = False, **kwargs) -> None:
+    # Only the published verdict is searchable; its claim is saved when it is published.
+    if not raw and instance.state == Review.State.PUBLISHED:
+        refresh([instance.claim_id])
+
+
+@receiver(post_save, sender=Speaker, dispatch_uid="search-speaker-saved")
+def _speaker_saved(sender, instance: Speaker, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        refresh(instance.appearances.values_list("claim_id", flat=True))
+
+
+@receiver(post_save, sender=Topic, dispatch_uid="search-topic-saved")
+def _topic_saved(sender, instance: Topic, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        refresh(instance.claims.values_list("pk", flat=True))
+
+
+@receiver(m2m_changed, sender=Claim.topics.through, dispatch_uid="search-topics-changed")
+def _topics_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:
+        refresh(pk_set or instance.claims.values_list("pk", flat=True))
+    else:
+        refresh([instance.pk])

@@ -1,0 +1,85 @@
+"""Each public page runs a small, fixed number of queries, with 1 claim or with 50."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from claims.models import Topic
+from tests.factories import SourceFactory, SpeakerFactory
+from tests.site_data import add_appearance, correct, fresh_page_cache, plain_static_storage  # noqa: F401
+
+# The most queries each page may run on a cold cache, whatever the amount of data.
+BOUNDS = {
+    "home": 5,
+    "claim list": 7,
+    "claim list, searched and filtered": 7,
+    "claim page": 6,
+    "speaker list": 4,
+    "speaker page": 7,
+    "source page": 5,
+    "corrections": 2,
+    "methodology": 1,
+    "atom feed": 2,
+    "rss feed": 2,
+    "sitemap": 6,
+}
+
+
+@pytest.fixture(params=[1, 50], ids=["1 claim", "50 claims"])
+def site(request, make_claim, editor, checker):
+    speaker = SpeakerFactory(name="Kai-Fu Lee", slug="kai-fu-lee")
+    source = SourceFactory(title="The article")
+    topics = [
+        Topic.objects.create(name="AI", slug="ai"),
+        Topic.objects.create(name="Chips", slug="chips"),
+    ]
+    claims = []
+    for i in range(request.param):
+        claim = make_claim("published", rating="false", text=f"Trung Quốc claim {i}")
+        claim.topics.add(*topics)
+        add_appearance(claim, speaker=speaker, source=source)
+        add_appearance(claim, speaker=SpeakerFactory())
+        if i % 10 == 0:
+            correct(claim, editor=editor, checker=checker, rating="half-true")
+        claims.append(claim)
+    return {"claims": claims, "speaker": speaker, "source": source}
+
+
+def pages(site) -> dict[str, str]:
+    claim = site["claims"][0]
+    return {
+        "home": "/",
+        "claim list": "/claims/",
+        "claim list, searched and filtered": (
+            "/claims/?q=trung+quoc&rating=half-true&speaker=kai-fu-lee&topic=ai&language=vi"
+        ),
+        "claim page": claim.get_absolute_url(),
+        "speaker list": "/speakers/",
+        "speaker page": f"/speakers/{site['speaker'].slug}/",
+        "source page": f"/sources/{site['source'].pk}/",
+        "corrections": "/corrections/",
+        "methodology": "/methodology/",
+        "atom feed": "/feeds/claims.atom",
+        "rss feed": "/feeds/claims.rss",
+        "sitemap": "/sitemap.xml",
+    }
+
+
+def test_each_page_runs_a_fixed_number_of_queries(client, site, django_assert_max_num_queries):
+    measured = {}
+    for page, url in pages(site).items():
+        with (
+            CaptureQueriesContext(connection) as queries,
+            django_assert_max_num_queries(BOUNDS[page]),
+        ):
+            response = client.get(url)
+        assert response.status_code == 200, url
+        measured[page] = len(queries)
+    print(f"queries with {len(site['claims'])} claims:", measured)
+
+
+def test_a_cached_page_runs_no_query_at_all(client, site):
+    client.get("/claims/")
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/claims/").status_code == 200
+    assert len(queries) == 0
