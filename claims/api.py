@@ -413,7 +413,6 @@ class ClaimViewSet(
         return self.get_serializer([by_id[pk] for pk in ids], many=True).data
 
     def retrieve(self, request, *args, **kwargs):
-        self.kwargs[self.lookup_field] = kwargs["pk"]
         row = self.get_queryset().filter(pk=kwargs["pk"]).values("pk", "updated_at").first()
         if row is None:
             return self.get_object()  # raises the 404 in the API's error shape
@@ -610,8 +609,10 @@ class AppearanceViewSet(BodyETagMixin, HistoryUserMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return Appearance.objects.filter(claim__in=visible_claims(self.request.user)).order_by(
-            "-id"
+        return (
+            Appearance.objects.filter(claim__in=visible_claims(self.request.user))
+            .select_related("speaker")
+            .order_by("-id")
         )
 
 

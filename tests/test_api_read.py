@@ -297,3 +297,39 @@ def test_a_claim_made_without_any_appearance_is_still_listed(checker, editor):
     claim = walk_to(ClaimFactory(), "published", checker=checker, editor=editor)
 
     assert client_for().get(f"/api/v1/claims/{claim.pk}/").json()["appearances"] == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/claims/",
+        "/api/v1/claimreview/",
+        "/api/v1/appearances/",
+        "/api/v1/speakers/",
+        "/api/v1/sources/",
+        "/api/v1/outlets/",
+        "/api/v1/reviews/",
+        "/api/v1/evidence/",
+        "/api/v1/webhooks/",
+    ],
+)
+def test_every_list_costs_the_same_queries_for_one_row_or_many(make_claim, editor, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from webhooks.models import Endpoint
+
+    for n in range(5):
+        claim = make_claim("published")
+        AppearanceFactory(claim=claim, source=SourceFactory(url=f"https://example.org/{n}"))
+        Endpoint.objects.create(owner=editor, url=f"https://hooks.example.org/{n}")
+    client = client_for(editor)
+    client.get(path)  # warm the permission cache of the token's user
+
+    def queries(page_size: int) -> int:
+        with CaptureQueriesContext(connection) as context:
+            answer = client.get(path, {"page_size": page_size})
+        assert len(answer.json()["results"]) == page_size, answer.content
+        return len(context)
+
+    assert queries(1) == queries(5)
