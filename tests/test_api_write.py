@@ -467,3 +467,67 @@ def test_tokens_are_created_and_revoked_in_the_admin():
     from rest_framework.authtoken.models import TokenProxy
 
     assert admin.site.is_registered(TokenProxy)
+
+
+LISTS = {
+    "/api/v1/claims/": "public",
+    "/api/v1/claimreview/": "public",
+    "/api/v1/appearances/": "public",
+    "/api/v1/speakers/": "public",
+    "/api/v1/sources/": "public",
+    "/api/v1/outlets/": "public",
+    "/api/v1/ratings/": "public",
+    "/api/v1/reviews/": "account",
+    "/api/v1/evidence/": "account",
+    "/api/v1/webhooks/": "account",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_list_answers_each_role_as_specified(as_role, role, make_claim):
+    make_claim("published")
+    client = as_role(role)
+
+    for path, audience in LISTS.items():
+        expected = 401 if role == "anonymous" and audience == "account" else 200
+        assert client.get(path).status_code == expected, (path, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unpublished_rows_are_found_only_by_the_newsroom(as_role, role, make_claim):
+    claim = make_claim("in_review")
+    appearance = AppearanceFactory(claim=claim, speaker=SpeakerFactory(slug="hidden-speaker"))
+    review = claim.reviews.get()
+    client = as_role(role)
+    newsroom = role in CAPTURE
+
+    paths = {
+        f"/api/v1/claims/{claim.pk}/": True,
+        f"/api/v1/appearances/{appearance.pk}/": True,
+        "/api/v1/speakers/hidden-speaker/": True,
+        f"/api/v1/sources/{appearance.source_id}/": True,
+        f"/api/v1/reviews/{review.pk}/": role != "anonymous",
+        f"/api/v1/evidence/{review.evidence.get().pk}/": role != "anonymous",
+    }
+    for path, reachable in paths.items():
+        expected = 200 if newsroom else (404 if reachable else 401)
+        assert client.get(path).status_code == expected, (path, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_appearances_are_deleted_by_editors_only(as_role, role):
+    appearance = AppearanceFactory()
+
+    answer = as_role(role).delete(f"/api/v1/appearances/{appearance.pk}/")
+
+    assert answer.status_code == expect({"editor"}, role, 204)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_speakers_are_edited_by_the_newsroom(as_role, role, make_claim):
+    claim = make_claim("published")
+    AppearanceFactory(claim=claim, speaker=SpeakerFactory(slug="ada"))
+
+    answer = as_role(role).patch("/api/v1/speakers/ada/", {"role": "Minister"}, format="json")
+
+    assert answer.status_code == expect(CAPTURE, role, 200)
