@@ -291,7 +291,7 @@ def test_only_subscribed_events_are_sent(
         make_claim("published")
 
     assert receiver.received == []
-    assert Event.objects.count() == 1
+    assert Event.objects.count() == 0
 
 
 def test_the_body_is_the_same_bytes_on_every_attempt(

@@ -9,6 +9,8 @@ honest so that `updated_since` syncs and ETags see changes made to a claim's par
   claims that show them (no event: the claim itself was not edited).
 """
 
+import logging
+
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
@@ -21,13 +23,19 @@ from sources.models import Link, Outlet, Source
 from webhooks import services
 from webhooks.models import EventType
 
+log = logging.getLogger(__name__)
+
 CLAIM_PUBLIC_FIELDS = ("text", "language", "translation", "translation_language", "slug")
 LINK_PUBLIC_FIELDS = ("status", "archive_url")
 
 
 @receiver(claim_changed)
-def record_workflow_event(sender, claim_id: int, event: str, **kwargs) -> None:
-    services.event_record(claim_id=claim_id, event_type=event)
+def record_event(sender, claim_id: int, event: str, **kwargs) -> None:
+    # The change is committed already: a failure here must not turn its request into a 500.
+    try:
+        services.event_record(claim_id=claim_id, event_type=event)
+    except Exception:
+        log.exception("could not record webhook event %s for claim %s", event, claim_id)
 
 
 def _snapshot(instance, fields) -> tuple:

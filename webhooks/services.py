@@ -28,15 +28,17 @@ def backoff_seconds(attempt: int) -> int:
 
 
 def event_record(*, claim_id: int, event_type: str) -> Event | None:
-    """Record the event for a published claim and queue one delivery per subscribed endpoint."""
+    """Record the event for a published claim and queue one delivery per subscribed endpoint.
+
+    Called after the change committed, in commit order, so event ids follow the changes."""
+    endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event_type)]
     claim = Claim.objects.published().filter(pk=claim_id).first()
-    if claim is None:
-        return None
+    if claim is None or not endpoints:
+        return None  # nothing public to announce, or nobody to tell
     from claims.api import claim_payload
 
     with translation.override("en"):
         data = {"claim": claim_payload(claim)}
-    endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event_type)]
     with transaction.atomic():
         event = Event.objects.create(type=event_type, claim=claim, data=data)
         deliveries = Delivery.objects.bulk_create(
