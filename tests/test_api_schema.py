@@ -103,7 +103,7 @@ def run_schemathesis(base_url: str, tmp_path, phases: str, *headers: str) -> dic
     return {"code": done.returncode, "output": done.stdout + done.stderr, "report": report}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_no_request_breaks_the_api_or_its_contract(live_server, make_claim, tmp_path, request):
     for _ in range(3):
         claim = make_claim("published")

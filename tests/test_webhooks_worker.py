@@ -23,7 +23,7 @@ from webhooks.models import Delivery, Endpoint, Event
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.worker,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 PROJECT = Path(__file__).resolve().parent.parent
 
