@@ -112,3 +112,40 @@ def test_the_admin_shows_endpoints_and_their_deliveries(admin_client, outsider):
     assert page.status_code == 200
     assert "Refused: loopback" in page.content.decode()
     assert admin_client.get("/admin/webhooks/delivery/").status_code == 200
+
+
+def test_staff_register_an_endpoint_for_a_consumer_in_the_admin(admin_client, outsider):
+    assert admin_client.get("/admin/webhooks/endpoint/add/").status_code == 200
+
+    answer = admin_client.post(
+        "/admin/webhooks/endpoint/add/",
+        {
+            "owner": outsider.pk,
+            "url": "https://hooks.example.org/newsroom",
+            "description": "Partner newsroom",
+            "events": ["claim.published", "claim.corrected"],
+            "secret": "a-long-enough-shared-secret",
+            "is_active": "on",
+        },
+    )
+
+    assert answer.status_code == 302, answer.content.decode()[:2000]
+    endpoint = Endpoint.objects.get()
+    assert endpoint.events == ["claim.published", "claim.corrected"]
+    assert endpoint.owner == outsider
+
+
+def test_the_admin_refuses_a_private_destination_too(admin_client, outsider):
+    answer = admin_client.post(
+        "/admin/webhooks/endpoint/add/",
+        {
+            "owner": outsider.pk,
+            "url": "http://192.168.1.10/hook",
+            "events": ["claim.published"],
+            "secret": "a-long-enough-shared-secret",
+        },
+    )
+
+    assert answer.status_code == 200
+    assert "private-network address" in answer.content.decode()
+    assert not Endpoint.objects.exists()
