@@ -136,4 +136,10 @@ def link_health_changed(sender, instance: Link, created: bool, raw: bool = False
     before = getattr(instance, "_public_snapshot", None)
     instance._public_snapshot = _snapshot(instance, LINK_PUBLIC_FIELDS)
     if not (created or raw) and before != instance._public_snapshot:
-        _touch(Claim.objects.filter(_claims_showing_sources(Q(source__link=instance))))
+        link_health_changed_for([instance.pk])
+
+
+def link_health_changed_for(link_ids) -> None:
+    """Touch the claims citing these links. The link checker writes results with plain SQL (no
+    save signals), so it should call this for links whose status or archived copy changed."""
+    _touch(Claim.objects.filter(_claims_showing_sources(Q(source__link_id__in=list(link_ids)))))
