@@ -424,9 +424,6 @@ class ClaimViewSet(
         response = Response(self.get_serializer(claim).data)
         return set_validators(response, etag=etag, last_modified=row["updated_at"])
 
-    def perform_create(self, serializer):
-        serializer.save(created_by=self.request.user)
-
     def _respond_with(self, claim: Claim, status: int) -> Response:
         claim = Claim.objects.with_public_details().get(pk=claim.pk)
         return Response(self.get_serializer(claim).data, status=status)
