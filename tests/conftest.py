@@ -74,6 +74,7 @@ def restore_seed_data() -> None:
                 )
             )
     schedule.create_schedule(apps, None)
+    import_module("webhooks.migrations.0002_resend_schedule").create_schedule(apps, None)
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 after commit, and never to a private address unless LINKCHECK_ALLOWED_PRIVATE_NETWORKS says so.
 """
 
+import datetime
 import ipaddress
 import json
 import re
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.db import transaction
+from django.utils import timezone
 
 from claims import services as claim_services
 from tests.api_support import client_for
@@ -305,3 +307,22 @@ def test_the_body_is_the_same_bytes_on_every_attempt(
     first, second = receiver.received
     assert first.body == second.body
     assert json.loads(first.body)["id"] == json.loads(second.body)["id"]
+
+
+def test_a_delivery_whose_task_was_lost_is_sent_by_the_sweep(
+    local_network, endpoint, receiver, make_claim, django_capture_on_commit_callbacks
+):
+    from django_celery_beat.models import PeriodicTask
+
+    from webhooks.tasks import resend_stalled_deliveries
+
+    claim = make_claim("published")
+    with django_capture_on_commit_callbacks(execute=False):  # the task message is "lost"
+        services.event_record(claim_id=claim.pk, event_type="claim.published")
+    assert resend_stalled_deliveries() == 0  # too recent to call stalled
+    Delivery.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=10))
+
+    assert resend_stalled_deliveries() == 1
+
+    assert receiver.types == ["claim.published"]
+    assert PeriodicTask.objects.get(task="webhooks.resend_stalled").enabled

@@ -235,3 +235,21 @@ def endpoint_resume(endpoint: Endpoint) -> None:
     Endpoint.objects.filter(pk=endpoint.pk).update(
         is_active=True, paused_at=None, paused_reason="", consecutive_failures=0
     )
+
+
+def deliveries_resend_stalled(*, older_than_seconds: int = 300) -> int:
+    """Queue again the deliveries whose task message was lost (a broker restart, say): pending
+    past their time, or stuck `sending` past the lock. Safe: a delivery is claimed before it is
+    sent, so a duplicate message is a no-op."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=older_than_seconds)
+    stalled = Delivery.objects.filter(
+        Q(status=Delivery.Status.PENDING, created_at__lt=cutoff)
+        & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=cutoff))
+        | Q(status=Delivery.Status.SENDING, locked_at__lt=_lock_expired_before())
+    ).values_list("pk", flat=True)
+    from webhooks.tasks import deliver_webhook
+
+    ids = list(stalled[:1000])
+    for delivery_id in ids:
+        deliver_webhook.apply_async((delivery_id,))
+    return len(ids)
