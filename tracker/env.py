@@ -67,3 +67,17 @@ def envnetworks(name: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network
                 f"and {item!r} is not one"
             ) from None
     return networks
+
+
+RATE_PERIODS = {"s", "sec", "second", "m", "min", "minute", "h", "hour", "d", "day"}
+
+
+def envrate(name: str, default: str) -> str:
+    """A request rate such as 100/minute (periods: second, minute, hour, day)."""
+    raw = envstr(name, default)
+    count, _, period = raw.partition("/")
+    if not (count.isdigit() and int(count) > 0 and period in RATE_PERIODS):
+        raise ImproperlyConfigured(
+            f"{name} must be a rate such as 100/minute (second, minute, hour or day), not {raw!r}"
+        )
+    return raw

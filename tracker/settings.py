@@ -6,7 +6,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tracker.env import envbool, envint, envlist, envnetworks, envstr, envurl
+from tracker.env import envbool, envint, envlist, envnetworks, envrate, envstr, envurl
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -161,14 +161,46 @@ ARCHIVE_AVAILABILITY_URL = envurl(
     "ARCHIVE_AVAILABILITY_URL", "https://archive.org/wayback/available", schemes=("http", "https")
 )
 
+# REST API (see docs/api.md)
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "tracker.api.ClaimtrackAutoSchema",
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.DjangoModelPermissionsOrAnonReadOnly"
+    ],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "tracker.api_limits.CursorPage",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "tracker.api_limits.AnonThrottle",
+        "tracker.api_limits.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": envrate("API_THROTTLE_ANON", "120/minute"),
+        "user": envrate("API_THROTTLE_USER", "1200/minute"),
+    },
+    "EXCEPTION_HANDLER": "tracker.api.api_exception_handler",
+    "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Claimtrack API",
     "DESCRIPTION": "Verification status of public claims, and the editorial workflow for tools.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "LanguageEnum": "sources.models.LANGUAGE_CHOICES",
+        "StatusEnum": "claims.workflow.Status",
+        "SpeakerKindEnum": "claims.models.Speaker.Kind",
+        "SourceKindEnum": "sources.models.Source.Kind",
+        "WebhookEventTypeEnum": "webhooks.models.EventType",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -201,3 +233,11 @@ LINKCHECK_USER_AGENT = envstr(
     "LINKCHECK_USER_AGENT", f"ClaimtrackLinkChecker/1.0 (+{SITE_URL}; checks cited sources)"
 )
 ARCHIVE_INTERVAL_MS = envint("ARCHIVE_INTERVAL_MS", 1000)
+
+# Webhooks (see docs/api.md): deliveries time out, retry with exponential backoff, and an
+# endpoint is paused after this many deliveries in a row have failed.
+INSTALLED_APPS += ["webhooks"]
+WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
+WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
+WEBHOOK_PAUSE_AFTER_FAILURES = envint("WEBHOOK_PAUSE_AFTER_FAILURES", 5, minimum=1)

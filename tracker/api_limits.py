@@ -1,0 +1,58 @@
+"""How much one API request may fetch (cursor pages) and how often (throttles).
+
+Kept apart from tracker.api because DRF imports these classes while it is itself loading.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, throttling
+from rest_framework.pagination import CursorPagination
+
+
+class CursorPage(CursorPagination):
+    """Cursor pagination with a stable order; a view may offer orderings by `ordering_choices`."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 200
+    ordering = ("-id",)
+
+    def get_ordering(self, request, queryset, view) -> tuple[str, ...]:
+        choices: dict[str, tuple[str, ...]] = getattr(view, "ordering_choices", {})
+        value = request.query_params.get("ordering")
+        if value and choices:
+            if value not in choices:
+                raise exceptions.ValidationError(
+                    {"ordering": [_("Choose one of: %s.") % ", ".join(choices)]}
+                )
+            return choices[value]
+        return getattr(view, "default_ordering", self.ordering)
+
+    def decode_cursor(self, request):
+        try:
+            return super().decode_cursor(request)
+        except exceptions.NotFound:
+            raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]}) from None
+
+    def paginate_queryset(self, queryset, request, view=None):
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except DjangoValidationError:
+            # a forged cursor whose position does not fit the ordering field
+            raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]}) from None
+
+
+class _SettingsRateThrottle(throttling.SimpleRateThrottle):
+    """Read the rate from settings on each request, so a changed setting applies at once."""
+
+    def get_rate(self) -> str | None:
+        return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(self.scope)
+
+
+class AnonThrottle(_SettingsRateThrottle, throttling.AnonRateThrottle):
+    scope = "anon"
+
+
+class UserThrottle(_SettingsRateThrottle, throttling.UserRateThrottle):
+    scope = "user"

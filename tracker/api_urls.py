@@ -1,0 +1,39 @@
+"""Routes of the REST API, mounted at /api/v1/."""
+
+from django.urls import re_path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+
+from claims import api as claims_api
+from sources import api as sources_api
+from tracker.api import error_response
+from webhooks.api import EndpointViewSet
+
+
+@extend_schema(exclude=True)
+@api_view(["GET", "POST", "PUT", "PATCH", "DELETE"])
+@permission_classes([AllowAny])
+def not_found(request, *args, **kwargs) -> Response:
+    """Any other path under /api/v1/: a 404 in the API's error shape, not the site's HTML."""
+    return error_response(_("Not found."), "not_found", 404)
+
+
+router = DefaultRouter()
+router.include_root_view = False
+router.register("claims", claims_api.ClaimViewSet, basename="claim")
+router.register("claimreview", claims_api.ClaimReviewViewSet, basename="claimreview")
+router.register("appearances", claims_api.AppearanceViewSet, basename="appearance")
+router.register("speakers", claims_api.SpeakerViewSet, basename="speaker")
+router.register("ratings", claims_api.RatingViewSet, basename="rating")
+router.register("reviews", claims_api.ReviewViewSet, basename="review")
+router.register("evidence", claims_api.EvidenceViewSet, basename="evidence")
+router.register("sources", sources_api.SourceViewSet, basename="source")
+router.register("outlets", sources_api.OutletViewSet, basename="outlet")
+router.register("webhooks", EndpointViewSet, basename="webhook")
+
+app_name = "api"
+urlpatterns = [*router.urls, re_path(r"", not_found)]
