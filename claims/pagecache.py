@@ -28,6 +28,7 @@ from claims.models import (
     Topic,
 )
 from claims.signals import claim_changed
+from sources.events import link_health_changed
 from sources.models import Link, Outlet, Source
 
 GENERATION_KEY = "public-pages:generation"
@@ -102,6 +103,11 @@ WATCHED = (
 def _model_changed(sender, raw: bool = False, **kwargs) -> None:
     if sender in WATCHED and not raw:
         _invalidate_now_and_on_commit()
+
+
+@receiver(link_health_changed, dispatch_uid="pagecache-link-checked")
+def _link_checked(sender, **kwargs) -> None:
+    _invalidate_now_and_on_commit()
 
 
 @receiver(m2m_changed, sender=Claim.topics.through, dispatch_uid="pagecache-topics")

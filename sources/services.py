@@ -18,6 +18,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
+from sources.events import link_health_changed
 from sources.linkcheck import classify as rules
 from sources.linkcheck.archive import ArchiveQuery, find_snapshots
 from sources.linkcheck.fetch import FetchConfig, FetchResult, Target, iter_results
@@ -255,6 +256,7 @@ def _record(links: dict[int, Link], results: list[FetchResult]) -> list[Link]:
     check_rules = classify_rules()
     checks: list[LinkCheck] = []
     changed: list[Link] = []
+    moved: list[int] = []
     for result in results:
         link = links[result.key]
         known = rules.Known(
@@ -265,6 +267,8 @@ def _record(links: dict[int, Link], results: list[FetchResult]) -> list[Link]:
         )
         verdict = rules.classify(result, known, check_rules)
         checked_at = result.checked_at
+        if verdict.status != link.status:
+            moved.append(link.pk)
         link.status = verdict.status
         link.status_reason = verdict.reason[:500]
         link.last_checked_at = checked_at
@@ -324,6 +328,8 @@ def _record(links: dict[int, Link], results: list[FetchResult]) -> list[Link]:
             old = [pk for pk, rank in ranked.values_list("pk", "rank") if rank > history]
             if old:
                 LinkCheck.objects.filter(pk__in=old).delete()
+    if moved:
+        link_health_changed.send(sender=Link, link_ids=moved)
     return changed
 
 
@@ -438,6 +444,7 @@ def links_find_archives(*, link_ids: Iterable[int], quick: bool = False) -> int:
         timeout=min(settings.LINKCHECK_TOTAL_TIMEOUT, 5 if quick else 60),
         interval_ms=settings.ARCHIVE_INTERVAL_MS,
     )
+    archived: list[int] = []
     with transaction.atomic():
         for link in links:
             if link.pk not in found:
@@ -446,7 +453,11 @@ def links_find_archives(*, link_ids: Iterable[int], quick: bool = False) -> int:
             updates: dict[str, object] = {"archive_looked_up_at": now}
             if snapshot is not None:
                 updates.update(archive_url=snapshot.url[:2000], archived_at=snapshot.taken_at)
+                if snapshot.url[:2000] != link.archive_url:
+                    archived.append(link.pk)
             Link.objects.filter(pk=link.pk).update(**updates)
+    if archived:
+        link_health_changed.send(sender=Link, link_ids=archived)
     return Link.objects.filter(pk__in=[link.pk for link in links]).exclude(archive_url="").count()
 
 

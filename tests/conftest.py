@@ -18,65 +18,6 @@ def static_files_without_collectstatic(settings):
     }
 
 
-@pytest.fixture(autouse=True)
-def seed_data_after_a_flush(request):
-    """A transactional test flushes the database when it ends, and with it the rows migrations
-    seeded (rating scale, editorial groups); tests with `serialized_rollback` even leave no
-    content types behind. Put them back before each transactional test, whatever ran before."""
-    marker = request.node.get_closest_marker("django_db")
-    transactional = (marker and marker.kwargs.get("transaction")) or any(
-        name in request.fixturenames for name in ("transactional_db", "live_server")
-    )
-    if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
-        request.getfixturevalue("transactional_db")
-        restore_seed_data()
-
-
-def restore_seed_data() -> None:
-    """What the data migrations wrote: keep in step when a migration seeds more."""
-    from importlib import import_module
-
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-    from django.contrib.contenttypes.management import create_contenttypes
-
-    from claims.models import RatingLevel
-
-    seed = import_module("claims.migrations.0002_rating_scale_and_groups")
-    schedule = import_module("sources.migrations.0004_link_check_schedule")
-    for app_config in apps.get_app_configs():
-        create_contenttypes(app_config, verbosity=0)
-        create_permissions(app_config, verbosity=0)
-    for position, (slug, value, en, vi, color, desc_en, desc_vi) in enumerate(seed.RATINGS):
-        RatingLevel.objects.get_or_create(
-            slug=slug,
-            defaults=dict(value=value, label_en=en, label_vi=vi, color=color, position=position,
-                          description_en=desc_en, description_vi=desc_vi),
-        )  # fmt: skip
-    for name, spec in seed.GROUPS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        codenames = [
-            f"{action}_{model}"
-            for app in ("claims", "sources")
-            for model, actions in spec[app].items()
-            for action in actions.split()
-        ] + [f"{t}_claim" for t in spec["transitions"]]
-        group.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label__in=("claims", "sources"), codename__in=codenames
-            )
-        )
-        if name in schedule.GROUPS:
-            group.permissions.add(
-                *Permission.objects.filter(
-                    content_type__app_label="sources", codename__in=schedule.PERMISSIONS
-                )
-            )
-    schedule.create_schedule(apps, None)
-    import_module("webhooks.migrations.0002_resend_schedule").create_schedule(apps, None)
-
-
 @pytest.fixture
 def reporter(db):
     return UserFactory(username="rita-reporter", groups=["Reporter"])

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from claims.models import Appearance, Claim, Evidence, Speaker
 from claims.signals import claim_changed
+from sources.events import link_health_changed
 from sources.models import Link, Outlet, Source
 from webhooks import services
 from webhooks.models import EventType
@@ -132,14 +133,18 @@ def outlet_changed(sender, instance: Outlet, created: bool, raw: bool = False, *
 
 
 @receiver(post_save, sender=Link)
-def link_health_changed(sender, instance: Link, created: bool, raw: bool = False, **kwargs) -> None:
+def link_saved(sender, instance: Link, created: bool, raw: bool = False, **kwargs) -> None:
     before = getattr(instance, "_public_snapshot", None)
     instance._public_snapshot = _snapshot(instance, LINK_PUBLIC_FIELDS)
     if not (created or raw) and before != instance._public_snapshot:
         link_health_changed_for([instance.pk])
 
 
+@receiver(link_health_changed, dispatch_uid="webhooks.link_checked")
+def link_checked(sender, link_ids, **kwargs) -> None:
+    link_health_changed_for(link_ids)
+
+
 def link_health_changed_for(link_ids) -> None:
-    """Touch the claims citing these links. The link checker writes results with plain SQL (no
-    save signals), so it should call this for links whose status or archived copy changed."""
+    """Touch the claims citing these links, so their updated_at and ETag move."""
     _touch(Claim.objects.filter(_claims_showing_sources(Q(source__link_id__in=list(link_ids)))))
