@@ -298,10 +298,7 @@ class ReviewAdmin(SimpleHistoryAdmin):
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
-        # Only a draft of a claim in research can change: what an editor approves stays put.
-        return obj is None or (
-            obj.state == Review.State.DRAFT and obj.claim.status == Status.RESEARCHING
-        )
+        return obj is None or workflow.review_edit_refusal(obj) is None
 
     def has_delete_permission(self, request, obj=None):
         return False

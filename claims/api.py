@@ -25,7 +25,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from claims import services
+from claims import services, workflow
 from claims.jsonld import claim_review, rating_bounds
 from claims.models import (
     Appearance,
@@ -39,7 +39,7 @@ from claims.models import (
     Topic,
 )
 from claims.search import search
-from claims.workflow import RULES, NotAllowedNow, Status
+from claims.workflow import RULES, Status
 from sources.api import LinkHealthSerializer, SourceSerializer
 from sources.linkcheck.normalize import normalize_url
 from sources.models import LANGUAGE_CHOICES, Source
@@ -76,10 +76,9 @@ def stamp_user(instance, user):
 
 
 def _editable_review(review: Review) -> None:
-    if review.state != Review.State.DRAFT or review.claim.status != Status.RESEARCHING:
-        raise NotAllowedNow(
-            _("A review can be edited only while it is a draft and its claim is being researched.")
-        )
+    refusal = workflow.review_edit_refusal(review)
+    if refusal is not None:
+        raise refusal
 
 
 # Read-side pieces of a claim, as the public sees it.

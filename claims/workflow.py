@@ -124,6 +124,16 @@ def refusal(claim, name: str, user) -> WorkflowError | None:
     return None
 
 
+def review_edit_refusal(review) -> WorkflowError | None:
+    """Why `review` (or its evidence) cannot change now, or None when it can: only a draft of
+    a claim in research changes, so what an editor approves stays put."""
+    if review.state != "draft" or review.claim.status != Status.RESEARCHING:
+        return NotAllowedNow(
+            _("A review can be edited only while it is a draft and its claim is being researched.")
+        )
+    return None
+
+
 def allowed_transitions(claim, user) -> list[str]:
     """The transitions `user` may apply to `claim` now, in workflow order."""
     return [name for name in RULES if refusal(claim, name, user) is None]
