@@ -73,8 +73,8 @@ class SourceSerializer(ModelSerializer):
 
 def public_sources() -> QuerySet[Source]:
     """Sources a published claim appears in or a public verdict cites."""
-    from claims.api import public_reviews
     from claims.models import Appearance, Claim, Evidence
+    from claims.visibility import public_reviews
 
     appears = Appearance.objects.filter(source=OuterRef("pk"), claim__in=Claim.objects.published())
     cited = Evidence.objects.filter(source=OuterRef("pk"), review__in=public_reviews())

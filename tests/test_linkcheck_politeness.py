@@ -11,6 +11,7 @@ import pytest
 from sources import services
 from sources.linkcheck.fetch import FetchConfig, Target, fetch_all
 from sources.linkcheck.politeness import LocalPoliteness, RedisPoliteness
+from sources.services import config
 from tests.linkcheck_web import TestWeb
 
 CONFIG = FetchConfig(allowed_networks=(ipaddress.ip_network("127.0.0.0/8"),), probe_soft_404=False)
@@ -71,7 +72,7 @@ def test_two_workers_share_the_per_host_interval_through_redis(web):
     """Two checkers in separate threads (as two workers would be) share one Redis: requests to
     the host stay spaced by the interval across both."""
     prefix = f"test:{uuid.uuid4().hex}"
-    redis_url = services._redis_url()
+    redis_url = config.redis_url()
     assert redis_url
 
     def worker(name: str) -> None:

@@ -1,6 +1,7 @@
 """The checker against a local test web: every kind of answer a cited link can give, checked
 end to end (fetch, classification, the check row and the link's new state)."""
 
+import datetime
 import time
 import tracemalloc
 
@@ -90,7 +91,7 @@ def test_an_error_answer_is_broken_and_counts_as_a_failure(
     assert link.status == Link.Status.BROKEN
     assert link.last_status_code == code
     assert link.failure_count == 1 and link.failing_since == link.last_checked_at
-    assert link.next_check_at - link.last_checked_at < services.datetime.timedelta(hours=2)
+    assert link.next_check_at - link.last_checked_at < datetime.timedelta(hours=2)
 
 
 def test_a_429_with_retry_after_is_waited_out_and_never_counts_towards_dead(

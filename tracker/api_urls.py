@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from claims import api as claims_api
+from claims.api import views as claims_api
 from sources import api as sources_api
 from tracker.api import error_response
 from webhooks.api import EndpointViewSet

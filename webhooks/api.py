@@ -12,7 +12,7 @@ from drf_spectacular.utils import (
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 
-from claims.api import ClaimSerializer
+from claims.api.serializers import ClaimSerializer
 from sources.linkcheck.guard import Refused, check_url
 from tracker.api import ModelSerializer
 from tracker.api_limits import CursorPage

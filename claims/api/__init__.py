@@ -1,0 +1,1 @@
+"""Claims over REST: serializers, filters and viewsets, one module each."""

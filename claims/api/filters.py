@@ -1,0 +1,135 @@
+"""Claims over REST: the query-string filters of each list."""
+
+from urllib.parse import urlsplit
+
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from claims.models import (
+    Appearance,
+    Claim,
+    Evidence,
+    Review,
+    Speaker,
+)
+from claims.search import search
+from claims.workflow import Status
+from sources.linkcheck.normalize import normalize_url
+from sources.models import LANGUAGE_CHOICES, Source
+
+
+def _normalised_or_none(url: str) -> str | None:
+    try:
+        return normalize_url(url)
+    except ValueError:
+        return None
+
+
+class NormalisedURLField(forms.CharField):
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            return normalize_url(value)
+        except ValueError:
+            raise forms.ValidationError(_("Give an absolute URL such as https://…")) from None
+
+
+class NormalisedURLFilter(filters.CharFilter):
+    field_class = NormalisedURLField
+
+
+class ClaimFilter(filters.FilterSet):
+    rating = filters.CharFilter(
+        field_name="published_review__rating__slug", help_text="Slug of the published verdict."
+    )
+    speaker = filters.CharFilter(method="filter_speaker", help_text="Speaker slug.")
+    topic = filters.CharFilter(field_name="topics__slug", help_text="Topic slug.")
+    language = filters.ChoiceFilter(choices=LANGUAGE_CHOICES)
+    status = filters.ChoiceFilter(choices=Status.choices, help_text="Workflow status.")
+    q = filters.CharFilter(
+        method="filter_text",
+        help_text="Words in the claim, its quotes, speakers, topics or verdict; accents optional.",
+    )
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        help_text="Only claims changed at or after this ISO 8601 time (for incremental sync).",
+    )
+    appearance_url = NormalisedURLFilter(
+        method="filter_appearance_url",
+        help_text="Claims made in the document at this URL (normalised like cited links).",
+    )
+
+    class Meta:
+        model = Claim
+        fields = []
+
+    def filter_speaker(self, queryset, name, value):
+        said = Appearance.objects.filter(claim=OuterRef("pk"), speaker__slug=value)
+        return queryset.filter(Exists(said))
+
+    def filter_text(self, queryset, name, value):
+        return search(queryset, value)  # the public site's search: accents optional
+
+    def filter_appearance_url(self, queryset, name, value):
+        # A source keeps its URL as entered and its Link row (once registered) the normalised
+        # spelling; sources not linked yet are normalised here, among those on the same host.
+        host = urlsplit(value).hostname or ""
+        same_url = [
+            pk
+            for pk, url in Source.objects.filter(url__icontains=host).values_list("pk", "url")
+            if _normalised_or_none(url) == value
+        ]
+        made_at = Appearance.objects.filter(claim=OuterRef("pk")).filter(
+            Q(source__link__url=value) | Q(source_id__in=same_url)
+        )
+        return queryset.filter(Exists(made_at))
+
+
+class ClaimReviewFilter(filters.FilterSet):
+    updated_since = filters.IsoDateTimeFilter(
+        field_name="updated_at", lookup_expr="gte", help_text="Only claims changed since."
+    )
+    language = filters.ChoiceFilter(choices=LANGUAGE_CHOICES)
+
+    class Meta:
+        model = Claim
+        fields = []
+
+
+class AppearanceFilter(filters.FilterSet):
+    claim = filters.NumberFilter(field_name="claim_id")
+    speaker = filters.CharFilter(field_name="speaker__slug")
+
+    class Meta:
+        model = Appearance
+        fields = []
+
+
+class SpeakerFilter(filters.FilterSet):
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains", help_text="Name contains.")
+
+    class Meta:
+        model = Speaker
+        fields = []
+
+
+class ReviewFilter(filters.FilterSet):
+    claim = filters.NumberFilter(field_name="claim_id")
+    state = filters.ChoiceFilter(choices=Review.State.choices)
+
+    class Meta:
+        model = Review
+        fields = []
+
+
+class EvidenceFilter(filters.FilterSet):
+    review = filters.NumberFilter(field_name="review_id")
+
+    class Meta:
+        model = Evidence
+        fields = []

@@ -1,0 +1,295 @@
+"""Claims over REST: serializers, and the payload webhooks send (the same shape as the API)."""
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    extend_schema_field,
+)
+from rest_framework import serializers
+
+from claims.models import (
+    Appearance,
+    Claim,
+    ClaimTransition,
+    Correction,
+    Evidence,
+    RatingLevel,
+    Review,
+    Speaker,
+    Topic,
+)
+from claims.visibility import reviews_for, visible_claims
+from claims.workflow import RULES, Status
+from sources.api import LinkHealthSerializer, SourceSerializer
+from tracker.api import (
+    ModelSerializer,
+)
+
+
+class RatingSerializer(ModelSerializer):
+    label = serializers.CharField(read_only=True, help_text="In the language asked for.")
+    description = serializers.CharField(read_only=True)
+    on_scale = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = RatingLevel
+        fields = [
+            "slug",
+            "value",
+            "label",
+            "label_en",
+            "label_vi",
+            "description",
+            "on_scale",
+            "color",
+            "position",
+        ]
+        read_only_fields = fields
+
+
+class SpeakerSerializer(ModelSerializer):
+    slug = serializers.SlugField(
+        max_length=200, required=False, help_text="Made from the name when left out."
+    )
+    page_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Speaker
+        fields = ["slug", "name", "kind", "role", "description", "same_as", "page_url"]
+
+    def get_page_url(self, speaker: Speaker) -> str:
+        return f"{settings.SITE_URL}/speakers/{speaker.slug}/"
+
+    def validate_slug(self, value: str) -> str:
+        taken = Speaker.objects.filter(slug=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise serializers.ValidationError(_("Another speaker has this slug."))
+        return value
+
+
+class SpeakerBriefSerializer(ModelSerializer):
+    class Meta:
+        model = Speaker
+        fields = ["slug", "name", "kind", "role", "same_as"]
+        read_only_fields = fields
+
+
+class PublicAppearanceSerializer(ModelSerializer):
+    speaker = SpeakerBriefSerializer(read_only=True)
+    source = SourceSerializer(read_only=True)
+
+    class Meta:
+        model = Appearance
+        fields = [
+            "id",
+            "speaker",
+            "source",
+            "said_on",
+            "quote",
+            "quote_language",
+            "quote_translation",
+            "context",
+        ]
+        read_only_fields = fields
+
+
+class PublicEvidenceSerializer(ModelSerializer):
+    source = SourceSerializer(read_only=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["stance", "source", "quotation", "note"]
+        read_only_fields = fields
+
+
+class VerdictSerializer(ModelSerializer):
+    rating = RatingSerializer(read_only=True)
+    evidence = PublicEvidenceSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = ["id", "rating", "summary", "reasoning", "published_at", "evidence"]
+        read_only_fields = fields
+
+
+class RatingBriefSerializer(ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = RatingLevel
+        fields = ["slug", "value", "label"]
+        read_only_fields = fields
+
+
+class CorrectionSerializer(ModelSerializer):
+    rating = RatingBriefSerializer(source="review.rating", read_only=True)
+    previous_rating = RatingBriefSerializer(source="previous_review.rating", read_only=True)
+    rating_changed = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Correction
+        fields = ["note", "created_at", "rating_changed", "previous_rating", "rating"]
+        read_only_fields = fields
+
+
+class ClaimSerializer(ModelSerializer):
+    """A claim with everything the public page shows; tools write the plain fields."""
+
+    page_url = serializers.SerializerMethodField(help_text="The public claim page.")
+    topics = serializers.SlugRelatedField(
+        slug_field="slug", many=True, queryset=Topic.objects.all(), required=False
+    )
+    status = serializers.CharField(read_only=True)
+    under_review = serializers.BooleanField(
+        read_only=True, help_text="Published before and being re-reviewed: the verdict stands."
+    )
+    verdict = VerdictSerializer(
+        source="published_review",
+        read_only=True,
+        allow_null=True,
+        help_text="The verdict readers see; null until the first publication.",
+    )
+    appearances = PublicAppearanceSerializer(many=True, read_only=True)
+    corrections = CorrectionSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Claim
+        fields = [
+            "id",
+            "page_url",
+            "text",
+            "language",
+            "translation",
+            "translation_language",
+            "topics",
+            "status",
+            "under_review",
+            "verdict",
+            "appearances",
+            "corrections",
+            "first_published_at",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["first_published_at", "created_at", "updated_at"]
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_page_url(self, claim: Claim) -> str:
+        return settings.SITE_URL + claim.get_absolute_url()
+
+
+def claim_payload(claim: Claim) -> dict:
+    """The public representation of one claim, for webhook bodies: same shape as the API."""
+    claim = Claim.objects.with_public_details().get(pk=claim.pk)
+    return ClaimSerializer(claim).data
+
+
+TRANSITION_CHOICES = [(name, rule.label) for name, rule in RULES.items()]
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    transition = serializers.ChoiceField(choices=TRANSITION_CHOICES)
+    note = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Required to send back, reject, "
+        "reopen, and to publish a different verdict (the correction note).",
+    )
+    expected_status = serializers.ChoiceField(
+        choices=Status.choices,
+        required=False,
+        help_text="The status you saw; 409 if someone moved the claim meanwhile.",
+    )
+
+
+class ClaimTransitionSerializer(ModelSerializer):
+    by = serializers.CharField(source="by.username", read_only=True)
+
+    class Meta:
+        model = ClaimTransition
+        fields = ["id", "claim", "name", "from_status", "to_status", "by", "note", "at"]
+        read_only_fields = fields
+
+
+class AppearanceSerializer(ModelSerializer):
+    speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Speaker.objects.all())
+
+    class Meta:
+        model = Appearance
+        fields = [
+            "id",
+            "claim",
+            "speaker",
+            "source",
+            "said_on",
+            "quote",
+            "quote_language",
+            "quote_translation",
+            "context",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["claim"].queryset = visible_claims(request.user)
+
+
+class ReviewSerializer(ModelSerializer):
+    rating = serializers.SlugRelatedField(
+        slug_field="slug", queryset=RatingLevel.objects.all(), allow_null=True, required=False
+    )
+    author = serializers.CharField(source="author.username", read_only=True)
+    approved_by = serializers.CharField(
+        source="approved_by.username", read_only=True, allow_null=True
+    )
+    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Review
+        fields = [
+            "id",
+            "claim",
+            "state",
+            "rating",
+            "summary",
+            "reasoning",
+            "author",
+            "approved_by",
+            "published_at",
+            "evidence",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["state", "published_at", "created_at", "updated_at"]
+        # One draft per claim is the service's job (it answers with the existing draft).
+        validators = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["claim"].queryset = visible_claims(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | QuerySet):
+            self.fields["claim"].read_only = True
+
+
+class EvidenceSerializer(ModelSerializer):
+    link = LinkHealthSerializer(source="source.link", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Evidence
+        fields = ["id", "review", "source", "stance", "quotation", "note", "position", "link"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            self.fields["review"].queryset = reviews_for(request.user)
+        if self.instance is not None and not isinstance(self.instance, list | QuerySet):
+            self.fields["review"].read_only = True

@@ -1,0 +1,405 @@
+"""Claims over REST: the viewsets. Anonymous callers see the public record (claims.visibility);
+writes need the Django model permission of the caller's group, and workflow moves go through
+`claims.services`, the same functions the admin calls.
+"""
+
+from django.db import transaction
+from django.db.models import Count, Exists, Max, OuterRef
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    extend_schema,
+    extend_schema_view,
+    inline_serializer,
+)
+from rest_framework import mixins, permissions, serializers, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from claims import services, workflow
+from claims.api.filters import (
+    AppearanceFilter,
+    ClaimFilter,
+    ClaimReviewFilter,
+    EvidenceFilter,
+    ReviewFilter,
+    SpeakerFilter,
+)
+from claims.api.serializers import (
+    AppearanceSerializer,
+    ClaimSerializer,
+    ClaimTransitionSerializer,
+    EvidenceSerializer,
+    RatingSerializer,
+    ReviewSerializer,
+    SpeakerSerializer,
+    TransitionRequestSerializer,
+)
+from claims.jsonld import claim_review, rating_bounds
+from claims.models import (
+    Appearance,
+    Claim,
+    ClaimTransition,
+    Evidence,
+    RatingLevel,
+    Review,
+    Speaker,
+)
+from claims.visibility import reviews_for, visible_claims
+from tracker.api import (
+    BodyETagMixin,
+    conditional,
+    quote_etag,
+    sees_everything,
+    set_validators,
+    viewer_scope,
+)
+from tracker.api_limits import CursorPage
+
+ReadAnonWriteByRole = permissions.DjangoModelPermissionsOrAnonReadOnly
+
+
+def stamp_user(instance, user):
+    """Record `user` in the history row: the four-eyes rule reads who edited a review."""
+    instance._history_user = user
+    return instance
+
+
+def _editable_review(review: Review) -> None:
+    refusal = workflow.review_edit_refusal(review)
+    if refusal is not None:
+        raise refusal
+
+
+CLAIM_ORDERINGS = {
+    "-updated_at": ("-updated_at", "-id"),
+    "updated_at": ("updated_at", "id"),
+}
+
+
+ORDERING_PARAMETER = OpenApiParameter(
+    "ordering",
+    str,
+    enum=list(CLAIM_ORDERINGS),
+    description="`updated_at` (oldest change first, for sync) or `-updated_at` (default).",
+)
+
+
+class ConditionalListMixin:
+    """ETag and Last-Modified for a list from one aggregate query, before anything is built."""
+
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        state = queryset.order_by().aggregate(last=Max("updated_at"), count=Count("pk"))
+        etag = quote_etag(
+            self.basename, viewer_scope(request), request.get_full_path(), *state.values()
+        )
+        not_modified = conditional(request, etag=etag, last_modified=state["last"])
+        if not_modified is not None:
+            return not_modified
+        page = self.paginate_queryset(queryset)
+        response = self.get_paginated_response(self.render_page(page))
+        return set_validators(response, etag=etag, last_modified=state["last"])
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Claims, newest change first",
+        parameters=[ORDERING_PARAMETER],
+        description="Published claims for the public; every claim for newsroom accounts. "
+        "Sync incrementally with `updated_since` and `ordering=updated_at`.",
+    ),
+    retrieve=extend_schema(summary="One claim"),
+    create=extend_schema(summary="File a claim (Reporter, Fact-checker, Editor)"),
+    update=extend_schema(summary="Edit a claim"),
+    partial_update=extend_schema(summary="Edit some fields of a claim"),
+)
+class ClaimViewSet(
+    ConditionalListMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = ClaimSerializer
+    queryset = Claim.objects.none()
+    permission_classes = [ReadAnonWriteByRole]
+    filterset_class = ClaimFilter
+    pagination_class = CursorPage
+    ordering_choices = CLAIM_ORDERINGS
+    default_ordering = CLAIM_ORDERINGS["-updated_at"]
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        return visible_claims(self.request.user)
+
+    def render_page(self, page) -> list:
+        ids = [claim.pk for claim in page]
+        by_id = Claim.objects.with_public_details().in_bulk(ids)
+        return self.get_serializer([by_id[pk] for pk in ids], many=True).data
+
+    def retrieve(self, request, *args, **kwargs):
+        row = self.get_queryset().filter(pk=kwargs["pk"]).values("pk", "updated_at").first()
+        if row is None:
+            return self.get_object()  # raises the 404 in the API's error shape
+        etag = quote_etag("claim", viewer_scope(request), row["pk"], row["updated_at"])
+        not_modified = conditional(request, etag=etag, last_modified=row["updated_at"])
+        if not_modified is not None:
+            return not_modified
+        claim = Claim.objects.with_public_details().get(pk=row["pk"])
+        response = Response(self.get_serializer(claim).data)
+        return set_validators(response, etag=etag, last_modified=row["updated_at"])
+
+    def _respond_with(self, claim: Claim, status: int) -> Response:
+        claim = Claim.objects.with_public_details().get(pk=claim.pk)
+        return Response(self.get_serializer(claim).data, status=status)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            claim = serializer.save(created_by=request.user)
+        return self._respond_with(claim, 201)
+
+    def update(self, request, *args, **kwargs):
+        claim = self.get_object()
+        serializer = self.get_serializer(claim, data=request.data, partial=kwargs.get("partial"))
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            claim = serializer.save()
+        return self._respond_with(claim, 200)
+
+    @extend_schema(
+        summary="Move a claim along the workflow",
+        description="Calls the same workflow function as the admin. 409 when the transition is "
+        "not allowed from the current status (or someone moved it first), 403 when the role "
+        "or the four-eyes rule forbids it.",
+        request=TransitionRequestSerializer,
+        responses={200: ClaimTransitionSerializer},
+        parameters=[OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, exclude=True)],
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="transitions",
+        permission_classes=[permissions.IsAuthenticated],
+        pagination_class=None,
+    )
+    def transitions(self, request, pk=None):
+        claim = self.get_object()
+        data = TransitionRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        services.claim_transition(
+            claim_id=claim.pk,
+            name=data.validated_data["transition"],
+            by=request.user,
+            note=data.validated_data["note"],
+            expected_status=data.validated_data.get("expected_status"),
+        )
+        done = ClaimTransition.objects.filter(claim=claim).select_related("by").latest("id")
+        return Response(ClaimTransitionSerializer(done).data)
+
+    @extend_schema(
+        summary="The claim's transition log",
+        responses={200: ClaimTransitionSerializer(many=True)},
+        parameters=[OpenApiParameter("If-None-Match", str, OpenApiParameter.HEADER, exclude=True)],
+    )
+    @transitions.mapping.get
+    def transition_log(self, request, pk=None):
+        claim = self.get_object()
+        if not request.user.has_perm("claims.view_claimtransition"):
+            self.permission_denied(request, message=_("Your role does not show the log."))
+        log = claim.transitions.select_related("by").order_by("at", "id")
+        return Response(ClaimTransitionSerializer(log, many=True).data)
+
+    def get_permissions(self):
+        if self.action == "transition_log":
+            return [permissions.IsAuthenticated()]
+        return super().get_permissions()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="ClaimReview feed",
+        description="The schema.org ClaimReview of every published verdict, the same objects "
+        "the public claim pages embed.",
+        parameters=[ORDERING_PARAMETER],
+        responses={
+            200: inline_serializer(
+                "ClaimReview",
+                {
+                    "@context": serializers.CharField(),
+                    "@type": serializers.CharField(),
+                    "url": serializers.URLField(),
+                    "claimReviewed": serializers.CharField(),
+                    "datePublished": serializers.DateField(),
+                    "author": serializers.DictField(),
+                    "reviewRating": serializers.DictField(),
+                    "itemReviewed": serializers.DictField(),
+                },
+                many=True,
+            )
+        },
+    )
+)
+class ClaimReviewViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Claim.objects.none()
+    permission_classes = [permissions.AllowAny]
+    filterset_class = ClaimReviewFilter
+    pagination_class = CursorPage
+    ordering_choices = CLAIM_ORDERINGS
+    default_ordering = CLAIM_ORDERINGS["-updated_at"]
+
+    def get_queryset(self):
+        return Claim.objects.published()
+
+    def render_page(self, page) -> list:
+        ids = [claim.pk for claim in page]
+        by_id = Claim.objects.published().with_public_details().in_bulk(ids)
+        bounds = rating_bounds()
+        return [claim_review(by_id[pk], bounds=bounds) for pk in ids]
+
+
+class HistoryUserMixin:
+    """Edits and deletions record the caller in history (the four-eyes rule reads it)."""
+
+    def perform_update(self, serializer):
+        stamp_user(serializer.instance, self.request.user)
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        stamp_user(instance, self.request.user)
+        instance.delete()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Appearances: where and when claims were made"),
+)
+class AppearanceViewSet(BodyETagMixin, HistoryUserMixin, viewsets.ModelViewSet):
+    serializer_class = AppearanceSerializer
+    queryset = Appearance.objects.none()
+    permission_classes = [ReadAnonWriteByRole]
+    filterset_class = AppearanceFilter
+    pagination_class = CursorPage
+    lookup_value_regex = r"[0-9]{1,18}"
+    http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            Appearance.objects.filter(claim__in=visible_claims(self.request.user))
+            .select_related("speaker")
+            .order_by("-id")
+        )
+
+
+@extend_schema_view(list=extend_schema(summary="Speakers"))
+class SpeakerViewSet(BodyETagMixin, HistoryUserMixin, viewsets.ModelViewSet):
+    serializer_class = SpeakerSerializer
+    queryset = Speaker.objects.none()
+    permission_classes = [ReadAnonWriteByRole]
+    filterset_class = SpeakerFilter
+    pagination_class = CursorPage
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]{1,200}"
+
+    def get_queryset(self):
+        if sees_everything(self.request.user, Speaker):
+            return Speaker.objects.all()
+        said = Appearance.objects.filter(
+            speaker=OuterRef("pk"), claim__in=Claim.objects.published()
+        )
+        return Speaker.objects.filter(Exists(said))
+
+
+@extend_schema_view(list=extend_schema(summary="The rating scale"))
+class RatingViewSet(BodyETagMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = RatingSerializer
+    queryset = RatingLevel.objects.all()
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]{1,50}"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Reviews (fact-checks)"),
+    create=extend_schema(
+        summary="Open the draft review of a claim in research",
+        description="Starts from the published verdict when the claim is re-reviewed. Answers "
+        "with the existing draft when there is one. 409 unless the claim is researching.",
+    ),
+    update=extend_schema(summary="Edit a draft review (claim researching)"),
+    partial_update=extend_schema(summary="Edit some fields of a draft review"),
+)
+class ReviewViewSet(BodyETagMixin, viewsets.ModelViewSet):
+    serializer_class = ReviewSerializer
+    queryset = Review.objects.none()
+    permission_classes = [permissions.DjangoModelPermissions]
+    filterset_class = ReviewFilter
+    pagination_class = CursorPage
+    lookup_value_regex = r"[0-9]{1,18}"
+    http_method_names = ["get", "post", "put", "patch", "head", "options"]
+
+    def get_queryset(self):
+        return (
+            reviews_for(self.request.user)
+            .select_related("author", "approved_by", "rating", "claim")
+            .prefetch_related("evidence")
+            .order_by("-id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        claim = serializer.validated_data["claim"]
+        with transaction.atomic():
+            existed = claim.working_review() is not None
+            review = services.review_start(claim=claim, by=request.user)
+            fields = {k: v for k, v in serializer.validated_data.items() if k != "claim"}
+            if fields:
+                for name, value in fields.items():
+                    setattr(review, name, value)
+                stamp_user(review, request.user).save()
+        review = self.get_queryset().get(pk=review.pk)
+        return Response(self.get_serializer(review).data, status=200 if existed else 201)
+
+    def perform_update(self, serializer):
+        _editable_review(serializer.instance)
+        stamp_user(serializer.instance, self.request.user)
+        serializer.save()
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Evidence items of reviews"),
+    create=extend_schema(summary="Add evidence to a draft review (claim researching)"),
+)
+class EvidenceViewSet(BodyETagMixin, viewsets.ModelViewSet):
+    serializer_class = EvidenceSerializer
+    queryset = Evidence.objects.none()
+    permission_classes = [permissions.DjangoModelPermissions]
+    filterset_class = EvidenceFilter
+    pagination_class = CursorPage
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self):
+        return (
+            Evidence.objects.filter(review__in=reviews_for(self.request.user))
+            .select_related("source__link", "review__claim")
+            .order_by("-id")
+        )
+
+    def perform_create(self, serializer):
+        _editable_review(serializer.validated_data["review"])
+        evidence = Evidence(**serializer.validated_data)
+        stamp_user(evidence, self.request.user).save()
+        serializer.instance = evidence
+
+    def perform_update(self, serializer):
+        _editable_review(serializer.instance.review)
+        stamp_user(serializer.instance, self.request.user)
+        serializer.save()
+
+    def perform_destroy(self, instance):
+        _editable_review(instance.review)
+        stamp_user(instance, self.request.user).delete()

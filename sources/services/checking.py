@@ -1,0 +1,148 @@
+"""Checking links: leasing due ones (two workers never hold the same link), then checking them."""
+
+import datetime
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from sources.linkcheck.fetch import FetchConfig, FetchResult, Target, iter_results
+from sources.linkcheck.politeness import Politeness
+from sources.models import Link
+from sources.services.archives import FAILING, archive_due
+from sources.services.config import fetch_config
+from sources.services.records import record_results
+
+# What the "broken evidence" report lists: unreachable is often passing, so it is left out.
+REPORTED = [Link.Status.BROKEN, Link.Status.SOFT_404, Link.Status.DEAD]
+RECORD_EVERY = 200  # results written per transaction
+RECORD_AT_LEAST_EVERY = 1.0  # seconds, so progress is saved even when checks are slow
+
+
+def links_claim(
+    *,
+    limit: int,
+    lease_seconds: int | None = None,
+    link_ids: Iterable[int] | None = None,
+    host: str = "",
+    due_only: bool = True,
+    now: datetime.datetime | None = None,
+) -> tuple[str, list[int]]:
+    """Lease up to `limit` links nobody holds (due ones, unless `due_only` is off) and return
+    the lease token with the ids actually leased. The UPDATE re-checks that each link is still
+    free, so two workers can never hold the same link; a killed worker's lease just expires."""
+    now = now or timezone.now()
+    lease_seconds = lease_seconds or settings.LINKCHECK_LEASE_SECONDS
+    free = Q(leased_until__isnull=True) | Q(leased_until__lte=now)
+    candidates = Link.objects.filter(free)
+    if due_only:
+        candidates = candidates.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
+    if link_ids is not None:
+        candidates = candidates.filter(pk__in=list(link_ids))
+    if host:
+        candidates = candidates.filter(host=host.lower())
+    token = uuid.uuid4().hex
+    with transaction.atomic():
+        ids = list(
+            candidates.order_by(F("next_check_at").asc(nulls_first=True), "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return "", []
+        Link.objects.filter(free, pk__in=ids).update(
+            lease_token=token, leased_until=now + datetime.timedelta(seconds=lease_seconds)
+        )
+    return token, list(Link.objects.filter(lease_token=token).values_list("pk", flat=True))
+
+
+def links_release(*, lease_token: str) -> int:
+    """Give back what is left of a lease (after an error), so the next run picks it up."""
+    return Link.objects.filter(lease_token=lease_token).update(lease_token="", leased_until=None)
+
+
+def links_check(
+    *,
+    lease_token: str,
+    config: FetchConfig | None = None,
+    politeness: Callable[[], Politeness] | None = None,
+    on_result: Callable[[Link], None] | None = None,
+    archive_ids: list[int] | None = None,
+) -> Counter:
+    """Check every link held under `lease_token` and record each result as it arrives.
+    Returns the count of new statuses. Safe to run twice: a second run finds the lease gone.
+
+    Failing links due for an archive lookup are collected in `archive_ids` when given (the
+    caller looks them up), otherwise a lookup task is enqueued on commit."""
+    if not lease_token:
+        return Counter()
+    links = {
+        link.pk: link
+        for link in Link.objects.filter(lease_token=lease_token, leased_until__gt=timezone.now())
+    }
+    if not links:
+        return Counter()
+    targets = [
+        Target(
+            url=link.url,
+            key=link.pk,
+            known_hash=link.last_content_hash if link.status == Link.Status.OK else "",
+            baseline_hash=link.baseline_hash,
+        )
+        for link in links.values()
+    ]
+    summary: Counter = Counter()
+    pending: list[FetchResult] = []
+    last_write = time.monotonic()
+    failing: list[int] = []
+
+    def flush() -> None:
+        nonlocal last_write
+        for link in record_results(links, pending):
+            summary[link.status] += 1
+            if link.status in FAILING and archive_due(link):
+                failing.append(link.pk)
+            if on_result:
+                on_result(link)
+        pending.clear()
+        last_write = time.monotonic()
+
+    try:
+        for result in iter_results(targets, config or fetch_config(), politeness):
+            pending.append(result)
+            if (
+                len(pending) >= RECORD_EVERY
+                or time.monotonic() - last_write > RECORD_AT_LEAST_EVERY
+            ):
+                flush()
+        flush()
+    finally:
+        links_release(lease_token=lease_token)
+        if archive_ids is not None:
+            archive_ids.extend(failing)
+        elif failing:
+            from sources import tasks
+
+            ids = list(failing)
+            transaction.on_commit(lambda: tasks.find_archives.delay(ids))
+    return summary
+
+
+def claims_with_failing_evidence(statuses: Iterable[str] = tuple(REPORTED)) -> models.QuerySet:
+    """Claims whose current review (published, or the draft in the works) cites a source whose
+    link is failing."""
+    from claims.models import Claim, Review
+
+    return (
+        Claim.objects.filter(
+            reviews__state__in=[Review.State.PUBLISHED, Review.State.DRAFT],
+            reviews__evidence__source__link__status__in=list(statuses),
+        )
+        .distinct()
+        .order_by("-updated_at", "-id")
+    )
