@@ -279,17 +279,25 @@ def run_ours(urls: list[str], args, workdir: Path) -> list[dict]:
         "--no-archives", "--concurrency", str(args.concurrency), "--batch", str(args.batch),
         *(["--processes", str(args.processes)] if args.processes else []),
     ]  # fmt: skip
-    if args.profile:
-        command[1:1] = ["-m", "cProfile", "-o", str(args.profile)]
-    first = measure(command, env=env, cwd=PROJECT, timeout=args.timeout)
+    first = measure(profiled(command, args, "first"), env=env, cwd=PROJECT, timeout=args.timeout)
     _count_ours(first, python, env)
-    if args.profile:
-        command[4] = f"{args.profile}.recheck"
-    again = measure(command, env=env, cwd=PROJECT, timeout=args.timeout)
+    again = measure(profiled(command, args, "recheck"), env=env, cwd=PROJECT, timeout=args.timeout)
     _count_ours(again, python, env)
     again["checked"] -= first["checked"]
     again["tool"] = "ours-recheck"
     return [first, again]
+
+
+def profiled(command: list[str], args, name: str) -> list[str]:
+    """The command under py-spy (every thread and process, CPU samples only) when --profile is
+    given: it writes collapsed stacks to PROFILE.NAME.txt (the figures of a profiled run are
+    not the benchmark's)."""
+    if not args.profile:
+        return command
+    py_spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    output = f"{args.profile}.{name}.txt"
+    return [py_spy, "record", "--format", "raw", "--subprocesses", "--threads", "-r", "250",
+            "-o", output, "--", *command]  # fmt: skip
 
 
 def fresh_database(url: str) -> None:
@@ -452,7 +460,9 @@ def main() -> None:
     parser.add_argument(
         "--database-url", default="postgresql://postgres@127.0.0.1:5432/claimtrack_linkbench"
     )
-    parser.add_argument("--profile", type=Path, help="cProfile Claimtrack's run into this file")
+    parser.add_argument(
+        "--profile", type=Path, help="py-spy Claimtrack's runs into files with this prefix"
+    )
     args = parser.parse_args()
 
     port = free_port()
