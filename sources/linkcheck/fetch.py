@@ -105,7 +105,8 @@ class FetchResult:
     error: str = ""
     retry_after: float | None = None
     probe: "FetchResult | None" = None
-    text: str = field(default="", repr=False)  # the page's main text, until fingerprinted
+    # The body of a text page, until fingerprinted (only when it differs from what is known).
+    body: bytes = field(default=b"", repr=False)
 
     @property
     def permanent_move(self) -> bool:
@@ -242,10 +243,9 @@ class Fetcher:
 
     async def check(self, session: aiohttp.ClientSession, target: Target) -> FetchResult:
         result = await self._follow(session, target.url, key=target.key)
-        unchanged = result.content_hash in (target.known_hash, target.baseline_hash)
-        if result.text and not unchanged:
-            result.fingerprint = content.fingerprint(result.text)
-        result.text = ""
+        if result.content_hash not in (target.known_hash, target.baseline_hash):
+            result.fingerprint = _fingerprint(result)
+        result.body = b""
         if (
             self.config.probe_soft_404
             and result.status_code == 200
@@ -267,8 +267,8 @@ class Fetcher:
             sibling = str(parsed.origin().with_path(f"{folder}claimtrack-{secrets.token_hex(8)}"))
             try:
                 probe = await self._follow(session, sibling)
-                probe.fingerprint = content.fingerprint(probe.text)
-                probe.text = ""
+                probe.fingerprint = _fingerprint(probe)
+                probe.body = b""
                 future.set_result(probe)
             except asyncio.CancelledError:
                 future.cancel()
@@ -322,9 +322,7 @@ class Fetcher:
             result.content_length = len(response.body)
             result.truncated = response.truncated
             if "html" in response.content_type or response.content_type.startswith("text/"):
-                result.text = content.main_text(
-                    response.body.decode("utf-8", errors="replace"), response.content_type
-                )
+                result.body = response.body
 
     async def _get(self, session: aiohttp.ClientSession, url: str) -> _Response:
         """One GET, within a politeness slot; a 429/503 slows the host down for every worker,
@@ -384,6 +382,14 @@ class Fetcher:
             with contextlib.suppress(zlib.error):
                 body += decompressor.flush()[: limit - len(body)]
         return bytes(body), False
+
+
+def _fingerprint(result: FetchResult) -> list[int]:
+    """The fingerprint of a text page's main text ([] for anything else)."""
+    if not result.body:
+        return []
+    text = content.main_text(result.body.decode("utf-8", errors="replace"), result.content_type)
+    return content.fingerprint(text)
 
 
 class _RedirectError(Exception):

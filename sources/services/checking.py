@@ -31,22 +31,30 @@ def links_claim(
     link_ids: Iterable[int] | None = None,
     host: str = "",
     due_only: bool = True,
+    unchecked_since: datetime.datetime | None = None,
+    run: str = "",
     now: datetime.datetime | None = None,
 ) -> tuple[str, list[int]]:
-    """Lease up to `limit` links nobody holds (due ones, unless `due_only` is off) and return
-    the lease token with the ids actually leased. The UPDATE re-checks that each link is still
-    free, so two workers can never hold the same link; a killed worker's lease just expires."""
+    """Lease up to `limit` links nobody holds (due ones, unless `due_only` is off; not checked
+    since `unchecked_since` when given) and return the lease token with the ids actually
+    leased. The UPDATE re-checks that each link is still free, so two workers can never hold
+    the same link; a killed worker's lease just expires. The token starts with `run`, so a run
+    of several processes can tell its own leases from a worker's."""
     now = now or timezone.now()
     lease_seconds = lease_seconds or settings.LINKCHECK_LEASE_SECONDS
     free = Q(leased_until__isnull=True) | Q(leased_until__lte=now)
     candidates = Link.objects.filter(free)
     if due_only:
         candidates = candidates.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
+    if unchecked_since is not None:
+        candidates = candidates.filter(
+            Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=unchecked_since)
+        )
     if link_ids is not None:
         candidates = candidates.filter(pk__in=list(link_ids))
     if host:
         candidates = candidates.filter(host=host.lower())
-    token = uuid.uuid4().hex
+    token = (run + uuid.uuid4().hex)[: Link._meta.get_field("lease_token").max_length]
     with transaction.atomic():
         ids = list(
             candidates.order_by(F("next_check_at").asc(nulls_first=True), "pk")
