@@ -81,12 +81,14 @@ def links_check(
     politeness: Callable[[], Politeness] | None = None,
     on_result: Callable[[Link], None] | None = None,
     archive_ids: list[int] | None = None,
+    bulk: bool | None = None,
 ) -> Counter:
     """Check every link held under `lease_token` and record each result as it arrives.
     Returns the count of new statuses. Safe to run twice: a second run finds the lease gone.
 
     Failing links due for an archive lookup are collected in `archive_ids` when given (the
-    caller looks them up), otherwise a lookup task is enqueued on commit."""
+    caller looks them up), otherwise a lookup task is enqueued on commit. `bulk` chooses how
+    results are written (see `record_results`)."""
     if not lease_token:
         return Counter()
     links = {
@@ -111,7 +113,7 @@ def links_check(
 
     def flush() -> None:
         nonlocal last_write
-        for link in record_results(links, pending):
+        for link in record_results(links, pending, bulk=bulk):
             summary[link.status] += 1
             if link.status in FAILING and archive_due(link):
                 failing.append(link.pk)
