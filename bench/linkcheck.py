@@ -198,7 +198,7 @@ def measure(cmd: list[str], *, env=None, timeout: float, stdin=None, cwd=None) -
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
-        peak_group_kb = max(peak_group_kb, group_rss_kb(process.pid))
+        peak_group_kb = max(peak_group_kb, group_pss_kb(process.pid))
         if time.monotonic() > deadline:
             os.killpg(process.pid, 9)
             timed_out = True
@@ -211,8 +211,8 @@ def measure(cmd: list[str], *, env=None, timeout: float, stdin=None, cwd=None) -
     return {
         "wall": time.monotonic() - started,
         "cpu": usage.ru_utime + usage.ru_stime,
-        # wait4 reports the largest single process; a multi-process run is the sum of all.
-        "rss_mb": max(usage.ru_maxrss, peak_group_kb) / 1024,
+        "rss_mb": usage.ru_maxrss / 1024,  # the largest single process
+        "pss_mb": peak_group_kb / 1024,  # every process, shared pages split between them
         "timed_out": timed_out,
         "returncode": process.returncode,
         "stdout": b"".join(out_chunks).decode(errors="replace"),
@@ -220,15 +220,16 @@ def measure(cmd: list[str], *, env=None, timeout: float, stdin=None, cwd=None) -
     }
 
 
-def group_rss_kb(group: int) -> int:
-    """Resident memory of every process in a process group, summed (shared pages counted
-    once per process, so this overstates, never understates)."""
+def group_pss_kb(group: int) -> int:
+    """Proportional memory (PSS) of every process in a process group, summed: pages forked
+    processes share are split between them rather than counted once per process."""
     total = 0
-    for status in Path("/proc").glob("[0-9]*/stat"):
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            fields = status.read_text().rsplit(")", 1)[1].split()
-            if int(fields[2]) == group:  # field 5, the process group
-                total += int(fields[21]) * os.sysconf("SC_PAGE_SIZE") // 1024  # field 24, rss
+            if int(stat.read_text().rsplit(")", 1)[1].split()[2]) != group:  # field 5, pgrp
+                continue
+            rollup = (stat.parent / "smaps_rollup").read_text()
+            total += int(rollup.split("\nPss:", 1)[1].split()[0])
         except (OSError, IndexError, ValueError):
             continue
     return total
@@ -489,7 +490,7 @@ def run_tools(urls: list[str], args) -> list[dict]:
             rows.append(result)
             print(
                 f"  {result['checked']} checked in {result['wall']:.1f} s, "
-                f"CPU {result['cpu']:.1f} s, peak {result['rss_mb']:.0f} MB"
+                f"CPU {result['cpu']:.1f} s, peak {result['pss_mb']:.0f} MB"
                 f"{' (TIMED OUT)' if result['timed_out'] else ''}: {result['statuses']}",
                 file=sys.stderr,
                 flush=True,
@@ -506,9 +507,9 @@ def report(rows: list[dict], args) -> None:
     rates = {r["tool"]: r["checked"] / r["wall"] for r in rows if r["wall"] and r["checked"]}
     print(
         "| Tool | Version | Checked | Wall (s) | Links/s | × lychee | CPU (s) | CPU ms/link "
-        "| Peak RSS (MB) |"
+        "| Peak RSS (MB) | Peak PSS, all processes (MB) |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         rate = rates.get(r["tool"], 0)
         ratio = f"{rate / rates['lychee']:.2f}" if "lychee" in rates else "–"
@@ -517,7 +518,7 @@ def report(rows: list[dict], args) -> None:
         print(
             f"| {LABELS[r['tool']]}{flag} | {version(r['tool'])} | {r['checked']} | "
             f"{r['wall']:.1f} | {rate:.0f} | {ratio} | {r['cpu']:.1f} | {per_link} | "
-            f"{r['rss_mb']:.0f} |"
+            f"{r['rss_mb']:.0f} | {r['pss_mb']:.0f} |"
         )
     print()
     for r in rows:

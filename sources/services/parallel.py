@@ -9,6 +9,7 @@ Links recorded before the kill are not checked again: they were checked since th
 
 import multiprocessing
 import multiprocessing.connection
+import os
 import pickle
 import secrets
 import time
@@ -53,6 +54,12 @@ class Run:
         return Link.objects.filter(self.scope(), lease_token__startswith=self.token).exists()
 
 
+def process_mark() -> str:
+    """Eight hex digits of this process's id, after the run's in each lease token: which
+    process holds a lease shows in the table."""
+    return f"{os.getpid() % 16**8:08x}"
+
+
 def run_start(*, batch: int, host: str = "", due_only: bool = True) -> Run:
     return Run(
         started=timezone.now(),
@@ -78,7 +85,7 @@ def run_drain(
             host=run.host,
             due_only=run.due_only,
             unchecked_since=run.started,
-            run=run.token,
+            run=run.token + process_mark(),
         )
         if not leased:
             if not run.held():
