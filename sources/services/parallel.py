@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import connections
+from django.db import connections, reset_queries
 from django.db.models import Q
 from django.utils import timezone
 
@@ -109,6 +109,9 @@ def run_drain(
             archive_ids=archive_ids,
         )
         on_results(pending, archive_ids)
+        # With DEBUG on, Django keeps the text of every query, and a batch's COPY and UPDATE
+        # carry all of its rows: a long run would keep them all.
+        reset_queries()
 
 
 def run_in_processes(
