@@ -5,7 +5,6 @@ Two fingerprints estimate the Jaccard similarity of the two texts' shingle sets,
 sidebar or date line changed still matches, while a page replaced by another does not.
 """
 
-import heapq
 import html
 import re
 import zlib
@@ -56,7 +55,7 @@ def fingerprint(text: str, size: int = FINGERPRINT_SIZE) -> list[int]:
         shingles = [b" ".join(words)]
     else:
         shingles = map(b" ".join, zip(*(words[i:] for i in range(SHINGLE)), strict=False))
-    return heapq.nsmallest(size, set(map(zlib.crc32, shingles)))
+    return sorted(set(map(zlib.crc32, shingles)))[:size]
 
 
 def similarity(a: list[int], b: list[int], size: int = FINGERPRINT_SIZE) -> float:
