@@ -1,9 +1,10 @@
 """Outlets and the documents (sources) where claims appear and evidence is found."""
 
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from tracker.text import unique_slug
 
 LANGUAGE_CHOICES = [
     ("vi", _("Vietnamese")),
@@ -33,7 +34,9 @@ class Outlet(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = unique_slug(
+                Outlet, self.name, max_length=200, fallback="outlet", exclude_pk=self.pk
+            )
         super().save(*args, **kwargs)
 
 
