@@ -62,6 +62,7 @@ def cached_page(
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         request.GET = _only(request.GET, read)
+        request.META["QUERY_STRING"] = request.GET.urlencode()  # what get_full_path() echoes
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)

@@ -236,10 +236,17 @@ def health(request: HttpRequest) -> JsonResponse:
     except Exception as exc:  # the point of a health check is to report any failure
         logger.exception("Health check: the database does not answer")
         body = {"status": "error"}
-        if request.user.is_staff:  # the error names hosts and users: staff only
+        if _is_staff(request):  # the error names hosts and users: staff only
             body["database"] = str(exc)
         return JsonResponse(body, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def _is_staff(request: HttpRequest) -> bool:
+    try:
+        return request.user.is_staff
+    except Exception:  # sessions live in the database that just failed: nobody is known
+        return False
 
 
 def speaker_claims(speaker: Speaker) -> QuerySet:
