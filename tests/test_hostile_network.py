@@ -66,6 +66,42 @@ def test_admin_login_locks_out_after_repeated_failures(client, editor, settings)
     assert "_auth_user_id" not in client.session
 
 
+def test_the_lockout_is_not_lifted_by_rotating_x_forwarded_for(client, editor, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        client.post(
+            "/admin/login/",
+            {"username": editor.username, "password": "wrong"},
+            HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
+        )
+    again = client.post(
+        "/admin/login/",
+        {"username": editor.username, "password": "wrong"},
+        HTTP_X_FORWARDED_FOR="198.51.100.200",
+    )
+    assert again.status_code == 429
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "1.1.1.1", "10.0.0.9"),
+        (1, "1.1.1.1", "1.1.1.1"),
+        (1, "6.6.6.6, 1.1.1.1", "1.1.1.1"),
+        (2, "6.6.6.6, 1.1.1.1, 172.16.0.2", "1.1.1.1"),
+        (3, "1.1.1.1", "1.1.1.1"),
+        (1, "", "10.0.0.9"),
+    ],
+)
+def test_the_client_address_trusts_exactly_the_configured_proxies(
+    rf, settings, proxies, forwarded, expected
+):
+    from tracker.clientip import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.9", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected
+
+
 def test_a_correct_password_logs_in_when_not_locked_out(client, editor):
     editor.set_password("right-password-123")
     editor.save()
