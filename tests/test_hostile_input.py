@@ -125,3 +125,22 @@ def test_a_published_claim_by_a_chinese_speaker_has_working_pages(client, make_c
         assert client.get(path, follow=True).status_code == 200, path
     speaker = Speaker.objects.get(name="李彦宏")
     assert client.get(reverse("speaker-detail", args=[speaker.slug])).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_admin_shows_a_control_character_as_a_field_error(admin_client):
+    response = admin_client.post(
+        "/admin/claims/speaker/add/",
+        {"name": "Escape\x1bartist", "slug": "escape-artist", "kind": "person"},
+    )
+    assert response.status_code == 200
+    assert "name" in response.context["adminform"].form.errors
+    assert not Speaker.objects.filter(slug="escape-artist").exists()
+
+
+@pytest.mark.django_db
+def test_a_speaker_saved_in_code_gets_a_unique_transliterated_slug():
+    first = SpeakerFactory(name="Nguyễn Văn A", slug="")
+    second = SpeakerFactory(name="Nguyễn Văn A", slug="")
+    assert (first.slug, second.slug) == ("nguyen-van-a", "nguyen-van-a-2")
+    assert SpeakerFactory(name="🙂", slug="").slug == "speaker"
