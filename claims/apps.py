@@ -7,5 +7,8 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Claims and fact-checks")
 
     def ready(self) -> None:
+        from tracker.text import guard_text_fields
+
+        guard_text_fields(self.get_models())
         # Connect the receivers that keep search text and cached public pages up to date.
         from claims import pagecache, search  # noqa: F401

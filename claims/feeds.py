@@ -3,11 +3,13 @@
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, Correction
+from tracker.text import without_control_characters
 
 FEED_SIZE = 30
 
@@ -20,6 +22,10 @@ class ClaimFeed(Feed):
 
     def link(self) -> str:
         return settings.SITE_URL + "/claims/"
+
+    def feed_url(self) -> str:
+        # The self link comes from SITE_URL, never the request's Host: the feed is cached for all.
+        return settings.SITE_URL + reverse(self.url_name)
 
     def items(self):
         return (
@@ -37,18 +43,21 @@ class ClaimFeed(Feed):
     def item_title(self, claim: Claim) -> str:
         label = claim.published_review.rating.label
         if self.latest_correction(claim):
-            return _("Corrected: %(rating)s — %(claim)s") % {
+            title = _("Corrected: %(rating)s — %(claim)s") % {
                 "rating": label,
                 "claim": claim.short_text,
             }
-        return f"{label} — {claim.short_text}"
+        else:
+            title = f"{label} — {claim.short_text}"
+        return without_control_characters(title)
 
     def item_description(self, claim: Claim) -> str:
         correction = self.latest_correction(claim)
         summary = claim.published_review.summary
         if correction:
-            return f"{summary}\n\n{_('Correction')}: {correction.note}"
-        return summary
+            summary = f"{summary}\n\n{_('Correction')}: {correction.note}"
+        # Rows stored before control characters were refused would make the XML writer fail.
+        return without_control_characters(summary)
 
     def item_link(self, claim: Claim) -> str:
         return settings.SITE_URL + claim.get_absolute_url()
@@ -67,9 +76,10 @@ class ClaimFeed(Feed):
 
 
 class ClaimRssFeed(ClaimFeed):
-    pass
+    url_name = "feed-rss"
 
 
 class ClaimAtomFeed(ClaimFeed):
     feed_type = Atom1Feed
+    url_name = "feed-atom"
     subtitle = ClaimFeed.description

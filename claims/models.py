@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField
@@ -14,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from claims.workflow import ClaimWorkflow, Status
 from sources.models import LANGUAGE_CHOICES, Source
+from tracker.text import make_slug, unique_slug
 
 
 class Speaker(models.Model):
@@ -45,7 +45,9 @@ class Speaker(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = unique_slug(
+                Speaker, self.name, max_length=200, fallback="speaker", exclude_pk=self.pk
+            )
         super().save(*args, **kwargs)
 
 
@@ -230,7 +232,7 @@ class Claim(ClaimWorkflow, models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.translation or self.text)[:80].strip("-")
+            self.slug = make_slug(self.translation or self.text, max_length=80, fallback="claim")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:

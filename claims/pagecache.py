@@ -7,7 +7,7 @@ unrelated pages warm: verdicts change rarely and readers must never see a retrac
 
 import hashlib
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 
 from django.conf import settings
@@ -15,7 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 
 from claims.models import (
     Appearance,
@@ -43,19 +43,31 @@ def invalidate() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
-def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve anonymous GETs of `view` from the cache, per path, query string and language.
+def cached_page(
+    view: Callable[..., HttpResponse] | None = None, *, reads: Iterable[str] = ()
+) -> Callable[..., HttpResponse]:
+    """Serve anonymous GETs of `view` from the cache, per path, language and the query
+    parameters in `reads`: `@cached_page` for a page that reads none,
+    `@cached_page(reads=("page",))` for one that does.
 
-    Signed-in people (editors checking their work) always get a fresh page.
+    The view sees only those parameters (the rest are dropped from request.GET), so one cached
+    page stands for every query string that differs only in junk, and junk sent to flood the
+    cache or to be echoed into links is neither stored nor shown. Signed-in people (editors
+    checking their work) always get a fresh page.
     """
+    if view is None:
+        return lambda view: cached_page(view, reads=reads)
+    read = tuple(sorted(reads))
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        request.GET = _only(request.GET, read)
+        request.META["QUERY_STRING"] = request.GET.urlencode()  # what get_full_path() echoes
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"public-page:{generation()}:{request.LANGUAGE_CODE}:{path}"
+        page = hashlib.sha256(f"{request.path}?{request.GET.urlencode()}".encode()).hexdigest()
+        key = f"public-page:{generation()}:{request.LANGUAGE_CODE}:{page}"
         response = cache.get(key)
         if response is not None:
             return response
@@ -67,6 +79,16 @@ def cached_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         return response
 
     return wrapped
+
+
+def _only(query: QueryDict, names: tuple[str, ...]) -> QueryDict:
+    kept = QueryDict(mutable=True)
+    for name in names:
+        values = [value for value in query.getlist(name) if value]
+        if values:
+            kept.setlist(name, values[:1])  # every page reads one value per parameter
+    kept._mutable = False
+    return kept
 
 
 def _invalidate_now_and_on_commit() -> None:

@@ -67,6 +67,13 @@ GROUP_TRANSITIONS = {
 }
 
 
+def in_newsroom(user) -> bool:
+    """A member of one of the editorial groups (or a superuser): may see who wrote what."""
+    if not user.is_authenticated:
+        return False
+    return user.is_superuser or user.groups.filter(name__in=GROUP_TRANSITIONS).exists()
+
+
 class WorkflowError(Exception):
     """A refused editorial action; `message` is shown to the person who tried it."""
 

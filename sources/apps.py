@@ -7,4 +7,7 @@ class SourcesConfig(AppConfig):
     verbose_name = _("Sources and links")
 
     def ready(self) -> None:
+        from tracker.text import guard_text_fields
+
+        guard_text_fields([self.get_model("Outlet"), self.get_model("Source")])
         from sources import signals  # noqa: F401  (connects the link registration receiver)

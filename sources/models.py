@@ -1,9 +1,11 @@
 """Outlets and the documents (sources) where claims appear and evidence is found."""
 
 from django.db import models
-from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from sources.linkcheck.normalize import normalize_url
+from tracker.text import unique_slug
 
 LANGUAGE_CHOICES = [
     ("vi", _("Vietnamese")),
@@ -33,7 +35,9 @@ class Outlet(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = slugify(self.name)[:200]
+            self.slug = unique_slug(
+                Outlet, self.name, max_length=200, fallback="outlet", exclude_pk=self.pk
+            )
         super().save(*args, **kwargs)
 
 
@@ -60,6 +64,11 @@ class Source(models.Model):
         editable=False,
         related_name="sources",
     )
+    # The URL spelled the way cited links are (sources.linkcheck.normalize), so that "which
+    # claims were made at this URL" is one indexed lookup. Kept by save().
+    url_normalised = models.CharField(
+        _("normalised URL"), max_length=2500, blank=True, editable=False, db_index=True
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ARTICLE)
     outlet = models.ForeignKey(
         Outlet,
@@ -73,7 +82,7 @@ class Source(models.Model):
     language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["url_normalised"])
 
     class Meta:
         ordering = ["-published_on", "title"]
@@ -83,6 +92,20 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.outlet})" if self.outlet_id else self.title
+
+    def save(self, *args, **kwargs):
+        self.url_normalised = normalised_or_blank(self.url)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "url" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "url_normalised"}
+        super().save(*args, **kwargs)
+
+
+def normalised_or_blank(url: str) -> str:
+    try:
+        return normalize_url(url) if url else ""
+    except ValueError:
+        return ""
 
 
 class Link(models.Model):

@@ -5,6 +5,7 @@ Kept apart from tracker.api because DRF imports these classes while it is itself
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, throttling
 from rest_framework.pagination import CursorPagination
@@ -38,8 +39,11 @@ class CursorPage(CursorPagination):
     def paginate_queryset(self, queryset, request, view=None):
         try:
             return super().paginate_queryset(queryset, request, view)
-        except DjangoValidationError:
-            # a forged cursor whose position does not fit the ordering field
+        except (DjangoValidationError, ValueError, TypeError, OverflowError, DataError):
+            # A forged cursor whose position does not fit the ordering field: "abc" for an id,
+            # a date that is no date, a number beyond the column's range.
+            if request.query_params.get(self.cursor_query_param) is None:
+                raise
             raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]}) from None
 
 

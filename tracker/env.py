@@ -2,12 +2,18 @@
 
 import ipaddress
 import os
+import re
 from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
+
+
+def redact(raw: str) -> str:
+    """`raw` fit for a log: the password of a URL (or anything after "user:") replaced."""
+    return re.sub(r"(^|://)([^:/@\s]*:)[^/\s]*@", r"\1\2***@", raw)
 
 
 def envstr(name: str, default: str = "") -> str:
@@ -51,7 +57,7 @@ def envurl(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     if parts.scheme not in schemes or not (parts.netloc or parts.path):
         raise ImproperlyConfigured(
             f"{name} must be a URL starting with {' or '.join(s + '://' for s in schemes)}, "
-            f"not {raw!r}"
+            f"not {redact(raw)!r}"
         )
     return raw.rstrip("/") if parts.scheme in ("http", "https") else raw
 

@@ -1,12 +1,24 @@
 """Claimtrack settings: one file, every knob read from the environment (see README.md)."""
 
+import os
+import re
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from tracker.env import envbool, envint, envlist, envnetworks, envrate, envstr, envurl
+from tracker.env import (
+    envbool,
+    envint,
+    envlist,
+    envnetworks,
+    envrate,
+    envstr,
+    envurl,
+    redact,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -39,6 +51,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "simple_history",
     "django_celery_beat",
+    "axes",
     "claims",
     "sources",
 ]
@@ -54,6 +67,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "tracker.urls"
@@ -78,8 +93,10 @@ TEMPLATES = [
 DATABASE_URL = envstr("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
 try:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-except Exception as exc:  # dj_database_url raises several types for a malformed URL
-    raise ImproperlyConfigured(f"DATABASE_URL is not a database URL we understand: {exc}") from None
+except Exception:  # dj_database_url raises several types, quoting the URL with its password
+    raise ImproperlyConfigured(
+        f"DATABASE_URL is not a database URL we understand: {redact(DATABASE_URL)!r}"
+    ) from None
 if DATABASES["default"]["ENGINE"] not in (
     "django.db.backends.sqlite3",
     "django.db.backends.postgresql",
@@ -132,8 +149,50 @@ LOGIN_URL = "admin:login"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_SECURE = SITE_URL.startswith("https://")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# TLS (see docs/security.md). Served over https (an https SITE_URL), the site redirects plain
+# http and sends HSTS; behind a TLS-terminating proxy, SECURE_PROXY_SSL_HEADER names the header
+# that proxy sets (e.g. X-Forwarded-Proto) so Django knows the request came in over https.
+# Never set it unless the proxy overwrites that header: otherwise clients could forge it.
+SERVED_OVER_HTTPS = SITE_URL.startswith("https://")
+SESSION_COOKIE_SECURE = SERVED_OVER_HTTPS
+CSRF_COOKIE_SECURE = SERVED_OVER_HTTPS
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", SERVED_OVER_HTTPS and not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # load balancers probe over plain http
+SECURE_HSTS_SECONDS = envint(
+    "SECURE_HSTS_SECONDS", 31_536_000 if SERVED_OVER_HTTPS and not DEBUG else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", True)
+_proxy_ssl_header = envstr("SECURE_PROXY_SSL_HEADER")
+if _proxy_ssl_header:
+    if not re.fullmatch(r"[A-Za-z0-9-]+", _proxy_ssl_header):
+        raise ImproperlyConfigured(
+            "SECURE_PROXY_SSL_HEADER must be a header name such as X-Forwarded-Proto, "
+            f"not {_proxy_ssl_header!r}"
+        )
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _proxy_ssl_header.upper().replace("-", "_"),
+        "https",
+    )
+
+# How many reverse proxies in front of the site append to X-Forwarded-For. 0 (the default):
+# the client is REMOTE_ADDR and X-Forwarded-For is ignored, since anyone can send it. N: the
+# client is the address the N-th proxy from the right saw. API throttles and admin lockouts key
+# on this address, so a wrong count lets clients pick their own.
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# Admin login throttling and lockout (django-axes): after AXES_FAILURE_LIMIT failures from one
+# address for one username, that pair is locked out for AXES_COOLOFF_MINUTES.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 30, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tracker.clientip.client_ip"
 
 LOGGING = {
     "version": 1,
@@ -142,9 +201,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
 }
 
-# Celery: with no broker configured, tasks run eagerly in-process (the embedded default).
+# Celery: with no broker configured, tasks run eagerly in-process (the embedded default). In
+# production that would run link checks and webhook retries inside web requests, so a system
+# check (tracker.checks) refuses it unless CELERY_TASK_ALWAYS_EAGER=1 asks for it explicitly.
 CELERY_BROKER_URL = envurl("CELERY_BROKER_URL", "", schemes=("redis", "rediss", "amqp", "memory"))
-CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_ALWAYS_EAGER = envbool("CELERY_TASK_ALWAYS_EAGER", not CELERY_BROKER_URL)
+CELERY_EAGER_REQUESTED = "CELERY_TASK_ALWAYS_EAGER" in os.environ
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -173,6 +235,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "tracker.api_limits.CursorPage",
+    "DEFAULT_PARSER_CLASSES": [
+        "tracker.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -186,6 +253,7 @@ REST_FRAMEWORK = {
         "user": envrate("API_THROTTLE_USER", "1200/minute"),
     },
     "EXCEPTION_HANDLER": "tracker.api.api_exception_handler",
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
@@ -209,7 +277,7 @@ SPECTACULAR_SETTINGS = {
 # Public site: cached pages (0 turns the cache off), security headers
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600)
 PUBLIC_PAGE_SIZE = 20
-CSP_EXEMPT_PREFIXES = ["/admin/", "/api/"]
+CSP_EXEMPT_PREFIXES = ["/api/"]
 MIDDLEWARE += ["tracker.headers.SecurityHeadersMiddleware"]
 
 # Link health (sources.linkcheck): see docs/linkcheck.md for what each knob does.
@@ -241,3 +309,7 @@ WEBHOOK_TIMEOUT_SECONDS = envint("WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
 WEBHOOK_PAUSE_AFTER_FAILURES = envint("WEBHOOK_PAUSE_AFTER_FAILURES", 5, minimum=1)
+WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT = envint("WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT", 10, minimum=1)
+
+# Start-up checks of the deployment as a whole (broker, shared cache): tracker.checks.
+INSTALLED_APPS += ["tracker"]

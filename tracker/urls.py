@@ -23,7 +23,7 @@ urlpatterns = [
     path("methodology/", claim_views.methodology, name="methodology"),
     path("feeds/claims.atom", cached_page(ClaimAtomFeed()), name="feed-atom"),
     path("feeds/claims.rss", cached_page(ClaimRssFeed()), name="feed-rss"),
-    path("sitemap.xml", cached_page(sitemap), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cached_page(sitemap, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", claim_views.robots_txt, name="robots-txt"),
     path("health/", claim_views.health, name="health"),
     # The switcher sits on cached public pages, which cannot carry a per-visitor CSRF token;

@@ -2,6 +2,9 @@
 reads their delivery log. The webhook bodies themselves are documented as an OpenAPI callback."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiCallback,
     OpenApiParameter,
@@ -154,7 +157,21 @@ class EndpointViewSet(viewsets.ModelViewSet):
         return Endpoint.objects.filter(owner=self.request.user).order_by("-id")
 
     def perform_create(self, serializer):
-        serializer.save(owner=self.request.user)
+        user = self.request.user
+        limit = settings.WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT
+        with transaction.atomic():
+            # Lock the account's row so two concurrent requests cannot both take the last place.
+            get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+            if Endpoint.objects.filter(owner=user).count() >= limit:
+                raise serializers.ValidationError(
+                    {
+                        "non_field_errors": [
+                            _("An account may register at most %(limit)d endpoints.")
+                            % {"limit": limit}
+                        ]
+                    }
+                )
+            serializer.save(owner=user)
 
     def perform_update(self, serializer):
         was_active = serializer.instance.is_active

@@ -7,4 +7,8 @@ class WebhooksConfig(AppConfig):
     verbose_name = _("Webhooks")
 
     def ready(self) -> None:
+        from tracker.text import guard_text_fields
+
+        # The endpoint's own fields only: delivery logs keep what remote servers answered.
+        guard_text_fields([self.get_model("Endpoint")])
         from webhooks import receivers  # noqa: F401  (connects the signal receivers)

@@ -1,7 +1,5 @@
 """Claims over REST: the query-string filters of each list."""
 
-from urllib.parse import urlsplit
-
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
@@ -17,14 +15,7 @@ from claims.models import (
 from claims.search import search
 from claims.workflow import Status
 from sources.linkcheck.normalize import normalize_url
-from sources.models import LANGUAGE_CHOICES, Source
-
-
-def _normalised_or_none(url: str) -> str | None:
-    try:
-        return normalize_url(url)
-    except ValueError:
-        return None
+from sources.models import LANGUAGE_CHOICES
 
 
 class NormalisedURLField(forms.CharField):
@@ -76,16 +67,10 @@ class ClaimFilter(filters.FilterSet):
         return search(queryset, value)  # the public site's search: accents optional
 
     def filter_appearance_url(self, queryset, name, value):
-        # A source keeps its URL as entered and its Link row (once registered) the normalised
-        # spelling; sources not linked yet are normalised here, among those on the same host.
-        host = urlsplit(value).hostname or ""
-        same_url = [
-            pk
-            for pk, url in Source.objects.filter(url__icontains=host).values_list("pk", "url")
-            if _normalised_or_none(url) == value
-        ]
+        # Both spellings are indexed: the Link row's URL once registered, and the source's own
+        # normalised URL (kept by Source.save) before that.
         made_at = Appearance.objects.filter(claim=OuterRef("pk")).filter(
-            Q(source__link__url=value) | Q(source_id__in=same_url)
+            Q(source__link__url=value) | Q(source__url_normalised=value)
         )
         return queryset.filter(Exists(made_at))
 

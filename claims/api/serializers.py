@@ -21,7 +21,7 @@ from claims.models import (
     Topic,
 )
 from claims.visibility import reviews_for, visible_claims
-from claims.workflow import RULES, Status
+from claims.workflow import RULES, Status, in_newsroom
 from sources.api import LinkHealthSerializer, SourceSerializer
 from tracker.api import (
     ModelSerializer,
@@ -244,9 +244,18 @@ class ReviewSerializer(ModelSerializer):
     rating = serializers.SlugRelatedField(
         slug_field="slug", queryset=RatingLevel.objects.all(), allow_null=True, required=False
     )
-    author = serializers.CharField(source="author.username", read_only=True)
+    author = serializers.CharField(
+        source="author.username",
+        read_only=True,
+        allow_null=True,
+        help_text="Username for newsroom accounts; for anyone else the name the claim page "
+        "shows (the full name, or null).",
+    )
     approved_by = serializers.CharField(
-        source="approved_by.username", read_only=True, allow_null=True
+        source="approved_by.username",
+        read_only=True,
+        allow_null=True,
+        help_text="The approving editor, shown like `author`.",
     )
     evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
@@ -277,6 +286,15 @@ class ReviewSerializer(ModelSerializer):
             self.fields["claim"].queryset = visible_claims(request.user)
         if self.instance is not None and not isinstance(self.instance, list | QuerySet):
             self.fields["claim"].read_only = True
+        self.shows_usernames = request is not None and in_newsroom(request.user)
+
+    def to_representation(self, review: Review) -> dict:
+        data = super().to_representation(review)
+        if not self.shows_usernames:  # outside the newsroom: only what the claim page shows
+            for field in ("author", "approved_by"):
+                person = getattr(review, field)
+                data[field] = (person.get_full_name() or None) if person else None
+        return data
 
 
 class EvidenceSerializer(ModelSerializer):

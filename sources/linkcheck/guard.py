@@ -23,6 +23,8 @@ import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from sources.linkcheck.special_purpose import special_purpose_name
+
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
@@ -39,24 +41,6 @@ EMBEDDED_IPV4_RANGES = [
     ipaddress.ip_network("2001::/32"),  # Teredo
 ]
 SHARED_ADDRESS_SPACE = ipaddress.ip_network("100.64.0.0/10")  # carrier-grade NAT
-# Special-purpose ranges that some Python versions count as global; listed so the guard does not
-# depend on the interpreter's copy of the IANA registry.
-SPECIAL_PURPOSE = [
-    ipaddress.ip_network(net)
-    for net in (
-        "0.0.0.0/8",
-        "192.0.0.0/24",
-        "192.0.2.0/24",
-        "198.18.0.0/15",
-        "198.51.100.0/24",
-        "203.0.113.0/24",
-        "240.0.0.0/4",
-        "100::/64",
-        "2001::/23",
-        "2001:db8::/32",
-        "3fff::/20",
-    )
-]
 
 
 class Refused(Exception):
@@ -87,9 +71,10 @@ def _why_not_public(ip: IPAddress) -> str | None:
         return "a carrier-grade NAT address"
     if ip.is_private:
         return "a private-network address"
-    if ip.is_reserved or any(ip.version == n.version and ip in n for n in SPECIAL_PURPOSE):
-        return "a reserved address"
-    if not ip.is_global:
+    registered = special_purpose_name(ip)
+    if registered is not None:
+        return f"a special-purpose address ({registered})"
+    if ip.is_reserved or not ip.is_global:
         return "a non-public address"
     return None
 

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class TrackerConfig(AppConfig):
+    name = "tracker"
+    verbose_name = "Claimtrack"
+
+    def ready(self) -> None:
+        from tracker import checks  # noqa: F401  (registers the deployment checks)
