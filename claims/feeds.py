@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, Correction
+from claims.visibility import public_claims
 
 FEED_SIZE = 30
 
@@ -23,7 +24,7 @@ class ClaimFeed(Feed):
 
     def items(self):
         return (
-            Claim.objects.published()
+            public_claims()
             .select_related("published_review__rating")
             .prefetch_related(
                 Prefetch("corrections", queryset=Correction.objects.order_by("-created_at"))
