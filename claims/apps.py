@@ -7,5 +7,5 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Claims and fact-checks")
 
     def ready(self) -> None:
-        # Connect the receivers that keep search text and cached public pages up to date.
-        from claims import pagecache, search  # noqa: F401
+        # Connect the receivers that keep updated_at, search text and cached pages up to date.
+        from claims import dependents  # noqa: F401
