@@ -1,7 +1,6 @@
 """Webhook endpoints over REST: an account registers, lists and resumes its own endpoints and
 reads their delivery log. The webhook bodies themselves are documented as an OpenAPI callback."""
 
-from django.conf import settings
 from drf_spectacular.utils import (
     OpenApiCallback,
     OpenApiParameter,
@@ -13,7 +12,6 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 
 from claims.api.serializers import ClaimSerializer
-from sources.linkcheck.guard import Refused, check_url
 from tracker.api import ModelSerializer
 from tracker.api_limits import CursorPage
 from webhooks import services
@@ -47,13 +45,6 @@ class EndpointSerializer(ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["paused_at", "paused_reason", "consecutive_failures", "created_at"]
-
-    def validate_url(self, value: str) -> str:
-        try:
-            check_url(value, settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS)
-        except Refused as refused:
-            raise serializers.ValidationError(refused.reason) from None
-        return value
 
     def validate_events(self, value) -> list[str]:
         return sorted(value) or list(EventType.values)
