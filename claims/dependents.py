@@ -5,7 +5,7 @@ that keeps what derives from that face fresh.
 When a watched row is saved or deleted (or a link's health changes), the claims showing it get,
 in the same transaction:
 - `updated_at` moved, so their ETags and the API's `updated_since` see the change;
-- their search text rebuilt (claims.search);
+- their search text rebuilt when the edited kind is one it reads (claims.search.READS);
 - the cached public pages retired (claims.pagecache);
 and then `claims.signals.claims_changed` is sent with their ids (webhooks listen to it).
 
@@ -108,7 +108,8 @@ def refresh(sender: type[Model], claim_ids: set[int], fields: frozenset[str] | N
     now = timezone.now()
     for start in range(0, len(ids), TOUCH_BATCH):
         Claim.objects.filter(pk__in=ids[start : start + TOUCH_BATCH]).update(updated_at=now)
-    search.refresh(ids)
+    if sender in search.READS:
+        search.refresh(ids)
     # The rating scale is also shown on its own (methodology, legends), with or without claims.
     if ids or sender is RatingLevel:
         pagecache.invalidate_now_and_on_commit()

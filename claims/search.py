@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import QuerySet
 
-from claims.models import Claim
+from claims.models import Appearance, Claim, Review, Speaker, Topic
 
 MAX_QUERY_WORDS = 12
 MAX_WORD_LENGTH = 60
@@ -34,6 +34,10 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The folded words of `text`; punctuation never reaches a query."""
     return WORD.findall(fold(text))
+
+
+# What document_for() reads: an edit of anything else cannot change a claim's search text.
+READS = (Claim, Topic, Appearance, Speaker, Review)
 
 
 def document_for(claim: Claim) -> str:
