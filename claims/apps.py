@@ -10,5 +10,5 @@ class ClaimsConfig(AppConfig):
         from tracker.text import guard_text_fields
 
         guard_text_fields(self.get_models())
-        # Connect the receivers that keep search text and cached public pages up to date.
-        from claims import pagecache, search  # noqa: F401
+        # Connect the receivers that keep updated_at, search text and cached pages up to date.
+        from claims import dependents  # noqa: F401

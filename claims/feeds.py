@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, Correction
+from claims.visibility import public_claims
 from tracker.text import without_control_characters
 
 FEED_SIZE = 30
@@ -29,7 +30,7 @@ class ClaimFeed(Feed):
 
     def items(self):
         return (
-            Claim.objects.published()
+            public_claims()
             .select_related("published_review__rating")
             .prefetch_related(
                 Prefetch("corrections", queryset=Correction.objects.order_by("-created_at"))

@@ -13,23 +13,7 @@ from functools import wraps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, QueryDict
-
-from claims.models import (
-    Appearance,
-    Claim,
-    Correction,
-    Evidence,
-    RatingLevel,
-    Review,
-    Speaker,
-    Topic,
-)
-from claims.signals import claim_changed
-from sources.events import link_health_changed
-from sources.models import Link, Outlet, Source
 
 GENERATION_KEY = "public-pages:generation"
 
@@ -91,48 +75,11 @@ def _only(query: QueryDict, names: tuple[str, ...]) -> QueryDict:
     return kept
 
 
-def _invalidate_now_and_on_commit() -> None:
-    # Now, so this transaction's own later reads are fresh; on commit, so that a page rendered
-    # by another request between now and the commit (with the old data) is retired too.
+def invalidate_now_and_on_commit() -> None:
+    """Retire every cached public page; claims.dependents calls this when what they show changed.
+
+    Now, so this transaction's own later reads are fresh; on commit, so that a page rendered by
+    another request between now and the commit (with the old data) is retired too.
+    """
     invalidate()
     transaction.on_commit(invalidate)
-
-
-@receiver(claim_changed, dispatch_uid="pagecache-claim-changed")
-def _claim_changed(sender, **kwargs) -> None:
-    invalidate()
-
-
-# Publishing, correcting and reopening all save the claim; the other models are what the public
-# pages show next to it. Link health changes as the checker runs, which is rare enough.
-WATCHED = (
-    Claim,
-    Review,
-    Evidence,
-    Appearance,
-    Correction,
-    Speaker,
-    Topic,
-    RatingLevel,
-    Source,
-    Outlet,
-    Link,
-)
-
-
-@receiver(post_save, dispatch_uid="pagecache-saved")
-@receiver(post_delete, dispatch_uid="pagecache-deleted")
-def _model_changed(sender, raw: bool = False, **kwargs) -> None:
-    if sender in WATCHED and not raw:
-        _invalidate_now_and_on_commit()
-
-
-@receiver(link_health_changed, dispatch_uid="pagecache-link-checked")
-def _link_checked(sender, **kwargs) -> None:
-    _invalidate_now_and_on_commit()
-
-
-@receiver(m2m_changed, sender=Claim.topics.through, dispatch_uid="pagecache-topics")
-def _topics_changed(sender, action: str, **kwargs) -> None:
-    if action.startswith("post_"):
-        _invalidate_now_and_on_commit()

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from claims.models import Claim, RatingLevel, Speaker
+from claims.models import RatingLevel, Speaker
+from claims.visibility import public_claims
 
 CHART_BAR_WIDTH = 240
 STRIP_WIDTH = 160
@@ -30,7 +31,7 @@ ROW_HEIGHT = 28
 def speaker_record(claims: QuerySet, scale: list[RatingLevel]) -> tuple[list[RecordRow], int]:
     """One row per rating of the scale (zeros too) for `claims`, and their total (one query).
 
-    `claims` must be published claims, each once: Claim.objects.published() narrowed down.
+    `claims` must be public claims, each once: visibility.public_claims() narrowed down.
     """
     counts = dict(
         claims.order_by().values_list("published_review__rating_id").annotate(n=Count("pk"))
@@ -65,7 +66,7 @@ class StripSegment:
 def record_strips(speakers: list[Speaker], scale: list[RatingLevel]) -> dict[int, list]:
     """Each speaker's published claims per rating, laid out as a stacked bar (one query)."""
     counts = (
-        Claim.objects.published()
+        public_claims()
         .filter(appearances__speaker__in=[s.pk for s in speakers])
         .order_by()
         .values_list("appearances__speaker_id", "published_review__rating_id")

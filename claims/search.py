@@ -12,13 +12,12 @@ from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import QuerySet
-from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.dispatch import receiver
 
 from claims.models import Appearance, Claim, Review, Speaker, Topic
 
 MAX_QUERY_WORDS = 12
 MAX_WORD_LENGTH = 60
+REFRESH_BATCH = 500
 SEARCH_CONFIG = "simple"  # no stemming: the text mixes Vietnamese, English and names
 
 # Letters NFKD leaves whole: Vietnamese đ, and a few Latin letters readers type without marks.
@@ -37,6 +36,10 @@ def words(text: str) -> list[str]:
     return WORD.findall(fold(text))
 
 
+# What document_for() reads: an edit of anything else cannot change a claim's search text.
+READS = (Claim, Topic, Appearance, Speaker, Review)
+
+
 def document_for(claim: Claim) -> str:
     """The folded search text for one claim. Only public parts: never a draft review."""
     parts = [claim.text, claim.translation]
@@ -49,19 +52,22 @@ def document_for(claim: Claim) -> str:
 
 
 def refresh(claim_ids: Iterable[int]) -> None:
-    """Rebuild the search text of these claims (an UPDATE per claim, no save signals)."""
-    ids = {pk for pk in claim_ids if pk is not None}
-    if not ids:
-        return
-    claims = (
-        Claim.objects.filter(pk__in=ids)
-        .select_related("published_review")
-        .prefetch_related("topics", "appearances__speaker")
-    )
-    for claim in claims:
-        document = document_for(claim)
-        if document != claim.search_document:
-            Claim.objects.filter(pk=claim.pk).update(search_document=document)
+    """Rebuild the search text of these claims (claims.dependents calls this on every edit of
+    what they show). A fixed number of queries per batch of claims, no save signals."""
+    ids = sorted({pk for pk in claim_ids if pk is not None})
+    for start in range(0, len(ids), REFRESH_BATCH):
+        claims = (
+            Claim.objects.filter(pk__in=ids[start : start + REFRESH_BATCH])
+            .select_related("published_review")
+            .prefetch_related("topics", "appearances__speaker")
+        )
+        stale = []
+        for claim in claims:
+            document = document_for(claim)
+            if document != claim.search_document:
+                claim.search_document = document
+                stale.append(claim)
+        Claim.objects.bulk_update(stale, ["search_document"], batch_size=REFRESH_BATCH)
 
 
 def search(claims: QuerySet, query: str) -> QuerySet:
@@ -85,45 +91,3 @@ def search(claims: QuerySet, query: str) -> QuerySet:
     for term in terms:
         claims = claims.filter(search_document__contains=term)
     return claims
-
-
-@receiver(post_save, sender=Claim, dispatch_uid="search-claim-saved")
-def _claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        refresh([instance.pk])
-
-
-@receiver(post_save, sender=Appearance, dispatch_uid="search-appearance-saved")
-@receiver(post_delete, sender=Appearance, dispatch_uid="search-appearance-deleted")
-def _appearance_changed(sender, instance: Appearance, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        refresh([instance.claim_id])
-
-
-@receiver(post_save, sender=Review, dispatch_uid="search-review-saved")
-def _review_saved(sender, instance: Review, raw: bool = False, **kwargs) -> None:
-    # Only the published verdict is searchable; its claim is saved when it is published.
-    if not raw and instance.state == Review.State.PUBLISHED:
-        refresh([instance.claim_id])
-
-
-@receiver(post_save, sender=Speaker, dispatch_uid="search-speaker-saved")
-def _speaker_saved(sender, instance: Speaker, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        refresh(instance.appearances.values_list("claim_id", flat=True))
-
-
-@receiver(post_save, sender=Topic, dispatch_uid="search-topic-saved")
-def _topic_saved(sender, instance: Topic, raw: bool = False, **kwargs) -> None:
-    if not raw:
-        refresh(instance.claims.values_list("pk", flat=True))
-
-
-@receiver(m2m_changed, sender=Claim.topics.through, dispatch_uid="search-topics-changed")
-def _topics_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
-    if action not in ("post_add", "post_remove", "post_clear"):
-        return
-    if reverse:
-        refresh(pk_set or instance.claims.values_list("pk", flat=True))
-    else:
-        refresh([instance.pk])

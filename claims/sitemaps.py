@@ -4,12 +4,12 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.urls import reverse
 
 from claims.models import Claim, Speaker
+from claims.visibility import public_claims, public_sources, public_speakers
 from sources.models import Source
-from sources.views import public_sources
 
 
 class PublicSitemap(Sitemap):
@@ -29,7 +29,7 @@ class ClaimSitemap(PublicSitemap):
     priority = 0.8
 
     def items(self):
-        return Claim.objects.published().order_by("pk")
+        return public_claims().order_by("pk")
 
     def lastmod(self, claim: Claim):
         return claim.updated_at
@@ -40,9 +40,10 @@ class SpeakerSitemap(PublicSitemap):
     priority = 0.5
 
     def items(self):
+        public = Q(appearances__claim__in=public_claims())
         return (
-            Speaker.objects.filter(appearances__claim__in=Claim.objects.published())
-            .annotate(last_change=Max("appearances__claim__updated_at"))
+            public_speakers()
+            .annotate(last_change=Max("appearances__claim__updated_at", filter=public))
             .order_by("slug")
         )
 

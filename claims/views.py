@@ -1,7 +1,7 @@
 """The public site's pages: home, the searchable list, claims, speakers, corrections, methodology.
 
-Every claim shown here comes from `Claim.objects.published()`; each view runs a fixed number of
-queries whatever the amount of data (tests/test_site_queries.py holds them to it).
+Every row shown here comes from claims.visibility; each view runs a fixed number of queries
+whatever the amount of data (tests/test_site_queries.py holds them to it).
 """
 
 import logging
@@ -11,15 +11,15 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from claims import search
+from claims import search, visibility
 from claims.jsonld import claim_review
-from claims.models import Appearance, Claim, Correction, RatingLevel, Speaker, Topic
+from claims.models import Appearance, Correction, RatingLevel, Speaker
 from claims.pagecache import cached_page
 from claims.records import (
     CHART_BAR_WIDTH,
@@ -51,12 +51,11 @@ def claim_cards(claims: QuerySet) -> QuerySet:
     )
 
 
-def public_speakers() -> QuerySet:
-    """Speakers with at least one published claim, each with `claim_count` of them."""
-    return (
-        Speaker.objects.filter(appearances__claim__in=Claim.objects.published())
-        .annotate(claim_count=Count("appearances__claim", distinct=True))
-        .order_by("name")
+def speakers_with_counts() -> QuerySet:
+    """Public speakers, each with `claim_count`, the number of their public claims."""
+    public = Q(appearances__claim__in=visibility.public_claims())
+    return visibility.public_speakers().annotate(
+        claim_count=Count("appearances__claim", filter=public, distinct=True)
     )
 
 
@@ -90,7 +89,7 @@ def scale_bounds(scale: list[RatingLevel]) -> tuple[int, int]:
 @require_safe
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
-    published = Claim.objects.published()
+    published = visibility.public_claims()
     latest = claim_cards(published).order_by("-published_review__published_at", "-pk")
     return render(
         request,
@@ -114,8 +113,9 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["rating"].choices = everything + [(r.slug, r.label) for r in scale]
-        self.fields["speaker"].choices = everything + [(s.slug, s.name) for s in public_speakers()]
-        topics = Topic.objects.filter(claims__in=Claim.objects.published()).distinct()
+        speakers = visibility.public_speakers()
+        self.fields["speaker"].choices = everything + [(s.slug, s.name) for s in speakers]
+        topics = visibility.public_topics()
         self.fields["topic"].choices = everything + [(t.slug, t.label) for t in topics]
         self.fields["language"].choices = everything + list(LANGUAGE_CHOICES)
 
@@ -151,7 +151,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     scale = list(RatingLevel.objects.all())
     form = ClaimFilterForm(request.GET, scale=scale)
     claims = form.filter(
-        claim_cards(Claim.objects.published()).order_by("-published_review__published_at", "-pk")
+        claim_cards(visibility.public_claims()).order_by("-published_review__published_at", "-pk")
     )
     return render(
         request,
@@ -164,7 +164,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @cached_page
 def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     claim = get_object_or_404(
-        Claim.objects.published()
+        visibility.public_claims()
         .with_public_details()
         .select_related("published_review__author", "published_review__approved_by"),
         pk=pk,
@@ -193,7 +193,7 @@ def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
 @require_safe
 @cached_page(reads=("page",))
 def corrections(request: HttpRequest) -> HttpResponse:
-    items = Correction.objects.filter(claim__in=Claim.objects.published()).select_related(
+    items = visibility.public_corrections().select_related(
         "claim", "review__rating", "previous_review__rating"
     )
     return render(request, "claims/corrections.html", {"page": paginate(request, items)})
@@ -251,7 +251,7 @@ def _is_staff(request: HttpRequest) -> bool:
 
 def speaker_claims(speaker: Speaker) -> QuerySet:
     """The speaker's published claims (each once, however often they said it)."""
-    return Claim.objects.published().filter(
+    return visibility.public_claims().filter(
         pk__in=Appearance.objects.filter(speaker=speaker).values("claim_id")
     )
 
@@ -259,7 +259,7 @@ def speaker_claims(speaker: Speaker) -> QuerySet:
 @require_safe
 @cached_page(reads=("page",))
 def speaker_list(request: HttpRequest) -> HttpResponse:
-    page = paginate(request, public_speakers())
+    page = paginate(request, speakers_with_counts().order_by("name"))
     strips = record_strips(list(page), list(RatingLevel.objects.all()))
     for speaker in page:
         speaker.strip = strips.get(speaker.pk, [])
@@ -269,12 +269,10 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_page(reads=("page",))
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    speaker = get_object_or_404(Speaker, slug=slug)
+    speaker = get_object_or_404(visibility.public_speakers(), slug=slug)
     claims = speaker_claims(speaker)
     scale = list(RatingLevel.objects.all())
     record, total = speaker_record(claims, scale)
-    if not total:  # a speaker with no published claim is not public
-        raise Http404("No published claims by this speaker")
     page = paginate(
         request,
         claim_cards(claims).order_by("-published_review__published_at", "-pk"),

@@ -1,26 +1,93 @@
-"""What the public may see: the published record, and nothing else.
+"""What the public may see: the published record, and nothing else. The one home of that rule.
 
-`Claim.objects.published()` is the rule; everything here derives from it, so the site, the API,
-the feeds and the sitemap agree on what is public.
+A claim is public once it has a published verdict (`Claim.objects.published()`). With it the
+public sees what its claim page shows, and no more:
+
+- its current verdict and that verdict's evidence;
+- the verdicts it replaced, as its corrections show them (rating, date, note), not their
+  evidence: a source cited only by a superseded verdict is not public;
+- its appearances, their speakers, the sources it was said in or its current verdict cites,
+  those sources' outlets, its topics and its corrections.
+
+The site, the API, the feeds, the sitemap and the ClaimReview JSON-LD all take their rows from
+here; newsroom accounts with a model's view permission see every row of it (`visible_to`).
 """
 
-from django.db.models import QuerySet
+from collections.abc import Callable
 
-from claims.models import Claim, Review
+from django.db.models import Exists, Model, OuterRef, QuerySet
+
+from claims.models import Appearance, Claim, Correction, Evidence, Review, Speaker, Topic
+from sources.models import Outlet, Source
 from tracker.api import sees_everything
 
 
-def visible_claims(user) -> QuerySet[Claim]:
-    return Claim.objects.all() if sees_everything(user, Claim) else Claim.objects.published()
+def public_claims() -> QuerySet[Claim]:
+    return Claim.objects.published()
 
 
 def public_reviews() -> QuerySet[Review]:
-    """Published and superseded verdicts of published claims: the public record."""
+    """Current verdicts of public claims, and the superseded ones their corrections name."""
     return Review.objects.filter(
-        claim__in=Claim.objects.published(),
+        claim__in=public_claims(),
         state__in=[Review.State.PUBLISHED, Review.State.SUPERSEDED],
     )
 
 
+def public_evidence() -> QuerySet[Evidence]:
+    """The evidence of current verdicts: what claim pages list under "Evidence"."""
+    return Evidence.objects.filter(review__in=public_claims().values("published_review_id"))
+
+
+def public_appearances() -> QuerySet[Appearance]:
+    return Appearance.objects.filter(claim__in=public_claims())
+
+
+def public_corrections() -> QuerySet[Correction]:
+    return Correction.objects.filter(claim__in=public_claims())
+
+
+def public_speakers() -> QuerySet[Speaker]:
+    """Speakers who made at least one public claim."""
+    return Speaker.objects.filter(Exists(public_appearances().filter(speaker=OuterRef("pk"))))
+
+
+def public_topics() -> QuerySet[Topic]:
+    return Topic.objects.filter(Exists(public_claims().filter(topics=OuterRef("pk"))))
+
+
+def public_sources() -> QuerySet[Source]:
+    """Sources a public claim was said in, or its current verdict cites."""
+    said_in = public_appearances().filter(source=OuterRef("pk"))
+    cited = public_evidence().filter(source=OuterRef("pk"))
+    return Source.objects.filter(Exists(said_in) | Exists(cited))
+
+
+def public_outlets() -> QuerySet[Outlet]:
+    return Outlet.objects.filter(Exists(public_sources().filter(outlet=OuterRef("pk"))))
+
+
+PUBLIC: dict[type[Model], Callable[[], QuerySet]] = {
+    Claim: public_claims,
+    Review: public_reviews,
+    Evidence: public_evidence,
+    Appearance: public_appearances,
+    Correction: public_corrections,
+    Speaker: public_speakers,
+    Topic: public_topics,
+    Source: public_sources,
+    Outlet: public_outlets,
+}
+
+
+def visible_to(user, model: type[Model]) -> QuerySet:
+    """Every row for newsroom accounts with the model's view permission, else the public ones."""
+    return model._default_manager.all() if sees_everything(user, model) else PUBLIC[model]()
+
+
+def visible_claims(user) -> QuerySet[Claim]:
+    return visible_to(user, Claim)
+
+
 def reviews_for(user) -> QuerySet[Review]:
-    return Review.objects.all() if sees_everything(user, Review) else public_reviews()
+    return visible_to(user, Review)

@@ -1,18 +1,19 @@
 """Outlets and sources over REST, with the health of each cited link.
 
-The public sees the sources that a published claim appears in or a public verdict cites, and
-their outlets; newsroom accounts with the view permission see them all.
+The public sees the public sources and outlets (claims.visibility); newsroom accounts with the
+view permission see them all.
 """
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
+from claims.visibility import visible_to
 from sources.models import LANGUAGE_CHOICES, Link, Outlet, Source
-from tracker.api import BodyETagMixin, ModelSerializer, sees_everything
+from tracker.api import BodyETagMixin, ModelSerializer
 from tracker.api_limits import CursorPage
 
 
@@ -71,16 +72,6 @@ class SourceSerializer(ModelSerializer):
         return f"{settings.SITE_URL}/sources/{source.pk}/"
 
 
-def public_sources() -> QuerySet[Source]:
-    """Sources a published claim appears in or a public verdict cites."""
-    from claims.models import Appearance, Claim, Evidence
-    from claims.visibility import public_reviews
-
-    appears = Appearance.objects.filter(source=OuterRef("pk"), claim__in=Claim.objects.published())
-    cited = Evidence.objects.filter(source=OuterRef("pk"), review__in=public_reviews())
-    return Source.objects.filter(Exists(appears) | Exists(cited))
-
-
 class SourceFilter(filters.FilterSet):
     outlet = filters.CharFilter(field_name="outlet__slug", help_text="Outlet slug.")
     language = filters.ChoiceFilter(choices=LANGUAGE_CHOICES)
@@ -104,8 +95,7 @@ class SourceViewSet(BodyETagMixin, viewsets.ModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self):
-        user = self.request.user
-        sources = Source.objects.all() if sees_everything(user, Source) else public_sources()
+        sources = visible_to(self.request.user, Source)
         return sources.select_related("outlet", "link").order_by("-id")
 
     def perform_update(self, serializer):
@@ -123,8 +113,4 @@ class OutletViewSet(BodyETagMixin, viewsets.ModelViewSet):
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,200}"
 
     def get_queryset(self):
-        if sees_everything(self.request.user, Outlet):
-            return Outlet.objects.order_by("-id")
-        return Outlet.objects.filter(
-            Exists(public_sources().filter(outlet=OuterRef("pk")))
-        ).order_by("-id")
+        return visible_to(self.request.user, Outlet).order_by("-id")

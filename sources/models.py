@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from sources.linkcheck.normalize import normalize_url
+from sources.validators import validate_outbound_url
 from tracker.text import unique_slug
 
 LANGUAGE_CHOICES = [
@@ -53,7 +54,11 @@ class Source(models.Model):
 
     title = models.CharField(_("title"), max_length=500)
     url = models.URLField(
-        _("URL"), max_length=2000, blank=True, help_text=_("Leave empty unless the URL is known.")
+        _("URL"),
+        max_length=2000,
+        blank=True,
+        validators=[validate_outbound_url],
+        help_text=_("Leave empty unless the URL is known."),
     )
     link = models.ForeignKey(
         "Link",

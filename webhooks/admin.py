@@ -1,11 +1,9 @@
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from sources.linkcheck.guard import Refused, check_url
 from webhooks import services
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event, EventType
 
@@ -18,14 +16,6 @@ class EndpointForm(forms.ModelForm):
     class Meta:
         model = Endpoint
         fields = ["owner", "url", "description", "events", "secret", "is_active"]
-
-    def clean_url(self) -> str:
-        url = self.cleaned_data["url"]
-        try:
-            check_url(url, settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS)
-        except Refused as refused:
-            raise forms.ValidationError(refused.reason) from None
-        return url
 
 
 @admin.register(Endpoint)

@@ -16,7 +16,6 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 
 from claims.api.serializers import ClaimSerializer
-from sources.linkcheck.guard import Refused, check_url
 from tracker.api import ModelSerializer
 from tracker.api_limits import CursorPage
 from webhooks import services
@@ -50,13 +49,6 @@ class EndpointSerializer(ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["paused_at", "paused_reason", "consecutive_failures", "created_at"]
-
-    def validate_url(self, value: str) -> str:
-        try:
-            check_url(value, settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS)
-        except Refused as refused:
-            raise serializers.ValidationError(refused.reason) from None
-        return value
 
     def validate_events(self, value) -> list[str]:
         return sorted(value) or list(EventType.values)

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sources.validators import validate_outbound_url
+
 
 class EventType(models.TextChoices):
     PUBLISHED = "claim.published", _("A claim's first verdict is published")
@@ -33,7 +35,7 @@ class Endpoint(models.Model):
         on_delete=models.CASCADE,
         related_name="webhook_endpoints",
     )
-    url = models.URLField(_("URL"), max_length=2000)
+    url = models.URLField(_("URL"), max_length=2000, validators=[validate_outbound_url])
     secret = models.CharField(
         _("signing secret"),
         max_length=200,

@@ -15,7 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from claims.models import Claim
+from claims.visibility import public_claims
 from webhooks import delivery as transport
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event
 
@@ -32,7 +32,7 @@ def event_record(*, claim_id: int, event_type: str) -> Event | None:
 
     Called after the change committed, in commit order, so event ids follow the changes."""
     endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event_type)]
-    claim = Claim.objects.published().filter(pk=claim_id).first()
+    claim = public_claims().filter(pk=claim_id).first()
     if claim is None or not endpoints:
         return None  # nothing public to announce, or nobody to tell
     from claims.api.serializers import claim_payload

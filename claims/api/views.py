@@ -4,7 +4,7 @@ writes need the Django model permission of the caller's group, and workflow move
 """
 
 from django.db import transaction
-from django.db.models import Count, Exists, Max, OuterRef
+from django.db.models import Count, Max
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -45,12 +45,11 @@ from claims.models import (
     Review,
     Speaker,
 )
-from claims.visibility import reviews_for, visible_claims
+from claims.visibility import public_claims, reviews_for, visible_claims, visible_to
 from tracker.api import (
     BodyETagMixin,
     conditional,
     quote_etag,
-    sees_everything,
     set_validators,
     viewer_scope,
 )
@@ -252,11 +251,11 @@ class ClaimReviewViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.G
     default_ordering = CLAIM_ORDERINGS["-updated_at"]
 
     def get_queryset(self):
-        return Claim.objects.published()
+        return public_claims()
 
     def render_page(self, page) -> list:
         ids = [claim.pk for claim in page]
-        by_id = Claim.objects.published().with_public_details().in_bulk(ids)
+        by_id = public_claims().with_public_details().in_bulk(ids)
         bounds = rating_bounds()
         return [claim_review(by_id[pk], bounds=bounds) for pk in ids]
 
@@ -286,11 +285,7 @@ class AppearanceViewSet(BodyETagMixin, HistoryUserMixin, viewsets.ModelViewSet):
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return (
-            Appearance.objects.filter(claim__in=visible_claims(self.request.user))
-            .select_related("speaker")
-            .order_by("-id")
-        )
+        return visible_to(self.request.user, Appearance).select_related("speaker").order_by("-id")
 
 
 @extend_schema_view(list=extend_schema(summary="Speakers"))
@@ -304,12 +299,7 @@ class SpeakerViewSet(BodyETagMixin, HistoryUserMixin, viewsets.ModelViewSet):
     lookup_value_regex = r"[-a-zA-Z0-9_]{1,200}"
 
     def get_queryset(self):
-        if sees_everything(self.request.user, Speaker):
-            return Speaker.objects.all()
-        said = Appearance.objects.filter(
-            speaker=OuterRef("pk"), claim__in=Claim.objects.published()
-        )
-        return Speaker.objects.filter(Exists(said))
+        return visible_to(self.request.user, Speaker)
 
 
 @extend_schema_view(list=extend_schema(summary="The rating scale"))
@@ -384,7 +374,7 @@ class EvidenceViewSet(BodyETagMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return (
-            Evidence.objects.filter(review__in=reviews_for(self.request.user))
+            visible_to(self.request.user, Evidence)
             .select_related("source__link", "review__claim")
             .order_by("-id")
         )
