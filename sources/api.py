@@ -108,9 +108,22 @@ class SourceViewSet(BodyETagMixin, viewsets.ModelViewSet):
         sources = Source.objects.all() if sees_everything(user, Source) else public_sources()
         return sources.select_related("outlet", "link").order_by("-id")
 
+    def perform_create(self, serializer):
+        from claims import edits
+
+        serializer.instance = edits.source_create(by=self.request.user, **serializer.validated_data)
+
     def perform_update(self, serializer):
-        serializer.instance._history_user = self.request.user
-        serializer.save()
+        from claims import edits
+
+        serializer.instance = edits.source_update(
+            source=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        from claims import edits
+
+        edits.source_delete(source=instance, by=self.request.user)
 
 
 @extend_schema_view(list=extend_schema(summary="Outlets (publishers)"))
