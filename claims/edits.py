@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from claims import workflow
 from claims.models import Appearance, Claim, Evidence, RatingLevel, Review, Speaker, Topic
 from claims.workflow import NotPermitted
-from sources.models import Source
+from sources.models import Outlet, Source
 
 RECORD_EDIT_REASON = "edited the claim's record"
 
@@ -220,6 +220,60 @@ def source_delete(*, source: Source, by) -> None:
     _require(by, "sources.delete_source")
     with transaction.atomic():
         _delete(Source.objects.select_for_update().get(pk=source.pk), by=by)
+
+
+def outlet_create(*, by, **fields) -> Outlet:
+    _require(by, "sources.add_outlet")
+    with transaction.atomic():
+        outlet = Outlet(**fields)
+        outlet.slug = outlet.slug or slugify(outlet.name)[:200]
+        _save(outlet, by=by)
+    return outlet
+
+
+def outlet_update(*, outlet: Outlet, by, **fields) -> Outlet:
+    _require(by, "sources.change_outlet")
+    with transaction.atomic():
+        outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
+        if _assign(outlet, fields):
+            _save(outlet, by=by)
+    return outlet
+
+
+def outlet_delete(*, outlet: Outlet, by) -> None:
+    _require(by, "sources.delete_outlet")
+    with transaction.atomic():
+        _delete(Outlet.objects.select_for_update().get(pk=outlet.pk), by=by)
+
+
+def topic_create(*, by, **fields) -> Topic:
+    _require(by, "claims.add_topic")
+    with transaction.atomic():
+        topic = Topic(**fields)
+        topic.slug = topic.slug or slugify(topic.name)[:100]
+        _save(topic, by=by)
+    return topic
+
+
+def topic_update(*, topic: Topic, by, **fields) -> Topic:
+    """Rename a topic: a label readers see, not part of any claim's record."""
+    _require(by, "claims.change_topic")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        if _assign(topic, fields):
+            _save(topic, by=by)
+    return topic
+
+
+def topic_delete(*, topic: Topic, by) -> None:
+    """Delete a topic no claim on the record uses: deleting it would unlink it from them."""
+    _require(by, "claims.delete_topic")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        closed = topic.claims.exclude(status__in=workflow.RECORD_OPEN_STATUSES).first()
+        if closed is not None:
+            raise workflow.record_edit_refusal(closed)
+        _delete(topic, by=by)
 
 
 def speaker_create(*, by, **fields) -> Speaker:

@@ -53,6 +53,7 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_vi = models.CharField(_("name in Vietnamese"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

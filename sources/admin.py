@@ -29,10 +29,23 @@ def _claim_admin_url(claim) -> str:
 
 
 @admin.register(Outlet)
-class OutletAdmin(HistoryAdmin):
+class OutletAdmin(RefusalAdminMixin, HistoryAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        from claims import edits
+
+        if change:
+            edits.outlet_update(outlet=obj, by=request.user, **changed_values(form))
+        else:
+            adopt(obj, edits.outlet_create(by=request.user, **editable_values(obj)))
+
+    def delete_service(self, outlet, *, by):
+        from claims import edits
+
+        edits.outlet_delete(outlet=outlet, by=by)
 
 
 @admin.register(Source)
@@ -60,6 +73,11 @@ class SourceAdmin(RefusalAdminMixin, HistoryAdmin):
             edits.source_update(source=obj, by=request.user, **changed_values(form))
         else:
             adopt(obj, edits.source_create(by=request.user, **editable_values(obj)))
+
+    def delete_service(self, source, *, by):
+        from claims import edits
+
+        edits.source_delete(source=source, by=by)
 
     @admin.display(description=_("link health"), ordering="link__status")
     def link_health(self, source: Source) -> str:

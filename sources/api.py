@@ -141,3 +141,20 @@ class OutletViewSet(BodyETagMixin, viewsets.ModelViewSet):
         return Outlet.objects.filter(
             Exists(public_sources().filter(outlet=OuterRef("pk")))
         ).order_by("-id")
+
+    def perform_create(self, serializer):
+        from claims import edits
+
+        serializer.instance = edits.outlet_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        from claims import edits
+
+        serializer.instance = edits.outlet_update(
+            outlet=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        from claims import edits
+
+        edits.outlet_delete(outlet=instance, by=self.request.user)

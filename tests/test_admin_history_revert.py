@@ -38,6 +38,7 @@ def test_every_model_kept_in_history_has_an_admin_that_refuses_reverts():
         "claims.RatingLevel",
         "claims.Correction",
         "claims.Speaker",
+        "claims.Topic",
         "sources.Source",
         "sources.Outlet",
     }
@@ -52,6 +53,7 @@ def an_object_of(model, record):
         "claims.Review": record.review,
         "claims.RatingLevel": record.rating,
         "claims.Correction": record.correction,
+        "claims.Topic": record.topic,
         "sources.Source": record.source,
     }
     made = {

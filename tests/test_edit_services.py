@@ -72,9 +72,7 @@ def test_a_role_without_the_permission_is_refused_before_anything_is_read(report
     assert Appearance.objects.filter(claim=claim).count() == 1
 
 
-def test_a_cited_source_keeps_its_url_title_and_date_but_not_its_other_fields(
-    make_claim, reporter
-):
+def test_a_cited_source_keeps_its_url_title_and_date_but_not_its_other_fields(make_claim, reporter):
     claim = make_claim("published")
     source = claim.published_review.evidence.get().source
 

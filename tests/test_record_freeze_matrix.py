@@ -101,6 +101,7 @@ def delete_action(obj):
 
 ADMIN_ACTION = {
     "claim": delete_action(lambda r: r.claim),
+    "topic link": delete_action(lambda r: r.topic),
     "review": delete_action(lambda r: r.review),
     "cited source": delete_action(lambda r: r.source),
     "rating level": delete_action(lambda r: r.rating),
@@ -175,7 +176,8 @@ def expected(role: str, path: str, obj: str, user) -> object:
     if user is None:
         return 302  # to the login page
     if path == "admin action":
-        return {200, 302, 403}  # Django's "cannot delete" page, or the action is not offered
+        # Django's "cannot delete" page, the action not offered, or the service's refusal
+        return {200, 302, 403, 409}
     return 403
 
 

@@ -1,8 +1,10 @@
 """Admin pages that write through the services: a refused write answers with its reason and
 status code (403, 409 or 400), and the admin's transaction leaves nothing half-written."""
 
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
@@ -28,7 +30,22 @@ def adopt(target: models.Model, saved: models.Model) -> None:
 
 
 class RefusalAdminMixin:
-    """Turns a service's refusal into a page with the reason, after the rollback."""
+    """Turns a service's refusal into a page with the reason, after the rollback; deletes go
+    through `delete_service(obj, by=user)` when the admin names one."""
+
+    delete_service: Callable[..., None] | None = None
+
+    def delete_model(self, request, obj):
+        if self.delete_service is None:
+            return super().delete_model(request, obj)
+        self.delete_service(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        if self.delete_service is None:
+            return super().delete_queryset(request, queryset)
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_service(obj, by=request.user)
 
     def _refused(self, request: HttpRequest, message: str, status: int) -> HttpResponse:
         context = {

@@ -23,12 +23,24 @@ class SpeakerAdmin(RefusalAdminMixin, HistoryAdmin):
         else:
             adopt(obj, edits.speaker_create(by=request.user, **editable_values(obj)))
 
+    def delete_service(self, speaker, *, by):
+        edits.speaker_delete(speaker=speaker, by=by)
+
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(RefusalAdminMixin, HistoryAdmin):
     list_display = ["name", "name_vi", "slug"]
     search_fields = ["name", "name_vi"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            edits.topic_update(topic=obj, by=request.user, **changed_values(form))
+        else:
+            adopt(obj, edits.topic_create(by=request.user, **editable_values(obj)))
+
+    def delete_service(self, topic, *, by):
+        edits.topic_delete(topic=topic, by=by)
 
 
 @admin.register(RatingLevel)

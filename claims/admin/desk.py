@@ -7,7 +7,7 @@ Claims and their appearances are written by claims.edits; a claim whose record i
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db import models, transaction
+from django.db import models
 from django.forms import Textarea
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -212,13 +212,8 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
                 appearance, edits.appearance_create(claim=form.instance, by=request.user, **fields)
             )
 
-    def delete_model(self, request, obj):
-        edits.claim_delete(claim=obj, by=request.user)
-
-    def delete_queryset(self, request, queryset):
-        with transaction.atomic():
-            for claim in queryset:
-                edits.claim_delete(claim=claim, by=request.user)
+    def delete_service(self, claim, *, by):
+        edits.claim_delete(claim=claim, by=by)
 
     def get_urls(self):
         own = [

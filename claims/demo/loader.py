@@ -44,20 +44,26 @@ def load_demo(*, with_accounts: bool = False, progress: Callable[[str], None] = 
     """Load the seed article's dataset; returns how many claims were created this time."""
     with transaction.atomic():
         users = _accounts(with_passwords=with_accounts)
-        outlets = {name: Outlet.objects.get_or_create(name=name)[0] for name in data.OUTLETS}
+        reporter = users["reporter"]
+        outlets = {
+            name: Outlet.objects.filter(name=name).first()
+            or edits.outlet_create(by=reporter, name=name)
+            for name in data.OUTLETS
+        }
         sources = {}
         for key, fields in data.SOURCES.items():
             fields = dict(fields, outlet=outlets[fields["outlet"]])
             sources[key] = Source.objects.filter(
                 title=fields["title"]
-            ).first() or edits.source_create(by=users["reporter"], **fields)
+            ).first() or edits.source_create(by=reporter, **fields)
         speakers = {
             slug: Speaker.objects.filter(slug=slug).first()
-            or edits.speaker_create(by=users["reporter"], slug=slug, **fields)
+            or edits.speaker_create(by=reporter, slug=slug, **fields)
             for slug, fields in data.SPEAKERS.items()
         }
         topics = {
-            slug: Topic.objects.get_or_create(slug=slug, defaults={"name": en, "name_vi": vi})[0]
+            slug: Topic.objects.filter(slug=slug).first()
+            or edits.topic_create(by=reporter, slug=slug, name=en, name_vi=vi)
             for slug, (en, vi) in data.TOPICS.items()
         }
         created = 0
@@ -65,7 +71,7 @@ def load_demo(*, with_accounts: bool = False, progress: Callable[[str], None] = 
             if Claim.objects.filter(text=spec["text"]).exists():
                 continue
             claim = edits.claim_create(
-                by=users["reporter"],
+                by=reporter,
                 text=spec["text"],
                 language="vi",
                 translation=spec["translation"],
@@ -76,7 +82,7 @@ def load_demo(*, with_accounts: bool = False, progress: Callable[[str], None] = 
             progress(f"  {spec['state']:<12} {spec['translation'][:70]}")
             for speaker, source, quote, translation in spec["appearances"]:
                 edits.appearance_create(
-                    by=users["reporter"],
+                    by=reporter,
                     claim=claim,
                     speaker=speakers[speaker],
                     source=sources[source],
