@@ -3,6 +3,7 @@ ways to attempt a write to it, and a snapshot that tells whether anything change
 
 from dataclasses import dataclass
 
+from django.contrib.admin.models import LogEntry
 from django.forms.models import model_to_dict
 
 from claims import edits, services
@@ -22,6 +23,7 @@ from tests.factories import AppearanceFactory, ClaimFactory, TopicFactory, walk_
 
 HISTORY_MODELS = [
     Claim,
+    Topic,
     Appearance,
     Review,
     Evidence,
@@ -74,7 +76,7 @@ def published_record(*, checker, editor) -> Record:
 
 
 def snapshot(record: Record) -> tuple:
-    """Everything a write could change: the rows, the history, and the claim's ETag."""
+    """Everything a write could change: the rows, the history, the admin's log, the ETag."""
     rows = [
         Claim.objects.get(pk=record.claim.pk),
         Appearance.objects.get(pk=record.appearance.pk),
@@ -86,7 +88,7 @@ def snapshot(record: Record) -> tuple:
     ]
     history = sum(model.history.count() for model in HISTORY_MODELS)
     etag = client_for().get(f"/api/v1/claims/{record.claim.pk}/")["ETag"]
-    return [model_to_dict(row) for row in rows], history, etag
+    return [model_to_dict(row) for row in rows], history, LogEntry.objects.count(), etag
 
 
 def management(prefix: str, count: int) -> dict:

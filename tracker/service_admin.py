@@ -58,7 +58,8 @@ class RefusalAdminMixin:
 
     def _guarded(self, view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
-            return view(request, *args, **kwargs)
+            with transaction.atomic():  # the admin's log entries go too when a write is refused
+                return view(request, *args, **kwargs)
         except WorkflowError as error:
             return self._refused(request, error.message, error.status_code)
         except ValidationError as error:
