@@ -120,11 +120,14 @@ def appearance_create(*, claim: Claim, by, **fields) -> Appearance:
 def appearance_update(*, appearance: Appearance, by, **fields) -> Appearance:
     _require(by, "claims.change_appearance")
     with transaction.atomic():
-        claim = _locked_open_claim(appearance.claim_id)
+        claims = [_locked_open_claim(appearance.claim_id)]
+        if "claim" in fields and fields["claim"].pk != appearance.claim_id:
+            claims.append(_locked_open_claim(fields["claim"].pk))  # moved: both records change
         appearance = Appearance.objects.get(pk=appearance.pk)
         if _assign(appearance, fields):
             _save(appearance, by=by)
-            _count_as_review_writer(claim, by=by)
+            for claim in claims:
+                _count_as_review_writer(claim, by=by)
     return appearance
 
 

@@ -118,3 +118,15 @@ def test_a_claim_with_a_review_is_rejected_not_deleted(make_claim, editor):
     fresh = ClaimFactory()
     edits.claim_delete(claim=fresh, by=editor)
     assert not Claim.objects.filter(pk=fresh.pk).exists()
+
+
+def test_an_appearance_cannot_be_moved_onto_a_published_claim(make_claim, reporter):
+    published = make_claim("published")
+    appearance = AppearanceFactory()
+
+    response = client_for(reporter).patch(
+        f"/api/v1/appearances/{appearance.pk}/", {"claim": published.pk}, format="json"
+    )
+
+    assert response.status_code == 409
+    assert Appearance.objects.get(pk=appearance.pk).claim_id == appearance.claim_id
