@@ -55,6 +55,7 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_vi = models.CharField(_("name in Vietnamese"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -143,15 +144,6 @@ class ClaimQuerySet(models.QuerySet):
                 ),
             ),
         )
-
-    def for_speaker(self, speaker):
-        return self.filter(appearances__speaker=speaker).distinct()
-
-    def queue_for(self, user):
-        """Claims assigned to `user`, plus those awaiting a review `user` may publish."""
-        awaiting = Q(status=Status.IN_REVIEW) if user.has_perm("claims.publish_claim") else Q()
-        mine = Q(assignee=user) & ~Q(status__in=[Status.PUBLISHED, Status.REJECTED])
-        return self.filter(mine | awaiting) if awaiting else self.filter(mine)
 
 
 class Claim(ClaimWorkflow, models.Model):

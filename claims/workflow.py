@@ -7,6 +7,7 @@ whether a move is allowed and why not.
 from dataclasses import dataclass
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, transition
 
@@ -141,13 +142,53 @@ def review_edit_refusal(review) -> WorkflowError | None:
     return None
 
 
+# The published record. A claim's own fields below, its topics and its appearances change only
+# while the claim is new or being researched; a published claim is reopened first, an in-review
+# one sent back. A source's URL, title and date are frozen while a published verdict, or the
+# draft of a claim in review, cites it. Edits made while a draft review exists count as writing
+# that review for the four-eyes rule (see claims.edits).
+RECORD_OPEN_STATUSES = (Status.NEW, Status.RESEARCHING)
+CLAIM_RECORD_FIELDS = ("text", "language", "translation", "translation_language", "topics")
+SOURCE_RECORD_FIELDS = ("url", "title", "published_on")
+# The reviews whose cited sources are frozen: what readers see, and what an editor is approving.
+REVIEWS_ON_RECORD = Q(state="published") | Q(state="draft", claim__status=Status.IN_REVIEW)
+
+RECORD_CLOSED_REASONS = {
+    Status.IN_REVIEW: _(
+        "This claim is in review: an editor sends it back to research before its text, topics "
+        "or appearances change."
+    ),
+    Status.PUBLISHED: _(
+        "This claim is published: its text, topics and appearances change only after an editor "
+        "reopens it, and the new verdict is published with a correction."
+    ),
+    Status.REJECTED: _("This claim was rejected: its record is closed."),
+}
+
+
+def record_edit_refusal(claim) -> WorkflowError | None:
+    """Why the claim's record (its fields above, topics, appearances) cannot change now."""
+    if claim.status in RECORD_OPEN_STATUSES:
+        return None
+    return NotAllowedNow(RECORD_CLOSED_REASONS[claim.status])
+
+
+def source_edit_refusal(changed: set[str], *, cited_on_record: bool) -> WorkflowError | None:
+    """Why a source may not take these changes: its URL, title and date are what a published
+    (or in-review) verdict cites."""
+    if cited_on_record and changed & set(SOURCE_RECORD_FIELDS):
+        return NotAllowedNow(
+            _(
+                "A published or in-review verdict cites this source, so its URL, title and date "
+                "are frozen; reopen the claim and cite a corrected source instead."
+            )
+        )
+    return None
+
+
 def allowed_transitions(claim, user) -> list[str]:
     """The transitions `user` may apply to `claim` now, in workflow order."""
     return [name for name in RULES if refusal(claim, name, user) is None]
-
-
-def _permitted(name: str):
-    return lambda claim, user: refusal(claim, name, user) is None
 
 
 class ClaimWorkflow(ConcurrentTransitionMixin):
@@ -157,7 +198,6 @@ class ClaimWorkflow(ConcurrentTransitionMixin):
         field="status",
         source=RULES["start_research"].sources,
         target=Status.RESEARCHING,
-        permission=_permitted("start_research"),
     )
     def start_research(self):
         pass
@@ -166,7 +206,6 @@ class ClaimWorkflow(ConcurrentTransitionMixin):
         field="status",
         source=RULES["submit"].sources,
         target=Status.IN_REVIEW,
-        permission=_permitted("submit"),
     )
     def submit(self):
         pass
@@ -175,7 +214,6 @@ class ClaimWorkflow(ConcurrentTransitionMixin):
         field="status",
         source=RULES["publish"].sources,
         target=Status.PUBLISHED,
-        permission=_permitted("publish"),
     )
     def publish(self):
         pass
@@ -184,7 +222,6 @@ class ClaimWorkflow(ConcurrentTransitionMixin):
         field="status",
         source=RULES["send_back"].sources,
         target=Status.RESEARCHING,
-        permission=_permitted("send_back"),
     )
     def send_back(self):
         pass
@@ -193,7 +230,6 @@ class ClaimWorkflow(ConcurrentTransitionMixin):
         field="status",
         source=RULES["reject"].sources,
         target=Status.REJECTED,
-        permission=_permitted("reject"),
     )
     def reject(self):
         pass
@@ -202,7 +238,6 @@ class ClaimWorkflow(ConcurrentTransitionMixin):
         field="status",
         source=RULES["reopen"].sources,
         target=Status.RESEARCHING,
-        permission=_permitted("reopen"),
     )
     def reopen(self):
         pass

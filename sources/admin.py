@@ -5,11 +5,12 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from sources import services
 from sources.models import Link, LinkCheck, Outlet, Source
 from sources.templatetags.linkhealth import link_badge
+from tracker.history_admin import HistoryAdmin
+from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
 
 REPORT_LIMIT = 500
 
@@ -28,14 +29,27 @@ def _claim_admin_url(claim) -> str:
 
 
 @admin.register(Outlet)
-class OutletAdmin(SimpleHistoryAdmin):
+class OutletAdmin(RefusalAdminMixin, HistoryAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        from claims import edits
+
+        if change:
+            edits.outlet_update(outlet=obj, by=request.user, **changed_values(form))
+        else:
+            adopt(obj, edits.outlet_create(by=request.user, **editable_values(obj)))
+
+    def delete_service(self, outlet, *, by):
+        from claims import edits
+
+        edits.outlet_delete(outlet=outlet, by=by)
+
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(RefusalAdminMixin, HistoryAdmin):
     list_display = ["title", "outlet", "kind", "language", "published_on", "url", "link_health"]
     list_filter = ["kind", "language", ("link__status", admin.ChoicesFieldListFilter), "outlet"]
     list_select_related = ["outlet", "link"]
@@ -43,6 +57,27 @@ class SourceAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["outlet"]
     date_hierarchy = "published_on"
     readonly_fields = ["link_health"]
+
+    def has_change_permission(self, request, obj=None):
+        # Read-only while a verdict on record cites it: its URL, title and date are frozen.
+        from claims import edits
+
+        return super().has_change_permission(request, obj) and (
+            obj is None or not edits.source_cited_on_record(obj)
+        )
+
+    def save_model(self, request, obj, form, change):
+        from claims import edits
+
+        if change:
+            edits.source_update(source=obj, by=request.user, **changed_values(form))
+        else:
+            adopt(obj, edits.source_create(by=request.user, **editable_values(obj)))
+
+    def delete_service(self, source, *, by):
+        from claims import edits
+
+        edits.source_delete(source=source, by=by)
 
     @admin.display(description=_("link health"), ordering="link__status")
     def link_health(self, source: Source) -> str:

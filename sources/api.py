@@ -98,9 +98,22 @@ class SourceViewSet(BodyETagMixin, viewsets.ModelViewSet):
         sources = visible_to(self.request.user, Source)
         return sources.select_related("outlet", "link").order_by("-id")
 
+    def perform_create(self, serializer):
+        from claims import edits
+
+        serializer.instance = edits.source_create(by=self.request.user, **serializer.validated_data)
+
     def perform_update(self, serializer):
-        serializer.instance._history_user = self.request.user
-        serializer.save()
+        from claims import edits
+
+        serializer.instance = edits.source_update(
+            source=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        from claims import edits
+
+        edits.source_delete(source=instance, by=self.request.user)
 
 
 @extend_schema_view(list=extend_schema(summary="Outlets (publishers)"))
@@ -114,3 +127,20 @@ class OutletViewSet(BodyETagMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return visible_to(self.request.user, Outlet).order_by("-id")
+
+    def perform_create(self, serializer):
+        from claims import edits
+
+        serializer.instance = edits.outlet_create(by=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        from claims import edits
+
+        serializer.instance = edits.outlet_update(
+            outlet=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        from claims import edits
+
+        edits.outlet_delete(outlet=instance, by=self.request.user)

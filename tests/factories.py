@@ -104,7 +104,7 @@ def walk_to(
     claim: Claim, status: str, *, checker: User, editor: User, rating: str = "false", note: str = ""
 ) -> Claim:
     """Move `claim` along the real workflow to `status`, writing a review on the way."""
-    from claims import services
+    from claims import edits, services
 
     path = {
         "new": [],
@@ -117,10 +117,19 @@ def walk_to(
         by = editor if name in ("publish", "reject") else checker
         if name == "submit":
             review = services.review_start(claim=claim, by=checker)
-            review.rating = RatingLevel.objects.get(slug=rating)
-            review.summary = review.summary or "Example verdict for tests."
-            review.save()
-            EvidenceFactory(review=review)
+            edits.review_update(
+                review=review,
+                by=checker,
+                rating=RatingLevel.objects.get(slug=rating),
+                summary=review.summary or "Example verdict for tests.",
+            )
+            edits.evidence_add(
+                review=review,
+                by=checker,
+                source=SourceFactory(),
+                stance=Evidence.Stance.SUPPORTS,
+                quotation="A quotation from the source.",
+            )
         services.claim_transition(
             claim_id=claim.pk, name=name, by=by, note=note or f"{name} in a test"
         )

@@ -38,7 +38,9 @@ def test_the_etag_changes_when_the_claim_changes_and_only_then(make_claim, edito
     other.save()
     assert poll(path)["ETag"] == first
 
-    client_for(editor).patch(path, {"translation": "A better translation"}, format="json")
+    editor_api = client_for(editor)
+    editor_api.post(f"{path}transitions/", {"transition": "reopen", "note": "Better wording"})
+    editor_api.patch(path, {"translation": "A better translation"}, format="json")
     changed = poll(path)["ETag"]
     assert changed != first
     assert poll(path, first).status_code == 200

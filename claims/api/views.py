@@ -16,7 +16,7 @@ from rest_framework import mixins, permissions, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from claims import services, workflow
+from claims import edits, services
 from claims.api.filters import (
     AppearanceFilter,
     ClaimFilter,
@@ -56,18 +56,6 @@ from tracker.api import (
 from tracker.api_limits import CursorPage
 
 ReadAnonWriteByRole = permissions.DjangoModelPermissionsOrAnonReadOnly
-
-
-def stamp_user(instance, user):
-    """Record `user` in the history row: the four-eyes rule reads who edited a review."""
-    instance._history_user = user
-    return instance
-
-
-def _editable_review(review: Review) -> None:
-    refusal = workflow.review_edit_refusal(review)
-    if refusal is not None:
-        raise refusal
 
 
 CLAIM_ORDERINGS = {
@@ -157,16 +145,14 @@ class ClaimViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            claim = serializer.save(created_by=request.user)
+        claim = edits.claim_create(by=request.user, **serializer.validated_data)
         return self._respond_with(claim, 201)
 
     def update(self, request, *args, **kwargs):
         claim = self.get_object()
         serializer = self.get_serializer(claim, data=request.data, partial=kwargs.get("partial"))
         serializer.is_valid(raise_exception=True)
-        with transaction.atomic():
-            claim = serializer.save()
+        claim = edits.claim_update(claim=claim, by=request.user, **serializer.validated_data)
         return self._respond_with(claim, 200)
 
     @extend_schema(
@@ -260,22 +246,10 @@ class ClaimReviewViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.G
         return [claim_review(by_id[pk], bounds=bounds) for pk in ids]
 
 
-class HistoryUserMixin:
-    """Edits and deletions record the caller in history (the four-eyes rule reads it)."""
-
-    def perform_update(self, serializer):
-        stamp_user(serializer.instance, self.request.user)
-        serializer.save()
-
-    def perform_destroy(self, instance):
-        stamp_user(instance, self.request.user)
-        instance.delete()
-
-
 @extend_schema_view(
     list=extend_schema(summary="Appearances: where and when claims were made"),
 )
-class AppearanceViewSet(BodyETagMixin, HistoryUserMixin, viewsets.ModelViewSet):
+class AppearanceViewSet(BodyETagMixin, viewsets.ModelViewSet):
     serializer_class = AppearanceSerializer
     queryset = Appearance.objects.none()
     permission_classes = [ReadAnonWriteByRole]
@@ -287,9 +261,21 @@ class AppearanceViewSet(BodyETagMixin, HistoryUserMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return visible_to(self.request.user, Appearance).select_related("speaker").order_by("-id")
 
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = edits.appearance_create(by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = edits.appearance_update(
+            appearance=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        edits.appearance_delete(appearance=instance, by=self.request.user)
+
 
 @extend_schema_view(list=extend_schema(summary="Speakers"))
-class SpeakerViewSet(BodyETagMixin, HistoryUserMixin, viewsets.ModelViewSet):
+class SpeakerViewSet(BodyETagMixin, viewsets.ModelViewSet):
     serializer_class = SpeakerSerializer
     queryset = Speaker.objects.none()
     permission_classes = [ReadAnonWriteByRole]
@@ -300,6 +286,18 @@ class SpeakerViewSet(BodyETagMixin, HistoryUserMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return visible_to(self.request.user, Speaker)
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = edits.speaker_create(by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = edits.speaker_update(
+            speaker=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        edits.speaker_delete(speaker=instance, by=self.request.user)
 
 
 @extend_schema_view(list=extend_schema(summary="The rating scale"))
@@ -347,17 +345,14 @@ class ReviewViewSet(BodyETagMixin, viewsets.ModelViewSet):
             existed = claim.working_review() is not None
             review = services.review_start(claim=claim, by=request.user)
             fields = {k: v for k, v in serializer.validated_data.items() if k != "claim"}
-            if fields:
-                for name, value in fields.items():
-                    setattr(review, name, value)
-                stamp_user(review, request.user).save()
+            edits.review_update(review=review, by=request.user, **fields)
         review = self.get_queryset().get(pk=review.pk)
         return Response(self.get_serializer(review).data, status=200 if existed else 201)
 
     def perform_update(self, serializer):
-        _editable_review(serializer.instance)
-        stamp_user(serializer.instance, self.request.user)
-        serializer.save()
+        serializer.instance = edits.review_update(
+            review=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
 
 
 @extend_schema_view(
@@ -380,16 +375,12 @@ class EvidenceViewSet(BodyETagMixin, viewsets.ModelViewSet):
         )
 
     def perform_create(self, serializer):
-        _editable_review(serializer.validated_data["review"])
-        evidence = Evidence(**serializer.validated_data)
-        stamp_user(evidence, self.request.user).save()
-        serializer.instance = evidence
+        serializer.instance = edits.evidence_add(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        _editable_review(serializer.instance.review)
-        stamp_user(serializer.instance, self.request.user)
-        serializer.save()
+        serializer.instance = edits.evidence_update(
+            evidence=serializer.instance, by=self.request.user, **serializer.validated_data
+        )
 
     def perform_destroy(self, instance):
-        _editable_review(instance.review)
-        stamp_user(instance, self.request.user).delete()
+        edits.evidence_remove(evidence=instance, by=self.request.user)

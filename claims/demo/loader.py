@@ -5,9 +5,9 @@ from collections.abc import Callable
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
-from claims import services
+from claims import edits, services
 from claims.demo import data
-from claims.models import Appearance, Claim, Evidence, RatingLevel, Speaker, Topic
+from claims.models import Claim, RatingLevel, Speaker, Topic
 from sources.models import Outlet, Source
 
 PATHS = {
@@ -44,39 +44,45 @@ def load_demo(*, with_accounts: bool = False, progress: Callable[[str], None] = 
     """Load the seed article's dataset; returns how many claims were created this time."""
     with transaction.atomic():
         users = _accounts(with_passwords=with_accounts)
-        outlets = {name: Outlet.objects.get_or_create(name=name)[0] for name in data.OUTLETS}
+        reporter = users["reporter"]
+        outlets = {
+            name: Outlet.objects.filter(name=name).first()
+            or edits.outlet_create(by=reporter, name=name)
+            for name in data.OUTLETS
+        }
         sources = {}
         for key, fields in data.SOURCES.items():
             fields = dict(fields, outlet=outlets[fields["outlet"]])
-            sources[key], _ = Source.objects.get_or_create(
-                title=fields.pop("title"), defaults=fields
-            )
+            sources[key] = Source.objects.filter(
+                title=fields["title"]
+            ).first() or edits.source_create(by=reporter, **fields)
         speakers = {
-            slug: Speaker.objects.get_or_create(slug=slug, defaults=fields)[0]
+            slug: Speaker.objects.filter(slug=slug).first()
+            or edits.speaker_create(by=reporter, slug=slug, **fields)
             for slug, fields in data.SPEAKERS.items()
         }
         topics = {
-            slug: Topic.objects.get_or_create(slug=slug, defaults={"name": en, "name_vi": vi})[0]
+            slug: Topic.objects.filter(slug=slug).first()
+            or edits.topic_create(by=reporter, slug=slug, name=en, name_vi=vi)
             for slug, (en, vi) in data.TOPICS.items()
         }
         created = 0
         for spec in data.CLAIMS:
-            claim, is_new = Claim.objects.get_or_create(
-                text=spec["text"],
-                defaults={
-                    "language": "vi",
-                    "translation": spec["translation"],
-                    "translation_language": "en",
-                    "created_by": users["reporter"],
-                },
-            )
-            if not is_new:
+            if Claim.objects.filter(text=spec["text"]).exists():
                 continue
+            claim = edits.claim_create(
+                by=reporter,
+                text=spec["text"],
+                language="vi",
+                translation=spec["translation"],
+                translation_language="en",
+                topics=[topics[t] for t in spec["topics"]],
+            )
             created += 1
             progress(f"  {spec['state']:<12} {spec['translation'][:70]}")
-            claim.topics.set([topics[t] for t in spec["topics"]])
             for speaker, source, quote, translation in spec["appearances"]:
-                Appearance.objects.create(
+                edits.appearance_create(
+                    by=reporter,
                     claim=claim,
                     speaker=speakers[speaker],
                     source=sources[source],
@@ -89,17 +95,23 @@ def load_demo(*, with_accounts: bool = False, progress: Callable[[str], None] = 
 
 
 def _write_review(claim: Claim, review_spec: dict, users: dict, sources: dict) -> None:
-    review = services.review_start(claim=claim, by=users["checker"])
-    review.rating = RatingLevel.objects.get(slug=review_spec["rating"])
-    review.summary = data.EXAMPLE + review_spec["summary"]
-    review.reasoning = (
-        "This verdict is an example written for Claimtrack's demo data from the seed article "
-        "alone; it is not the result of real research."
+    checker = users["checker"]
+    review = services.review_start(claim=claim, by=checker)
+    edits.review_update(
+        review=review,
+        by=checker,
+        rating=RatingLevel.objects.get(slug=review_spec["rating"]),
+        summary=data.EXAMPLE + review_spec["summary"],
+        reasoning=(
+            "This verdict is an example written for Claimtrack's demo data from the seed "
+            "article alone; it is not the result of real research."
+        ),
     )
-    review.save()
-    Evidence.objects.filter(review=review).delete()
+    for evidence in review.evidence.all():
+        edits.evidence_remove(evidence=evidence, by=checker)
     for position, (source, stance, quotation) in enumerate(review_spec["evidence"]):
-        Evidence.objects.create(
+        edits.evidence_add(
+            by=checker,
             review=review,
             source=sources[source],
             stance=stance,
@@ -114,8 +126,8 @@ def _walk(claim: Claim, spec: dict, users: dict, sources: dict) -> None:
             claim_id=claim.pk, name=name, by=users[by], note=note or "Demo data"
         )
 
-    claim.assignee = users["checker"] if spec["state"] != "new" else None
-    claim.save(update_fields=["assignee"])
+    assignee = users["checker"] if spec["state"] != "new" else None
+    edits.claim_update(claim=claim, by=users["reporter"], assignee=assignee)
     for name in PATHS[spec["state"]]:
         if name == "submit":
             _write_review(claim, spec["review"], users, sources)

@@ -1,10 +1,13 @@
-"""The editors' desk: capture, research and publish claims through the workflow."""
+"""The editors' desk: capture, research and publish claims through the workflow.
+
+Claims and their appearances are written by claims.edits; a claim whose record is frozen
+(claims.workflow.record_edit_refusal) is shown read-only and a POST to it is refused.
+"""
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q
 from django.forms import Textarea
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -12,21 +15,12 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
-from claims import services, workflow
-from claims.models import (
-    Appearance,
-    Claim,
-    ClaimTransition,
-    Correction,
-    Evidence,
-    RatingLevel,
-    Review,
-    Speaker,
-    Topic,
-)
+from claims import edits, services, workflow
+from claims.models import Appearance, Claim, Review, Speaker
 from claims.workflow import Status, WorkflowError
+from tracker.history_admin import HistoryAdmin
+from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
 
 admin.site.site_header = _("Claimtrack editors' desk")
 admin.site.site_title = _("Claimtrack")
@@ -51,10 +45,9 @@ class QueueFilter(admin.SimpleListFilter):
                 status__in=[Status.PUBLISHED, Status.REJECTED]
             )
         if self.value() == "review":
-            # The four-eyes rule: a review you wrote is not awaiting *your* review.
-            return queryset.filter(status=Status.IN_REVIEW).exclude(
-                Q(reviews__state=Review.State.DRAFT, reviews__author=request.user)
-            )
+            awaiting = queryset.filter(status=Status.IN_REVIEW)
+            mine = [c.pk for c in awaiting if workflow.refusal(c, "publish", request.user) is None]
+            return queryset.filter(pk__in=mine)
         return queryset
 
 
@@ -86,6 +79,19 @@ class AppearanceInline(admin.StackedInline):
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj else 1
 
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and _record_open(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _record_open(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _record_open(obj)
+
+
+def _record_open(claim: Claim | None) -> bool:
+    return claim is None or workflow.record_edit_refusal(claim) is None
+
 
 class ReviewInline(admin.TabularInline):
     model = Review
@@ -106,7 +112,7 @@ class ReviewInline(admin.TabularInline):
 
 
 @admin.register(Claim)
-class ClaimAdmin(SimpleHistoryAdmin):
+class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
     change_form_template = "admin/claims/claim/change_form.html"
     list_display = ["short_text", "status_badge", "verdict", "language", "assignee", "updated_at"]
     list_filter = [
@@ -168,10 +174,46 @@ class ClaimAdmin(SimpleHistoryAdmin):
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and _record_open(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and _record_open(obj)
+
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+        topics = form.cleaned_data.get("topics")
+        if change:
+            edits.claim_update(
+                claim=obj,
+                by=request.user,
+                topics=topics,
+                **changed_values(form, exclude=("topics",)),
+            )
+        else:
+            fields = editable_values(obj, exclude=("slug",))
+            adopt(obj, edits.claim_create(by=request.user, topics=topics or (), **fields))
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:  # topics were set by the service, with the claim
+            self.save_formset(request, form, formset, change=change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Appearance:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)
+        for appearance in formset.deleted_objects:
+            edits.appearance_delete(appearance=appearance, by=request.user)
+        for appearance, names in formset.changed_objects:
+            fields = {name: getattr(appearance, name) for name in names}
+            edits.appearance_update(appearance=appearance, by=request.user, **fields)
+        for appearance in formset.new_objects:
+            fields = editable_values(appearance, exclude=("claim",))
+            adopt(
+                appearance, edits.appearance_create(claim=form.instance, by=request.user, **fields)
+            )
+
+    def delete_service(self, claim, *, by):
+        edits.claim_delete(claim=claim, by=by)
 
     def get_urls(self):
         own = [
@@ -258,110 +300,3 @@ class ClaimAdmin(SimpleHistoryAdmin):
             self.message_user(request, error.message, messages.ERROR)
             return self._back(pk)
         return HttpResponseRedirect(reverse("admin:claims_review_change", args=[review.pk]))
-
-
-class EvidenceInline(admin.StackedInline):
-    model = Evidence
-    formfield_overrides = COMPACT_TEXT
-    extra = 0
-    autocomplete_fields = ["source"]
-    fields = [("source", "stance", "position"), "quotation", "note"]
-
-
-@admin.register(Review)
-class ReviewAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "state", "rating", "author", "approved_by", "published_at"]
-    list_filter = ["state", "rating"]
-    list_select_related = ["claim", "rating", "author", "approved_by"]
-    search_fields = ["summary", "reasoning", "claim__text", "claim__translation"]
-    fields = [
-        "claim_link",
-        "state",
-        "rating",
-        "summary",
-        "reasoning",
-        "author",
-        "approved_by",
-        "published_at",
-    ]
-    readonly_fields = ["claim_link", "state", "author", "approved_by", "published_at"]
-    inlines = [EvidenceInline]
-
-    @admin.display(description=_("claim"))
-    def claim_link(self, review):
-        url = reverse("admin:claims_claim_change", args=[review.claim_id])
-        return format_html('<a href="{}">{}</a>', url, review.claim)
-
-    def has_add_permission(self, request):
-        return False  # reviews are opened from their claim ("Start review"), see services
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or workflow.review_edit_refusal(obj) is None
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def response_change(self, request, obj):
-        if "_save" in request.POST:
-            return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[obj.claim_id]))
-        return super().response_change(request, obj)
-
-
-@admin.register(Speaker)
-class SpeakerAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "role", "same_as"]
-    list_filter = ["kind"]
-    search_fields = ["name", "role"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_vi", "slug"]
-    search_fields = ["name", "name_vi"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(RatingLevel)
-class RatingLevelAdmin(SimpleHistoryAdmin):
-    list_display = ["label_en", "label_vi", "value", "position", "colour_swatch"]
-    list_editable = ["position"]
-    ordering = ["position"]
-
-    @admin.display(description=_("colour"))
-    def colour_swatch(self, level):
-        return format_html(
-            '<span style="display:inline-block;width:3em;background:{}">&nbsp;</span>', level.color
-        )
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # reviews point at levels; retire a level by editing it instead
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(Correction)
-class CorrectionAdmin(ReadOnlyAdmin):
-    list_display = ["claim", "note", "created_by", "created_at"]
-    list_select_related = ["claim", "created_by"]
-    search_fields = ["note", "claim__text", "claim__translation"]
-
-
-@admin.register(ClaimTransition)
-class ClaimTransitionAdmin(ReadOnlyAdmin):
-    list_display = ["at", "claim", "name", "from_status", "to_status", "by", "note"]
-    list_filter = ["name", "to_status", "by"]
-    list_select_related = ["claim", "by"]
-    search_fields = ["note", "claim__text", "claim__translation"]
-    date_hierarchy = "at"

@@ -1,0 +1,325 @@
+"""Every plain write to the editorial record, one function each, for admin, API, demo and tests.
+
+Each `<entity>_<action>(*, ..., by)` checks the role, then the freeze rule (claims.workflow),
+runs full_clean, and saves with `by` in the history row, atomically. A call that changes nothing
+writes nothing. Edits to a claim's record while its draft review exists are recorded on that
+draft too, so the four-eyes rule counts their author as a writer of the review.
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Model
+from django.utils.translation import gettext as _
+
+from claims import workflow
+from claims.models import Appearance, Claim, Evidence, RatingLevel, Review, Speaker, Topic
+from claims.workflow import NotPermitted
+from sources.models import Outlet, Source
+from tracker.text import unique_slug
+
+RECORD_EDIT_REASON = "edited the claim's record"
+
+
+def _require(by, perm: str) -> None:
+    if not (by is not None and by.is_active and by.has_perm(perm)):
+        raise NotPermitted(_("Your role does not allow this change."))
+
+
+def _assign(instance: Model, fields: dict) -> set[str]:
+    """Set `fields` on `instance`; the names whose value actually changed."""
+    changed = set()
+    for name, value in fields.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            changed.add(name)
+    return changed
+
+
+def _save(instance: Model, *, by, reason: str | None = None) -> None:
+    # A protected FSM field refuses even the assignment clean_fields makes; transitions own it.
+    workflow_owned = [f.name for f in instance._meta.fields if getattr(f, "protected", False)]
+    instance.full_clean(exclude=workflow_owned)
+    instance._history_user = by
+    instance._change_reason = reason
+    instance.save()
+
+
+def _delete(instance: Model, *, by) -> None:
+    instance._history_user = by
+    instance.delete()
+
+
+def _locked_open_claim(claim_id: int) -> Claim:
+    claim = Claim.objects.select_for_update().get(pk=claim_id)
+    refusal = workflow.record_edit_refusal(claim)
+    if refusal is not None:
+        raise refusal
+    return claim
+
+
+def _count_as_review_writer(claim: Claim, *, by) -> None:
+    """A record edit while a draft exists is part of writing that review (four-eyes)."""
+    draft = claim.working_review()
+    if draft is not None:
+        _save(draft, by=by, reason=RECORD_EDIT_REASON)
+
+
+def claim_create(*, by, topics: Iterable[Topic] = (), **fields) -> Claim:
+    _require(by, "claims.add_claim")
+    with transaction.atomic():
+        claim = Claim(created_by=by, **fields)
+        _save(claim, by=by)
+        claim.topics.set(topics)
+    return claim
+
+
+def claim_update(*, claim: Claim, by, topics: Iterable[Topic] | None = None, **fields) -> Claim:
+    """Change a claim's fields and topics; its record only while it is new or researched."""
+    _require(by, "claims.change_claim")
+    with transaction.atomic():
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        changed = _assign(claim, fields)
+        new_topics = None if topics is None else {t.pk for t in topics}
+        if new_topics is not None and new_topics != set(claim.topics.values_list("pk", flat=True)):
+            changed.add("topics")
+        if not changed:
+            return claim
+        if changed & set(workflow.CLAIM_RECORD_FIELDS):
+            refusal = workflow.record_edit_refusal(claim)
+            if refusal is not None:
+                raise refusal
+        _save(claim, by=by)
+        if "topics" in changed:
+            claim.topics.set(new_topics)
+        if changed & set(workflow.CLAIM_RECORD_FIELDS):
+            _count_as_review_writer(claim, by=by)
+    return claim
+
+
+def claim_delete(*, claim: Claim, by) -> None:
+    """Delete a claim filed by mistake; one with a record of its own is rejected instead."""
+    _require(by, "claims.delete_claim")
+    with transaction.atomic():
+        claim = _locked_open_claim(claim.pk)
+        if claim.published_review_id is not None or claim.reviews.exists():
+            raise workflow.NotAllowedNow(_("A claim with a review is rejected, not deleted."))
+        _delete(claim, by=by)
+
+
+def appearance_create(*, claim: Claim, by, **fields) -> Appearance:
+    _require(by, "claims.add_appearance")
+    with transaction.atomic():
+        claim = _locked_open_claim(claim.pk)
+        appearance = Appearance(claim=claim, **fields)
+        _save(appearance, by=by)
+        _count_as_review_writer(claim, by=by)
+    return appearance
+
+
+def appearance_update(*, appearance: Appearance, by, **fields) -> Appearance:
+    _require(by, "claims.change_appearance")
+    with transaction.atomic():
+        claims = [_locked_open_claim(appearance.claim_id)]
+        if "claim" in fields and fields["claim"].pk != appearance.claim_id:
+            claims.append(_locked_open_claim(fields["claim"].pk))  # moved: both records change
+        appearance = Appearance.objects.get(pk=appearance.pk)
+        if _assign(appearance, fields):
+            _save(appearance, by=by)
+            for claim in claims:
+                _count_as_review_writer(claim, by=by)
+    return appearance
+
+
+def appearance_delete(*, appearance: Appearance, by) -> None:
+    _require(by, "claims.delete_appearance")
+    with transaction.atomic():
+        claim = _locked_open_claim(appearance.claim_id)
+        _delete(Appearance.objects.get(pk=appearance.pk), by=by)
+        _count_as_review_writer(claim, by=by)
+
+
+def _locked_draft(review_id: int) -> Review:
+    claim_id = Review.objects.values_list("claim_id", flat=True).get(pk=review_id)
+    Claim.objects.select_for_update().get(pk=claim_id)
+    review = Review.objects.select_related("claim").get(pk=review_id)
+    refusal = workflow.review_edit_refusal(review)
+    if refusal is not None:
+        raise refusal
+    return review
+
+
+def review_update(*, review: Review, by, **fields) -> Review:
+    """Change the draft review of a claim in research (rating, summary, reasoning)."""
+    _require(by, "claims.change_review")
+    with transaction.atomic():
+        review = _locked_draft(review.pk)
+        if _assign(review, fields):
+            _save(review, by=by)
+    return review
+
+
+def evidence_add(*, review: Review, by, **fields) -> Evidence:
+    _require(by, "claims.add_evidence")
+    with transaction.atomic():
+        review = _locked_draft(review.pk)
+        evidence = Evidence(review=review, **fields)
+        _save(evidence, by=by)
+    return evidence
+
+
+def evidence_update(*, evidence: Evidence, by, **fields) -> Evidence:
+    _require(by, "claims.change_evidence")
+    with transaction.atomic():
+        _locked_draft(evidence.review_id)
+        evidence = Evidence.objects.get(pk=evidence.pk)
+        if _assign(evidence, fields):
+            _save(evidence, by=by)
+    return evidence
+
+
+def evidence_remove(*, evidence: Evidence, by) -> None:
+    _require(by, "claims.delete_evidence")
+    with transaction.atomic():
+        _locked_draft(evidence.review_id)
+        _delete(Evidence.objects.get(pk=evidence.pk), by=by)
+
+
+def source_cited_on_record(source: Source) -> bool:
+    """Whether a published verdict, or the draft of a claim in review, cites `source`."""
+    return Review.objects.filter(workflow.REVIEWS_ON_RECORD, evidence__source=source).exists()
+
+
+def source_create(*, by, **fields) -> Source:
+    _require(by, "sources.add_source")
+    with transaction.atomic():
+        source = Source(**fields)
+        _save(source, by=by)
+    return source
+
+
+def source_update(*, source: Source, by, **fields) -> Source:
+    """Change a source; its URL, title and date stay as cited while a verdict on record cites it."""
+    _require(by, "sources.change_source")
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        changed = _assign(source, fields)
+        if not changed:
+            return source
+        refusal = workflow.source_edit_refusal(
+            changed, cited_on_record=source_cited_on_record(source)
+        )
+        if refusal is not None:
+            raise refusal
+        _save(source, by=by)
+        if changed & set(workflow.SOURCE_RECORD_FIELDS):
+            drafts = Review.objects.filter(state=Review.State.DRAFT, evidence__source=source)
+            for draft in drafts.distinct():
+                _save(draft, by=by, reason=RECORD_EDIT_REASON)
+    return source
+
+
+def source_delete(*, source: Source, by) -> None:
+    _require(by, "sources.delete_source")
+    with transaction.atomic():
+        _delete(Source.objects.select_for_update().get(pk=source.pk), by=by)
+
+
+def outlet_create(*, by, **fields) -> Outlet:
+    _require(by, "sources.add_outlet")
+    with transaction.atomic():
+        outlet = Outlet(**fields)
+        outlet.slug = outlet.slug or unique_slug(
+            Outlet, outlet.name, max_length=200, fallback="outlet"
+        )
+        _save(outlet, by=by)
+    return outlet
+
+
+def outlet_update(*, outlet: Outlet, by, **fields) -> Outlet:
+    _require(by, "sources.change_outlet")
+    with transaction.atomic():
+        outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
+        if _assign(outlet, fields):
+            _save(outlet, by=by)
+    return outlet
+
+
+def outlet_delete(*, outlet: Outlet, by) -> None:
+    _require(by, "sources.delete_outlet")
+    with transaction.atomic():
+        _delete(Outlet.objects.select_for_update().get(pk=outlet.pk), by=by)
+
+
+def topic_create(*, by, **fields) -> Topic:
+    _require(by, "claims.add_topic")
+    with transaction.atomic():
+        topic = Topic(**fields)
+        topic.slug = topic.slug or unique_slug(Topic, topic.name, max_length=100, fallback="topic")
+        _save(topic, by=by)
+    return topic
+
+
+def topic_update(*, topic: Topic, by, **fields) -> Topic:
+    """Rename a topic: a label readers see, not part of any claim's record."""
+    _require(by, "claims.change_topic")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        if _assign(topic, fields):
+            _save(topic, by=by)
+    return topic
+
+
+def topic_delete(*, topic: Topic, by) -> None:
+    """Delete a topic no claim on the record uses: deleting it would unlink it from them."""
+    _require(by, "claims.delete_topic")
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        closed = topic.claims.exclude(status__in=workflow.RECORD_OPEN_STATUSES).first()
+        if closed is not None:
+            raise workflow.record_edit_refusal(closed)
+        _delete(topic, by=by)
+
+
+def speaker_create(*, by, **fields) -> Speaker:
+    _require(by, "claims.add_speaker")
+    with transaction.atomic():
+        speaker = Speaker(**fields)
+        speaker.slug = speaker.slug or unique_slug(
+            Speaker, speaker.name, max_length=200, fallback="speaker"
+        )
+        _save(speaker, by=by)
+    return speaker
+
+
+def speaker_update(*, speaker: Speaker, by, **fields) -> Speaker:
+    _require(by, "claims.change_speaker")
+    with transaction.atomic():
+        speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        if _assign(speaker, fields):
+            _save(speaker, by=by)
+    return speaker
+
+
+def speaker_delete(*, speaker: Speaker, by) -> None:
+    _require(by, "claims.delete_speaker")
+    with transaction.atomic():
+        _delete(Speaker.objects.select_for_update().get(pk=speaker.pk), by=by)
+
+
+def rating_level_create(*, by, **fields) -> RatingLevel:
+    _require(by, "claims.add_ratinglevel")
+    with transaction.atomic():
+        level = RatingLevel(**fields)
+        _save(level, by=by)
+    return level
+
+
+def rating_level_update(*, level: RatingLevel, by, **fields) -> RatingLevel:
+    """Relabel or reorder a step of the scale (data the published verdicts point at)."""
+    _require(by, "claims.change_ratinglevel")
+    with transaction.atomic():
+        level = RatingLevel.objects.select_for_update().get(pk=level.pk)
+        if _assign(level, fields):
+            _save(level, by=by)
+    return level

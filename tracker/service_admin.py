@@ -1,0 +1,75 @@
+"""Admin pages that write through the services: a refused write answers with its reason and
+status code (403, 409 or 400), and the admin's transaction leaves nothing half-written."""
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+
+from claims.workflow import WorkflowError
+
+
+def editable_values(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
+    """The values of `instance`'s editable fields, for a service's keyword arguments."""
+    return {
+        field.name: getattr(instance, field.name)
+        for field in instance._meta.concrete_fields
+        if field.editable and not field.primary_key and field.name not in exclude
+    }
+
+
+def changed_values(form, *, exclude: tuple[str, ...] = ()) -> dict:
+    return {name: form.cleaned_data[name] for name in form.changed_data if name not in exclude}
+
+
+def adopt(target: models.Model, saved: models.Model) -> None:
+    """Make the admin's unsaved instance the row a service created (for its redirect and log)."""
+    target.__dict__.update(saved.__dict__)
+
+
+class RefusalAdminMixin:
+    """Turns a service's refusal into a page with the reason, after the rollback; deletes go
+    through `delete_service(obj, by=user)` when the admin names one."""
+
+    delete_service: Callable[..., None] | None = None
+
+    def delete_model(self, request, obj):
+        if self.delete_service is None:
+            return super().delete_model(request, obj)
+        self.delete_service(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        if self.delete_service is None:
+            return super().delete_queryset(request, queryset)
+        with transaction.atomic():
+            for obj in queryset:
+                self.delete_service(obj, by=request.user)
+
+    def _refused(self, request: HttpRequest, message: str, status: int) -> HttpResponse:
+        context = {
+            **self.admin_site.each_context(request),
+            "title": message,
+            "message": message,
+            "back_url": request.get_full_path(),
+        }
+        return TemplateResponse(request, "admin/refused.html", context, status=status)
+
+    def _guarded(self, view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        try:
+            with transaction.atomic():  # the admin's log entries go too when a write is refused
+                return view(request, *args, **kwargs)
+        except WorkflowError as error:
+            return self._refused(request, error.message, error.status_code)
+        except ValidationError as error:
+            return self._refused(request, " ".join(error.messages), 400)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return self._guarded(super().changeform_view, request, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return self._guarded(super().changelist_view, request, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return self._guarded(super().delete_view, request, *args, **kwargs)
