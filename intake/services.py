@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from claims.models import Appearance, Claim, Speaker
 from intake import tasks
@@ -27,7 +28,8 @@ class Choice:
 
 def _stamped(instance, by):
     instance._history_user = by
-    instance.full_clean()
+    # A claim's status is protected: only workflow transitions may set it, not cleaning.
+    instance.full_clean(exclude=["status"])
     instance.save()
     return instance
 
@@ -38,7 +40,7 @@ def _source(article_import: ArticleImport, by) -> Source:
     outlet = None
     if article_import.outlet_name:
         outlet = Outlet.objects.filter(name=article_import.outlet_name).first() or _stamped(
-            Outlet(name=article_import.outlet_name), by
+            Outlet(name=article_import.outlet_name, slug=slugify(article_import.outlet_name)), by
         )
     existing = Source.objects.filter(url=article_import.url).first() if article_import.url else None
     return existing or _stamped(
@@ -58,7 +60,11 @@ def _speaker(choice: Choice, by) -> tuple[Speaker, bool]:
     if choice.new_speaker.strip():
         name = choice.new_speaker.strip()[:200]
         existing = Speaker.objects.filter(name__iexact=name).first()
-        return (existing, False) if existing else (_stamped(Speaker(name=name), by), True)
+        return (
+            (existing, False)
+            if existing
+            else (_stamped(Speaker(name=name, slug=slugify(name)[:200]), by), True)
+        )
     if choice.speaker_id is None:
         raise ValidationError({"speaker": "Choose the speaker of every ticked sentence."})
     try:
