@@ -43,7 +43,11 @@ CONTINUES = re.compile(
     rf"^(?:[“\"‘]|(?:Ông|Bà|Anh|Chị|Họ|He|She|They)\s)|^{HONORIFIC}\s+(?:cũng|còn|thêm)\s"
 )
 # Capitalised words that start a clause but are not names.
-NOT_NAMES = {"the", "theo", "trong", "khi", "cả", "các", "những", "một", "this", "that", "it"}
+NOT_NAMES = {
+    "the", "theo", "trong", "khi", "cả", "các", "những", "một", "this", "that", "it",
+    # pronouns: the sentence continues someone named before
+    "ông", "bà", "anh", "chị", "họ", "chúng", "tôi", "he", "she", "they", "we", "i",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,7 @@ def _attributed_name(sentence: str) -> str | None:
     for pattern in ATTRIBUTIONS:
         for match in pattern.finditer(sentence):
             name = match.group(1).strip(" .")
-            if fold(name.split()[0]) not in NOT_NAMES:
+            if name.split()[0].lower() not in NOT_NAMES:
                 return name
     return None
 
@@ -115,8 +119,7 @@ def _suggest_one(sentence: str, resolver: _Resolver) -> Suggestion | None:
         speaker = resolver.resolve(name)
         if speaker:
             return Suggestion(speaker.name, speaker.id, f"attribution: {name}")
-        if len(name.split()) >= 2:
-            return Suggestion(name, None, f"attribution to a new name: {name}")
+        return Suggestion(name, None, f"attribution to a new name: {name}")
     if ATTRIBUTING.search(sentence):
         speaker = resolver.named_in(sentence)
         if speaker:
