@@ -25,6 +25,15 @@ def extract_article(article_import_id: int) -> None:
         return
     job = ArticleImport.objects.select_related("created_by").get(pk=article_import_id)
     try:
+        _extract(job)
+    except Exception:
+        # A bug must not leave the Reporter watching a progress bar forever.
+        _report(job.pk, status=ArticleImport.Status.FAILED, error="Extraction failed.", stage="")
+        raise
+
+
+def _extract(job: ArticleImport) -> None:
+    try:
         if job.url:
             found = article.fetch(job.url, language=job.language)
         else:
