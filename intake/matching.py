@@ -4,7 +4,8 @@ Accent- and case-insensitive, over each claim's text and its translation, so an 
 finds a Vietnamese claim through the claim's English translation. On PostgreSQL the ranking is
 pg_trgm's: `similarity` (the whole text alike) and `word_similarity` (the query found inside a
 longer claim), on `intake_fold()` = lower(unaccent()) of each column, served by the GIN trigram
-indexes of migration 0002. On SQLite, rapidfuzz computes the same two measures in Python.
+indexes of migration 0002. On SQLite, rapidfuzz computes edit-distance ratios (whole, and
+partial for a short query inside a longer claim) in Python.
 Callers see only the claims `user` may see: published ones for the public.
 """
 
@@ -21,7 +22,7 @@ from claims.search import fold
 from claims.visibility import visible_claims
 
 MAX_TEXT = 1000  # characters of the query compared; a sentence rarely needs more
-MIN_SCORE = 0.3  # pg_trgm's default similarity threshold, used on both databases
+MIN_SCORE = 0.3  # pg_trgm's default similarity threshold
 FIELDS = ("text", "translation")
 SQLITE_MIN_PARTIAL_LENGTH = 12  # shorter queries match too many claims by accident
 SQLITE_MIN_SCORE = 0.6  # edit-distance ratios of unrelated sentences of one topic reach ~0.5
