@@ -1,6 +1,6 @@
 """Routes of the REST API, mounted at /api/v1/."""
 
-from django.urls import re_path
+from django.urls import path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from claims.api import views as claims_api
+from intake import api as intake_api
 from sources import api as sources_api
 from tracker.api import error_response
 from webhooks.api import EndpointViewSet
@@ -36,4 +37,12 @@ router.register("outlets", sources_api.OutletViewSet, basename="outlet")
 router.register("webhooks", EndpointViewSet, basename="webhook")
 
 app_name = "api"
-urlpatterns = [*router.urls, re_path(r"", not_found)]
+urlpatterns = [
+    # Before the router, so "match" is not read as a claim id.
+    path("claims/match/", intake_api.MatchView.as_view(), name="claim-match"),
+    path("intake/", intake_api.IntakeView.as_view(), name="intake"),
+    path("intake/<int:pk>/", intake_api.IntakeDetailView.as_view(), name="intake-detail"),
+    path("intake/<int:pk>/confirm/", intake_api.IntakeConfirmView.as_view(), name="intake-confirm"),
+    *router.urls,
+    re_path(r"", not_found),
+]

@@ -66,6 +66,7 @@ class FetchConfig:
     retry_after_max: float = 30.0
     backoff_seconds: float = 10.0
     probe_soft_404: bool = True
+    keep_body: bool = False  # intake reads the page itself; checks need only its hash and text
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,8 @@ class FetchResult:
     error: str = ""
     retry_after: float | None = None
     probe: "FetchResult | None" = None
-    # The body of a text page, until fingerprinted (only when it differs from what is known).
+    # The body of a text page, until fingerprinted (only when it differs from what is known);
+    # of any page with FetchConfig.keep_body.
     body: bytes = field(default=b"", repr=False)
 
     @property
@@ -245,7 +247,8 @@ class Fetcher:
         result = await self._follow(session, target.url, key=target.key)
         if result.content_hash not in (target.known_hash, target.baseline_hash):
             result.fingerprint = _fingerprint(result)
-        result.body = b""
+        if not self.config.keep_body:
+            result.body = b""
         if (
             self.config.probe_soft_404
             and result.status_code == 200
@@ -321,7 +324,8 @@ class Fetcher:
             result.content_hash = hashlib.sha256(response.body).hexdigest()
             result.content_length = len(response.body)
             result.truncated = response.truncated
-            if "html" in response.content_type or response.content_type.startswith("text/"):
+            text = "html" in response.content_type or response.content_type.startswith("text/")
+            if text or self.config.keep_body:
                 result.body = response.body
 
     async def _get(self, session: aiohttp.ClientSession, url: str) -> _Response:

@@ -1,0 +1,151 @@
+"""An article in: from a URL (fetched through the link checker's SSRF guard), a file or pasted
+text, to its main text, title, outlet, author and date. trafilatura extracts the main text of a
+web page, leaving related-article lists, bylines, credits and navigation out.
+
+Every refusal is an `IntakeError` with a message for the Reporter; nothing is written here.
+"""
+
+import dataclasses
+import datetime
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import trafilatura
+from django.conf import settings
+
+from sources.linkcheck.fetch import ErrorKind, Target, fetch_all
+from sources.services.config import fetch_config, politeness_factory
+
+VIETNAMESE_LETTERS = re.compile(
+    r"[ăâđêôơưàảãạáằẳẵặắầẩẫậấèẻẽẹéềểễệếìỉĩịíòỏõọóồổỗộốờởỡợớùủũụúừửữựứỳỷỹỵý]", re.I
+)
+BINARY = "This is a binary file, not an article: paste text or give a web page."
+TEXT_TYPES = ("text/plain", "text/markdown")
+
+
+class IntakeError(Exception):
+    """Input that cannot become an article, with the reason in words a Reporter understands."""
+
+
+@dataclass
+class Article:
+    text: str
+    title: str = ""
+    outlet: str = ""
+    author: str = ""
+    published_on: datetime.date | None = None
+    url: str = ""
+    language: str = "en"
+
+
+def guess_language(text: str) -> str:
+    """ "vi" when Vietnamese letters are common, else "en": the two languages intake supports."""
+    letters = sum(c.isalpha() for c in text[:5000]) or 1
+    return "vi" if len(VIETNAMESE_LETTERS.findall(text[:5000])) / letters > 0.03 else "en"
+
+
+def _too_large() -> IntakeError:
+    return IntakeError(
+        f"The article is larger than {settings.INTAKE_MAX_BYTES // (1024 * 1024)} MB."
+    )
+
+
+def _checked(text: str) -> str:
+    if "\x00" in text:
+        raise IntakeError(BINARY)
+    if not text.strip():
+        raise IntakeError("There is no text to read in this article.")
+    if len(text.encode()) > settings.INTAKE_MAX_BYTES:
+        raise _too_large()
+    return text
+
+
+def from_text(text: str, *, url: str = "", language: str = "") -> Article:
+    """Pasted or plain text: its first line is the title when it reads like one."""
+    text = _checked(text.replace("\r\n", "\n"))
+    first = text.strip().splitlines()[0].strip()
+    title = first if len(first) <= 300 and first[-1] not in '.!?”"' else ""
+    return Article(text=text, title=title, url=url, language=language or guess_language(text))
+
+
+def from_html(html: str, *, url: str = "", language: str = "") -> Article:
+    _checked(html)
+    extracted = trafilatura.extract(
+        html, url=url or None, output_format="json", with_metadata=True, include_comments=False
+    )
+    data = json.loads(extracted) if extracted else {}
+    text = (data.get("text") or "").strip()
+    if not text:
+        raise IntakeError("No article text was found on this page.")
+    published = None
+    if data.get("date"):
+        try:
+            published = datetime.date.fromisoformat(data["date"][:10])
+        except ValueError:
+            published = None
+    return Article(
+        text=text,
+        title=(data.get("title") or "")[:500],
+        outlet=(data.get("sitename") or data.get("hostname") or "")[:200],
+        author=(data.get("author") or "")[:300],
+        published_on=published,
+        url=url,
+        language=language or guess_language(text),
+    )
+
+
+def from_bytes(body: bytes, *, content_type: str = "", url: str = "", language: str = ""):
+    if b"\x00" in body[:8192]:
+        raise IntakeError(BINARY)
+    try:
+        decoded = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise IntakeError("This file is not UTF-8 text; save the article as text first.") from None
+    looks_like_html = "html" in content_type or decoded.lstrip()[:1] == "<"
+    if content_type and not looks_like_html and content_type not in TEXT_TYPES:
+        raise IntakeError(f"This address serves {content_type}, not an article.")
+    read = from_html if looks_like_html else from_text
+    return read(decoded, url=url, language=language)
+
+
+def from_file(path: str, *, language: str = "") -> Article:
+    file = Path(path)
+    if not file.is_file():
+        raise IntakeError(f"There is no file at {path}.")
+    if file.stat().st_size > settings.INTAKE_MAX_BYTES:
+        raise _too_large()
+    return from_bytes(file.read_bytes(), language=language)
+
+
+def fetch(url: str, *, language: str = "") -> Article:
+    """The article at `url`, fetched through the link checker (SSRF guard on every hop)."""
+    config = dataclasses.replace(
+        fetch_config(quick=True),
+        max_bytes=settings.INTAKE_MAX_BYTES,
+        probe_soft_404=False,
+        keep_body=True,
+        concurrency=1,
+    )
+    [result] = fetch_all([Target(url=url)], config, politeness_factory())
+    if result.error_kind == ErrorKind.BLOCKED or result.error_kind == ErrorKind.INVALID_URL:
+        raise IntakeError(f"This address may not be fetched: {result.error}")
+    if result.error_kind:
+        raise IntakeError(f"The page could not be fetched: {result.error}")
+    if result.status_code is None or not 200 <= result.status_code < 300:
+        raise IntakeError(f"The page answered with HTTP {result.status_code}.")
+    if result.truncated:
+        raise _too_large()
+    return from_bytes(
+        result.body,
+        content_type=result.content_type,
+        url=result.final_url or url,
+        language=language,
+    )
+
+
+def load(path_or_url: str, *, language: str = "") -> Article:
+    if re.match(r"^[a-z][a-z0-9+.-]*://", path_or_url, re.I):
+        return fetch(path_or_url, language=language)
+    return from_file(path_or_url, language=language)

@@ -1,0 +1,82 @@
+"""From an article to its candidate claims, best first: sentences, scores with reasons,
+suggested speakers and the existing claims each may repeat. Writes nothing."""
+
+from dataclasses import asdict, dataclass, field
+
+from claims.models import Speaker
+from intake import scoring, sentences, speakers
+from intake.matching import match_claims
+
+
+@dataclass
+class Candidate:
+    text: str  # verbatim: article_text[start:end]
+    start: int
+    end: int
+    score: float
+    reasons: list[str]
+    speaker: str | None = None
+    speaker_id: int | None = None
+    speaker_reason: str = ""
+    matches: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+def known_speakers() -> list[speakers.KnownSpeaker]:
+    return [
+        speakers.KnownSpeaker(pk, name, role)
+        for pk, name, role in Speaker.objects.values_list("pk", "name", "role")
+    ]
+
+
+def extract(
+    text: str,
+    *,
+    user=None,
+    newsroom: bool = False,
+    known: list[speakers.KnownSpeaker] | None = None,
+    match_above: float = 0.0,
+    progress=None,
+) -> list[Candidate]:
+    """Every sentence of `text` as a candidate, best first. Sentences scoring at least
+    `match_above` are matched against the claims `user` may see; `progress(done, total)` is
+    called while matching, the slow part."""
+    known = known_speakers() if known is None else known
+    paragraphs: list[list[sentences.Sentence]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        found = sentences.split(line)
+        if found:
+            paragraphs.append(
+                [sentences.Sentence(s.start + offset, s.end + offset, s.text) for s in found]
+            )
+        offset += len(line)
+    flat = [s for paragraph in paragraphs for s in paragraph]
+    suggested = speakers.suggest([[s.text for s in p] for p in paragraphs], known)
+    candidates = []
+    for sentence, suggestion in zip(flat, suggested, strict=True):
+        scored = scoring.score(sentence.text)
+        candidates.append(
+            Candidate(
+                text=sentence.text,
+                start=sentence.start,
+                end=sentence.end,
+                score=scored.value,
+                reasons=scored.reasons,
+                speaker=suggestion.name if suggestion else None,
+                speaker_id=suggestion.speaker_id if suggestion else None,
+                speaker_reason=suggestion.reason if suggestion else "",
+            )
+        )
+    candidates.sort(key=lambda c: (-c.score, c.start))
+    to_match = [c for c in candidates if c.score >= match_above]
+    for done, candidate in enumerate(to_match, start=1):
+        candidate.matches = [
+            {"claim": m.claim_id, "score": m.score, "text": m.text, "status": m.status}
+            for m in match_claims(candidate.text, user=user, newsroom=newsroom, limit=3)
+        ]
+        if progress:
+            progress(done, len(to_match))
+    return candidates

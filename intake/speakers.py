@@ -1,0 +1,155 @@
+"""Suggest who said each sentence of an article, from the sentence and the ones before it.
+
+The caller passes the known speakers. In order of evidence: an
+attribution naming someone ("Jenny Xiao, …, cho biết", "”, ông Li nói", "Theo Alain Le
+Couedic,", "said Kevin Xu"), a known speaker named in a sentence that attributes, a role
+("CEO của Baidu"), then the closest preceding attribution for a sentence that continues it
+(a quotation, a pronoun such as "Bà cũng…", or the rest of the same paragraph). "ông Li" is
+resolved to the known speaker last named in full before it: the seed has both Robin Li and Xu Li.
+"""
+
+import re
+from dataclasses import dataclass
+
+from claims.search import fold
+from intake.scoring import UPPER
+
+HONORIFIC = r"(?i:ông|bà|anh|chị|giáo sư|tiến sĩ|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?)"
+TOKEN = rf"[{UPPER}][\w'’.-]*"
+NAME = rf"{TOKEN}(?:\s+(?:{TOKEN}|de|van|von|bin|al))*"
+VERBS_VI = (
+    r"cho biết|nói|khẳng định|chia sẻ|ước tính|tuyên bố|cho rằng|thừa nhận|nhận định|phát biểu"
+)
+VERBS_EN = r"said|says|told|estimated|estimates|claimed|added|stated|argued|warned"
+VERBS = rf"(?i:{VERBS_VI}|{VERBS_EN})"
+APPOSITION = r"(?:,[^“”\"]{0,200}?,)?"
+
+ATTRIBUTIONS = [
+    # Name at the head of a clause, an optional apposition, then the verb.
+    re.compile(
+        rf"(?:^|[.,:;]\s+){HONORIFIC}?\s*({NAME}){APPOSITION}\s*(?:đã\s+|cũng\s+|has\s+)?{VERBS}(?!\w)",
+    ),
+    # After a closing quotation mark: ”, ông Li nói.
+    re.compile(rf"[”\"’],?\s*{HONORIFIC}?\s*({NAME})\s+{VERBS}(?!\w)"),
+    re.compile(rf"(?:^|\s)(?:Theo|According to)\s+{HONORIFIC}?\s*({NAME})(?=\s*,)"),
+    re.compile(rf"(?:{VERBS_EN})\s+({NAME})"),
+]
+ATTRIBUTING = re.compile(rf"(?<!\w){VERBS}(?!\w)|(?:^|[,.]\s)(?:Theo|According to|according to)\s")
+ROLE = re.compile(
+    r"(?i:CEO|giám đốc điều hành|tổng giám đốc|chủ tịch|người sáng lập|nhà sáng lập|founder"
+    rf"|chief executive|chairman|president)\s+(?i:của|of)\s+({NAME})"
+)
+CONTINUES = re.compile(
+    rf"^(?:[“\"‘]|(?:Ông|Bà|Anh|Chị|Họ|He|She|They)\s)|^{HONORIFIC}\s+(?:cũng|còn|thêm)\s"
+)
+# Capitalised words that start a clause but are not names.
+NOT_NAMES = {
+    "the", "theo", "trong", "khi", "cả", "các", "những", "một", "this", "that", "it",
+    # pronouns: the sentence continues someone named before
+    "ông", "bà", "anh", "chị", "họ", "chúng", "tôi", "he", "she", "they", "we", "i",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class KnownSpeaker:
+    id: int
+    name: str
+    role: str = ""
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    name: str
+    speaker_id: int | None  # None: a new name, not yet a Speaker
+    reason: str
+
+
+class _Resolver:
+    """Known speakers by full name and by each word of the name, with who was named last."""
+
+    def __init__(self, known: list[KnownSpeaker]):
+        self.known = known
+        self.by_name = {fold(s.name): s for s in known}
+        self.last_named: dict[int, int] = {}
+
+    def note_mentions(self, sentence: str, position: int) -> None:
+        folded = f" {fold(sentence)} "
+        for speaker in self.known:
+            if f" {fold(speaker.name)} " in folded or fold(speaker.name) in folded.split():
+                self.last_named[speaker.id] = position
+
+    def resolve(self, name: str) -> KnownSpeaker | None:
+        folded = fold(name)
+        if folded in self.by_name:
+            return self.by_name[folded]
+        words = folded.split()
+        candidates = [s for s in self.known if all(w in fold(s.name).split() for w in words)]
+        if not candidates:
+            return None
+        return max(candidates, key=lambda s: self.last_named.get(s.id, -1))
+
+    def named_in(self, sentence: str) -> KnownSpeaker | None:
+        """The first known speaker named in full in `sentence`."""
+        folded = fold(sentence)
+        found = [
+            (folded.find(fold(s.name)), s)
+            for s in self.known
+            if re.search(rf"(?<!\w){re.escape(fold(s.name))}(?!\w)", folded)
+        ]
+        return min(found, key=lambda pair: pair[0])[1] if found else None
+
+    def by_role(self, organisation: str) -> KnownSpeaker | None:
+        org = fold(organisation)
+        holders = [s for s in self.known if org in fold(s.role) and fold(s.name) != org]
+        return holders[0] if len(holders) == 1 else None
+
+
+def _attributed_name(sentence: str) -> str | None:
+    for pattern in ATTRIBUTIONS:
+        for match in pattern.finditer(sentence):
+            name = match.group(1).strip(" .")
+            if name.split()[0].lower() not in NOT_NAMES:
+                return name
+    return None
+
+
+def _suggest_one(sentence: str, resolver: _Resolver) -> Suggestion | None:
+    name = _attributed_name(sentence)
+    if name:
+        speaker = resolver.resolve(name)
+        if speaker:
+            return Suggestion(speaker.name, speaker.id, f"attribution: {name}")
+        return Suggestion(name, None, f"attribution to a new name: {name}")
+    if ATTRIBUTING.search(sentence):
+        speaker = resolver.named_in(sentence)
+        if speaker:
+            return Suggestion(
+                speaker.name, speaker.id, f"named with an attribution: {speaker.name}"
+            )
+        role = ROLE.search(sentence)
+        speaker = resolver.by_role(role.group(1)) if role else None
+        if speaker:
+            return Suggestion(speaker.name, speaker.id, f"role: {role.group(0)}")
+    return None
+
+
+def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Suggestion | None]:
+    """One suggestion (or None) per sentence, sentences given paragraph by paragraph."""
+    resolver = _Resolver(known)
+    suggestions: list[Suggestion | None] = []
+    last: Suggestion | None = None
+    for paragraph in paragraphs:
+        last_here: Suggestion | None = None
+        for sentence in paragraph:
+            suggestion = _suggest_one(sentence, resolver)
+            if suggestion is None:
+                previous = last_here or (last if CONTINUES.search(sentence) else None)
+                if previous is not None:
+                    suggestion = Suggestion(
+                        previous.name, previous.speaker_id, f"continues: {previous.name}"
+                    )
+            else:
+                last_here = last = suggestion
+            resolver.note_mentions(sentence, len(suggestions))
+            suggestions.append(suggestion)
+    return suggestions

@@ -1,0 +1,201 @@
+"""The intake API end to end (pasted text and a URL through the SSRF guard), and bad input
+answered with a clear error and nothing created."""
+
+import http.server
+import ipaddress
+import threading
+from pathlib import Path
+
+import pytest
+from rest_framework.test import APIClient
+
+from claims.models import Appearance, Claim, Speaker
+from intake.models import ArticleImport
+from sources.models import Source
+
+SEED = (Path(__file__).parent.parent / "claims" / "demo" / "article-vi.txt").read_text()
+PAGE = """<!doctype html><html><head><title>Budget grows</title>
+<meta name="author" content="Lan Pham"></head><body>
+<nav><a href="/">Home</a> | <a href="/world">World</a></nav>
+<article><h1>Budget grows</h1>
+<p>The ministry said the research budget grew by 12 percent in 2024, more than in any year
+since 2010. Officials said the figures would be audited before the end of the year.</p>
+<p>Nguyen Van An, an economist at the academy, said growth would slow to 5% next year.</p>
+</article><aside><h2>Related</h2><ul><li><a href="/a">Other story one</a></li></ul></aside>
+<footer>Photo: Reuters. Copyright 2024.</footer></body></html>"""
+
+
+@pytest.fixture
+def client(reporter, eager_tasks):
+    api = APIClient()
+    api.force_authenticate(reporter)
+    return api
+
+
+@pytest.fixture
+def start(client, django_capture_on_commit_callbacks):
+    """POST intake/ and run the extraction queued on commit, as a worker would."""
+
+    def post(payload: dict) -> tuple[int, dict]:
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post("/api/v1/intake/", payload, format="json")
+        if response.status_code != 201:
+            return response.status_code, response.json()
+        return 201, client.get(f"/api/v1/intake/{response.json()['id']}/").json()
+
+    return post
+
+
+@pytest.fixture
+def article_server():
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            bodies = {
+                "/article": (PAGE.encode(), "text/html; charset=utf-8"),
+                "/binary": (b"\x89PNG\r\n\x1a\n\x00\x00" * 100, "image/png"),
+                "/huge": (b"<html><body><p>" + b"a " * (3 * 1024 * 1024) + b"</p>", "text/html"),
+            }
+            body, kind = bodies.get(self.path, (b"missing", "text/plain"))
+            self.send_response(200 if self.path in bodies else 404)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture
+def local_fetch(settings):
+    settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
+    settings.LINKCHECK_PER_HOST_INTERVAL_MS = 0
+
+
+def nothing_created(before: dict) -> bool:
+    return before == counts()
+
+
+def counts() -> dict:
+    return {m.__name__: m.objects.count() for m in (Claim, Appearance, Speaker, Source)}
+
+
+def test_pasted_seed_becomes_claims_appearances_and_a_new_speaker(
+    client, start, reporter, make_claim
+):
+    repeated = make_claim("researching", text="Trung Quốc chậm hơn Mỹ từ 2-3 năm.")
+    xiao = Speaker.objects.create(name="Jenny Xiao", role="Partner, Leonis Capital")
+    code, job = start({"text": SEED})
+    assert code == 201, job
+    assert job["status"] == "ready" and job["language"] == "vi"
+    scores = [c["score"] for c in job["candidates"]]
+    assert scores == sorted(scores, reverse=True)
+    index = {c["text"][:20]: i for i, c in enumerate(job["candidates"])}
+    lag = job["candidates"][index["Bà cũng ước tính Tru"]]
+    assert lag["speaker_id"] == xiao.pk
+    assert lag["matches"][0]["claim"] == repeated.pk
+    choices = [
+        {"index": index["Bà cũng ước tính Tru"], "speaker": xiao.pk, "repeat_of": repeated.pk},
+        {"index": index["Kevin Xu, người sáng"], "new_speaker": "Kevin Xu"},
+    ]
+    response = client.post(f"/api/v1/intake/{job['id']}/confirm/", {"choices": choices}, "json")
+    assert response.status_code == 200, response.json()
+    created = response.json()["created"]
+    [claim] = Claim.objects.filter(pk__in=created["claims"])
+    assert claim.status == "new" and claim.text.startswith("Kevin Xu, người sáng lập")
+    assert claim.history.get().history_user == reporter
+    assert Speaker.objects.get(pk__in=created["speakers"]).name == "Kevin Xu"
+    assert repeated.appearances.filter(speaker=xiao).exists()
+    assert ArticleImport.objects.get().created_by == reporter
+    # Confirming twice creates nothing more.
+    before = counts()
+    again = client.post(f"/api/v1/intake/{job['id']}/confirm/", {"choices": choices}, "json")
+    assert again.status_code == 400 and nothing_created(before)
+
+
+def test_a_repeat_of_a_published_claim_waits_for_a_reopen_and_creates_nothing(
+    client, start, make_claim
+):
+    """The freeze rule holds at intake too: a published claim's appearances change only
+    after an editor reopens it."""
+    published = make_claim("published", text="Trung Quốc chậm hơn Mỹ từ 2-3 năm.")
+    _, job = start({"text": SEED})
+    index = {c["text"][:20]: i for i, c in enumerate(job["candidates"])}
+    before = counts()
+    choices = [
+        {"index": index["Kevin Xu, người sáng"], "new_speaker": "Kevin Xu"},
+        {
+            "index": index["Bà cũng ước tính Tru"],
+            "new_speaker": "Jenny Xiao",
+            "repeat_of": published.pk,
+        },
+    ]
+    response = client.post(f"/api/v1/intake/{job['id']}/confirm/", {"choices": choices}, "json")
+    assert response.status_code == 409, response.json()
+    assert "reopen" in response.json()["detail"]
+    assert nothing_created(before)
+    assert ArticleImport.objects.get().status == "ready"
+
+
+def test_a_bad_choice_creates_nothing(client, start):
+    _, job = start({"text": SEED})
+    before = counts()
+    choices = [{"index": 0, "new_speaker": "Someone New"}, {"index": 1, "speaker": 999999}]
+    response = client.post(f"/api/v1/intake/{job['id']}/confirm/", {"choices": choices}, "json")
+    assert response.status_code == 400 and nothing_created(before)
+
+
+def test_a_url_is_fetched_through_the_guard_and_read_by_trafilatura(
+    start, local_fetch, article_server
+):
+    _, job = start({"url": f"{article_server}/article"})
+    assert job["status"] == "ready", job
+    assert job["title"] == "Budget grows" and job["language"] == "en"
+    texts = [c["text"] for c in job["candidates"]]
+    assert texts[0].startswith("The ministry said the research budget grew by 12 percent")
+    assert not any("Related" in t or "Other story" in t or "Home" in t for t in texts)
+    new = [c for c in job["candidates"] if c["text"].startswith("Nguyen Van An")]
+    assert new[0]["speaker"] == "Nguyen Van An"
+
+
+@pytest.mark.parametrize(
+    "payload, message",
+    [
+        ({"text": "   "}, None),
+        ({"url": "http://127.0.0.1:9/private"}, "may not be fetched"),
+        ({"url": "http://10.0.0.1/article"}, "may not be fetched"),
+        ({"text": "abc\x00def"}, "binary"),
+    ],
+)
+def test_bad_input_is_refused_with_a_clear_error_and_nothing_created(start, payload, message):
+    before = counts()
+    code, job = start(payload)
+    assert code in (201, 400)
+    if code == 201:
+        assert job["status"] == "failed" and message in job["error"]
+    assert nothing_created(before)
+
+
+def test_binary_and_oversized_pages_are_refused(start, local_fetch, article_server, settings):
+    settings.INTAKE_MAX_BYTES = 1024 * 1024
+    before = counts()
+    _, binary = start({"url": f"{article_server}/binary"})
+    assert binary["status"] == "failed" and "binary" in binary["error"]
+    _, huge = start({"url": f"{article_server}/huge"})
+    assert huge["status"] == "failed" and "larger than 1 MB" in huge["error"]
+    assert nothing_created(before)
+
+
+def test_only_newsroom_roles_may_import(outsider):
+    assert APIClient().post("/api/v1/intake/", {"text": SEED}, format="json").status_code in (
+        401,
+        403,
+    )
+    api = APIClient()
+    api.force_authenticate(outsider)
+    assert api.post("/api/v1/intake/", {"text": SEED}, format="json").status_code == 403

@@ -1,0 +1,116 @@
+"""Sentences, check-worthiness reasons and speaker suggestions on tricky and seed text."""
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claims.demo.data import SPEAKERS
+from intake import scoring
+from intake.extraction import extract
+from intake.sentences import split
+from intake.speakers import KnownSpeaker
+
+SEED = (Path(__file__).parent.parent / "claims" / "demo" / "article-vi.txt").read_text()
+
+
+def texts(text: str) -> list[str]:
+    return [s.text for s in split(text)]
+
+
+def test_it_keeps_abbreviations_decimals_and_ranges_whole():
+    assert texts("The U.S. economy grew 3.5% in 2023. Mr. Smith agreed.") == [
+        "The U.S. economy grew 3.5% in 2023.",
+        "Mr. Smith agreed.",
+    ]
+    assert texts("01.AI chậm hơn 2-3 năm. TP. HCM tăng 3,5%.") == [
+        "01.AI chậm hơn 2-3 năm.",
+        "TP. HCM tăng 3,5%.",
+    ]
+
+
+def test_a_quotation_of_several_sentences_stays_one_candidate():
+    assert texts("Ông nói: “Tăng 3.5%. Rất tốt.” Sau đó ông rời đi.") == [
+        "Ông nói: “Tăng 3.5%. Rất tốt.”",
+        "Sau đó ông rời đi.",
+    ]
+    assert texts('He said "It is big. Very big." Then he left.') == [
+        'He said "It is big. Very big."',
+        "Then he left.",
+    ]
+
+
+def test_a_line_break_always_ends_a_sentence():
+    assert texts("Heading without a stop\nBody text, 12 tons.") == [
+        "Heading without a stop",
+        "Body text, 12 tons.",
+    ]
+
+
+@given(st.text(alphabet=st.sampled_from(list('aăĐ đU.S 3,5%“”"‘’?!…\n-01AI')), max_size=200))
+def test_every_sentence_is_verbatim_text_of_the_article(text):
+    for sentence in split(text):
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip() and sentence.text
+
+
+def test_every_seed_candidate_is_verbatim(db):
+    for candidate in extract(SEED, known=[]):
+        assert SEED[candidate.start : candidate.end] == candidate.text
+
+
+@pytest.mark.parametrize(
+    "sentence, reason",
+    [
+        ("Bà cũng ước tính Trung Quốc chậm hơn Mỹ từ 2-3 năm.", "comparison: chậm hơn"),
+        ("Khoảng 50% khoản đầu tư vào AI đã đổ vào thị giác máy tính.", "percentage: 50%"),
+        ("Startup này đã được định giá 1 tỷ USD sau 8 tháng.", "money: 1 tỷ"),
+        ("The company said exports rose to 900 tons in 2023.", "quantity: 900 tons"),
+        ("China is the largest market, according to the report.", "superlative: largest"),
+        ("Is this the end of cheap AI?", "question: ?"),
+        ("- 13-10-2024Trung Quốc công bố gói kích thích kinh tế mới", "link_list: list line"),
+        ("Theo: The New York Times, SCMP", "credit: Theo:"),
+    ],
+)
+def test_scoring_names_what_fired(sentence, reason):
+    assert reason in scoring.score(sentence).reasons
+
+
+def test_checkable_statements_outrank_questions_headings_and_credits():
+    checkable = scoring.score("Trung Quốc có hơn 200 mô hình ngôn ngữ lớn, ông Lee cho biết.")
+    for other in ["Trung Quốc có hơn 200 mô hình?", "Theo: SCMP", "Nhịp sống Thị trường"]:
+        assert scoring.score(other).value < scoring.THRESHOLD <= checkable.value
+
+
+def test_number_inside_a_name_is_not_a_number():
+    assert not any(r.startswith("number") for r in scoring.score("01.AI và Yi-34B ra mắt.").reasons)
+
+
+def test_speakers_of_the_seeds_attributed_quotes(db):
+    known = [KnownSpeaker(i, s["name"], s.get("role", "")) for i, s in enumerate(SPEAKERS.values())]
+    by_text = {c.text: c.speaker for c in extract(SEED, known=known)}
+
+    def speaker_of(start: str) -> str | None:
+        [speaker] = [s for text, s in by_text.items() if text.startswith(start)]
+        return speaker
+
+    assert speaker_of("Bà cũng ước tính") == "Jenny Xiao"  # continues her attribution
+    assert speaker_of("Chris Nicholson, nhà đầu tư") == "Chris Nicholson"
+    assert speaker_of("Oren Etzioni, giáo sư") == "Oren Etzioni"
+    assert speaker_of("Kevin Xu, người sáng lập") == "Kevin Xu"
+    assert speaker_of("Xu Li, CEO") == "Xu Li"
+    assert speaker_of("“LLaMA đã trở thành") == "Kai-Fu Lee"
+    assert speaker_of("Trong một tuyên bố gửi qua email, ông Lee") == "Kai-Fu Lee"
+    # "ông Li" is Robin Li, named last before it, not Xu Li who is named later.
+    assert speaker_of("“Nên phân bổ") == "Robin Li"
+    assert speaker_of("“Chúng tôi đã tiến lên") == "Wang Changhu"
+    assert speaker_of("“Cuộc đua giành quyền") == "Alain Le Couedic"
+    assert speaker_of("Khoảng 50% khoản đầu tư") == "Yiran Chen"
+    assert speaker_of("Cả Baidu và 01.AI") == "Baidu"
+    assert speaker_of("Theo: The New York Times") is None
+
+
+def test_an_unknown_attributed_name_is_suggested_as_a_new_speaker(db):
+    [candidate] = extract("Nguyen Van An, chuyên gia kinh tế, cho biết GDP tăng 7%.", known=[])
+    assert candidate.speaker == "Nguyen Van An" and candidate.speaker_id is None
