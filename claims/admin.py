@@ -1,5 +1,7 @@
 """The editors' desk: capture, research and publish claims through the workflow."""
 
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -26,13 +28,24 @@ from claims.models import (
     Speaker,
     Topic,
 )
-from claims.workflow import Status, WorkflowError
+from claims.recheck import due_for_recheck
+from claims.workflow import InvalidAction, Status, WorkflowError
 
 admin.site.site_header = _("Claimtrack editors' desk")
 admin.site.site_title = _("Claimtrack")
 admin.site.index_title = _("Desk")
 
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
+
+
+def _date_or_none(value: str | None) -> datetime.date | None:
+    """The re-check date typed on the desk; an unreadable one is refused by the service."""
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidAction(_("The re-check date is not a date."), field="recheck_after") from None
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -43,6 +56,7 @@ class QueueFilter(admin.SimpleListFilter):
         choices = [("assigned", _("Assigned to me"))]
         if request.user.has_perm("claims.publish_claim"):
             choices.append(("review", _("Awaiting my review")))
+        choices.append(("recheck", _("Due for re-check")))
         return choices
 
     def queryset(self, request, queryset):
@@ -55,6 +69,8 @@ class QueueFilter(admin.SimpleListFilter):
             return queryset.filter(status=Status.IN_REVIEW).exclude(
                 Q(reviews__state=Review.State.DRAFT, reviews__author=request.user)
             )
+        if self.value() == "recheck":
+            return queryset.filter(pk__in=due_for_recheck().values("pk"))
         return queryset
 
 
@@ -136,6 +152,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
     ]
     inlines = [AppearanceInline, ReviewInline]
     formfield_overrides = COMPACT_TEXT
+    actions = ["reopen_for_recheck"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("published_review__rating")
@@ -215,6 +232,9 @@ class ClaimAdmin(SimpleHistoryAdmin):
             and user.has_perm("claims.add_review"),
             "transition_log": claim.transitions.select_related("by"),
             "corrections": claim.corrections.select_related("created_by"),
+            "recheck_due_since": claim.recheck_due_since()
+            if claim.status == Status.PUBLISHED
+            else None,
         }
 
     @staticmethod
@@ -236,6 +256,7 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 by=request.user,
                 note=request.POST.get("note", ""),
                 expected_status=request.POST.get("expected_status") or None,
+                recheck_after=_date_or_none(request.POST.get("recheck_after")),
             )
         except WorkflowError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -246,6 +267,25 @@ class ClaimAdmin(SimpleHistoryAdmin):
                 messages.SUCCESS,
             )
         return self._back(pk)
+
+    @admin.action(description=_("Reopen for a re-check (starts the normal re-review)"))
+    def reopen_for_recheck(self, request: HttpRequest, queryset) -> None:
+        done = 0
+        for claim in queryset.filter(pk__in=due_for_recheck().values("pk")):
+            since = claim.recheck_due_since()
+            try:
+                services.claim_transition(
+                    claim_id=claim.pk,
+                    name="reopen",
+                    by=request.user,
+                    note=_("Due for a re-check since %(date)s.") % {"date": since},
+                    expected_status=Status.PUBLISHED,
+                )
+            except WorkflowError as error:
+                self.message_user(request, f"{claim}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("%(count)d claim(s) reopened.") % {"count": done})
 
     def start_review_view(self, request: HttpRequest, pk: int):
         return require_POST(self._start_review)(request, pk)

@@ -1,6 +1,6 @@
 """Routes of the REST API, mounted at /api/v1/."""
 
-from django.urls import re_path
+from django.urls import path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import api_view, permission_classes
@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from claims.api import views as claims_api
+from exchange import api as exchange_api
+from exchange.feed import claimreview_feed
 from sources import api as sources_api
 from tracker.api import error_response
 from webhooks.api import EndpointViewSet
@@ -34,6 +36,11 @@ router.register("evidence", claims_api.EvidenceViewSet, basename="evidence")
 router.register("sources", sources_api.SourceViewSet, basename="source")
 router.register("outlets", sources_api.OutletViewSet, basename="outlet")
 router.register("webhooks", EndpointViewSet, basename="webhook")
+router.register("external-reviews", exchange_api.ExternalReviewViewSet, basename="external-review")
 
 app_name = "api"
-urlpatterns = [*router.urls, re_path(r"", not_found)]
+urlpatterns = [
+    path("claimreview/feed/", claimreview_feed, name="claimreview-feed"),
+    *router.urls,
+    re_path(r"", not_found),
+]

@@ -66,6 +66,7 @@ class FetchConfig:
     retry_after_max: float = 30.0
     backoff_seconds: float = 10.0
     probe_soft_404: bool = True
+    keep_body: bool = False  # for callers that read the document itself (ClaimReview import)
 
 
 @dataclass(frozen=True)
@@ -106,6 +107,7 @@ class FetchResult:
     retry_after: float | None = None
     probe: "FetchResult | None" = None
     text: str = field(default="", repr=False)  # the page's main text, until fingerprinted
+    body: bytes = field(default=b"", repr=False)  # only with FetchConfig.keep_body
 
     @property
     def permanent_move(self) -> bool:
@@ -321,6 +323,8 @@ class Fetcher:
             result.content_hash = hashlib.sha256(response.body).hexdigest()
             result.content_length = len(response.body)
             result.truncated = response.truncated
+            if self.config.keep_body:
+                result.body = response.body
             if "html" in response.content_type or response.content_type.startswith("text/"):
                 result.text = content.main_text(
                     response.body.decode("utf-8", errors="replace"), response.content_type
