@@ -71,6 +71,8 @@ def _prepare(
     claim: Claim, name: str, *, by, note: str, recheck_after: datetime.date | None
 ) -> str | None:
     """Checks and writes that go with a transition; returns the public event, if any."""
+    if recheck_after is not None and name != "publish":
+        raise InvalidAction(_("A re-check date is set when publishing."), field="recheck_after")
     if name == "submit":
         review = claim.working_review()
         if review is None or review.rating_id is None or not review.summary.strip():
@@ -79,8 +81,6 @@ def _prepare(
                 field="transition",
             )
         return None
-    if recheck_after is not None and name != "publish":
-        raise InvalidAction(_("A re-check date is set when publishing."), field="recheck_after")
     if name != "publish":
         return None
     if recheck_after is not None and recheck_after <= timezone.localdate():
