@@ -16,6 +16,7 @@ from claims.models import RatingLevel
 from claims.search import fold
 from exchange import parsing
 from exchange.models import ExternalReview
+from exchange.tasks import link_external_reviews
 from sources.linkcheck.fetch import Target, fetch_all
 from sources.services import fetch_config, politeness_factory
 
@@ -97,8 +98,6 @@ def import_claimreview(
 
 
 def _save(batch: list[parsing.ParsedReview], scale: OurScale, report: ImportReport, by) -> None:
-    from exchange.tasks import link_external_reviews
-
     with transaction.atomic():
         existing = ExternalReview.objects.in_bulk([p.url for p in batch], field_name="url")
         new, changed = [], []
