@@ -359,7 +359,7 @@ class SpeakerAdmin(SimpleHistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_vi", "slug"]
+    list_display = ["name", "name_vi", "slug", "recheck_months"]
     search_fields = ["name", "name_vi"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -55,6 +55,15 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_vi = models.CharField(_("name in Vietnamese"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    recheck_months = models.PositiveSmallIntegerField(
+        _("re-check verdicts after (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For topics whose figures move: a verdict published without a re-check date gets "
+            "one this many months later (the shortest of its topics)."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -3,14 +3,21 @@ flags those whose evidence died (a dead link with no archived copy)."""
 
 import datetime
 
+from dateutil.relativedelta import relativedelta
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
 from claims.models import Claim, Review
 from claims.signals import claim_changed
 from claims.workflow import Status
 from sources.models import Link
+
+
+def default_recheck_after(claim: Claim, today: datetime.date) -> datetime.date | None:
+    """The re-check date a verdict gets from its topics when the editor gives none."""
+    months = claim.topics.aggregate(least=Min("recheck_months"))["least"]
+    return today + relativedelta(months=months) if months else None
 
 
 def due_for_recheck(today: datetime.date | None = None) -> QuerySet[Claim]:

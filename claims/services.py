@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from claims import workflow
 from claims.models import Claim, ClaimTransition, Correction, Evidence, Review
+from claims.recheck import default_recheck_after
 from claims.signals import claim_changed
 from claims.workflow import InvalidAction, NotAllowedNow, Status
 
@@ -85,6 +86,7 @@ def _prepare(
         return None
     if recheck_after is not None and recheck_after <= timezone.localdate():
         raise InvalidAction(_("The re-check date must be in the future."), field="recheck_after")
+    recheck_after = recheck_after or default_recheck_after(claim, timezone.localdate())
 
     review = claim.working_review()
     if review is None or review.rating_id is None or not review.summary.strip():

@@ -239,3 +239,26 @@ def test_the_nightly_schedule_is_created_by_migration():
     assert task.task == "claims.recheck_sweep"
     assert (task.crontab.hour, task.crontab.minute) == ("3", "30")
     assert task.enabled
+
+
+def test_a_topic_gives_its_default_when_the_editor_gives_no_date(make_claim, editor):
+    from dateutil.relativedelta import relativedelta
+
+    from claims.models import Topic
+
+    claim = make_claim("in_review")
+    claim.topics.add(
+        Topic.objects.create(name="AI race", slug="ai-race", recheck_months=6),
+        Topic.objects.create(name="Prices", slug="prices", recheck_months=12),
+        Topic.objects.create(name="History", slug="history"),
+    )
+
+    claim = publish(claim, editor, recheck_after=None)
+
+    assert claim.published_review.recheck_after == TODAY + relativedelta(months=6)
+    chosen = publish(make_claim("in_review"), editor, recheck_after=IN_A_YEAR)
+    assert chosen.published_review.recheck_after == IN_A_YEAR
+    assert (
+        publish(make_claim("in_review"), editor, recheck_after=None).published_review.recheck_after
+        is None
+    )

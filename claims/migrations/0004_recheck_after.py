@@ -11,6 +11,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name='topic',
+            name='recheck_months',
+            field=models.PositiveSmallIntegerField(blank=True, help_text='For topics whose figures move: a verdict published without a re-check date gets one this many months later (the shortest of its topics).', null=True, verbose_name='re-check verdicts after (months)'),
+        ),
+        migrations.AddField(
             model_name='claim',
             name='evidence_dead_since',
             field=models.DateField(blank=True, editable=False, null=True, verbose_name='evidence dead since'),
