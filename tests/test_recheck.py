@@ -191,7 +191,7 @@ def cite_dead_link(claim: Claim, *, archived: bool) -> Link:
 
 
 def test_the_nightly_task_flags_verdicts_whose_evidence_died_without_an_archived_copy(
-    make_claim, client, django_capture_on_commit_callbacks
+    make_claim, client, django_capture_on_commit_callbacks, eager_tasks
 ):
     dead = make_claim("published")
     cite_dead_link(dead, archived=False)
