@@ -16,7 +16,7 @@ from claims.models import Claim, ClaimTransition, Review
 from claims.recheck import due_for_recheck, recheck_sweep
 from claims.tasks import daily_recheck_sweep
 from claims.workflow import InvalidAction
-from sources.models import Link
+from sources.models import Link, Source
 from tests.api_support import client_for
 from tests.site_data import fresh_page_cache, plain_static_storage  # noqa: F401
 
@@ -179,15 +179,17 @@ def test_the_admin_publish_form_sets_the_date(client, make_claim, editor):
 
 
 def cite_dead_link(claim: Claim, *, archived: bool) -> Link:
-    """The verdict's evidence cites a URL that the link checker found dead."""
-    source = claim.published_review.evidence.select_related("source").first().source
-    source.url = f"https://gone.example.org/{claim.pk}"
-    source.save()
-    Link.objects.filter(pk=source.link_id).update(
+    """The verdict's evidence cites a URL that the link checker found dead. Written directly,
+    so that no check of the (invented) URL is ever queued."""
+    source = claim.published_review.evidence.first().source
+    link = Link.objects.create(
+        url=f"https://gone.example.org/{claim.pk}",
+        host="gone.example.org",
         status=Link.Status.DEAD,
         archive_url="https://archive.example.org/copy" if archived else "",
     )
-    return Link.objects.get(pk=source.link_id)
+    Source.objects.filter(pk=source.pk).update(url=link.url, link=link)
+    return link
 
 
 def test_the_nightly_task_flags_verdicts_whose_evidence_died_without_an_archived_copy(
