@@ -8,6 +8,7 @@ any length is read one element at a time.
 
 import datetime
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -223,10 +224,16 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
 
+# NUL and lone surrogates are valid in JSON strings but cannot be stored (PostgreSQL refuses them).
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
 def _text(value: Any) -> str:
     if isinstance(value, dict):
         value = value.get("@value", "")
-    return " ".join(str(value).split()) if isinstance(value, str | int | float) else ""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        return ""
+    return " ".join(UNSTORABLE.sub("", str(value)).split())
 
 
 def _number_text(value: Any) -> str:

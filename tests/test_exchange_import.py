@@ -233,3 +233,16 @@ def test_a_url_that_answers_an_error_is_reported(settings):
     settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
     with DocumentServer() as server, pytest.raises(CommandError, match="HTTP 404"):
         call_command("import_claimreview", server.url("/missing.json"), "--no-progress")
+
+
+def test_characters_a_database_cannot_store_are_dropped_not_a_500():
+    nasty = claim_review(1, claimReviewed="Rice\u0000 prices \ud800doubled", claimant=None)
+    nasty["itemReviewed"]["appearance"] = [{"url": "https://news.example.com/a\u0000b"}]
+    body = json.dumps(nasty).encode()
+
+    report = run(body)
+
+    assert report.created == 1
+    review = ExternalReview.objects.get()
+    assert review.claim_reviewed == "Rice prices doubled"
+    assert review.appearance_urls == ["https://news.example.com/ab"]
