@@ -84,7 +84,7 @@ def feed_chunks(language: str, modified) -> Iterator[str]:
     "carrying a ClaimReview (with `expires` when the verdict has a re-check date). Streamed; "
     "answer 304 to If-None-Match with the ETag you hold.",
     responses={
-        200: inline_serializer(
+        (200, "application/ld+json"): inline_serializer(
             "ClaimReviewDataFeed",
             {
                 "@context": serializers.CharField(),
