@@ -295,11 +295,12 @@ class ReviewSerializer(ModelSerializer):
             "author",
             "approved_by",
             "published_at",
+            "recheck_after",
             "evidence",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["state", "published_at", "created_at", "updated_at"]
+        read_only_fields = ["state", "published_at", "recheck_after", "created_at", "updated_at"]
         # One draft per claim is the service's job (it answers with the existing draft).
         validators = []
 
