@@ -205,7 +205,7 @@ class ClaimSerializer(ModelSerializer):
     def get_other_fact_checkers(self, claim: Claim) -> list:
         return OtherFactCheckSerializer(confirmed_external_reviews(claim), many=True).data
 
-    @extend_schema_field(OpenApiTypes.DATE)
+    @extend_schema_field(serializers.DateField(allow_null=True))
     def get_recheck_due_since(self, claim: Claim) -> datetime.date | None:
         return claim.recheck_due_since()
 
