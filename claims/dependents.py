@@ -176,11 +176,22 @@ def _link_health_changed(sender, link_ids, **kwargs) -> None:
     refresh(Link, claim_ids_showing(Link, link_ids))
 
 
-for model in SHOWN_BY:
+def register(model: type[Model], shown_by: Callable[[list[int]], Q], fields: tuple = ()) -> None:
+    """Another app's kind that claims show (e.g. exchange's confirmed external reviews): its
+    saves and deletes then refresh the claims showing it, like the kinds above. `fields`, when
+    given, limits that to saves changing one of them."""
+    SHOWN_BY[model] = shown_by
+    if fields:
+        SHOWN_FIELDS[model] = fields
+        post_init.connect(_remember, sender=model, dispatch_uid=f"dependents-{model}-init")
     uid = f"dependents-{model._meta.label_lower}"
     post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}-saved")
     pre_delete.connect(_before_delete, sender=model, dispatch_uid=f"{uid}-deleting")
     post_delete.connect(_deleted, sender=model, dispatch_uid=f"{uid}-deleted")
+
+
+for model, shown_by in list(SHOWN_BY.items()):
+    register(model, shown_by)
 for model in MOVABLE:
     pre_save.connect(_before_save, sender=model, dispatch_uid=f"dependents-{model}-moving")
 for model in SHOWN_FIELDS:

@@ -71,7 +71,7 @@ def claim_review(claim: Claim, *, bounds: tuple[int, int] | None = None) -> dict
         item["firstAppearance"] = _appearance(first)
         item["appearance"] = [_appearance(a) for a in appearances]
 
-    return {
+    data = {
         "@context": "https://schema.org",
         "@type": "ClaimReview",
         "url": settings.SITE_URL + claim.get_absolute_url(),
@@ -85,3 +85,7 @@ def claim_review(claim: Claim, *, bounds: tuple[int, int] | None = None) -> dict
         "reviewRating": reviewed_rating,
         "itemReviewed": item,
     }
+    if review.recheck_after:
+        # schema.org `expires`: the date past which the verdict should no longer be relied on.
+        data["expires"] = review.recheck_after.isoformat()
+    return data

@@ -1,6 +1,8 @@
 """Speakers, claims, their appearances, the rating scale, reviews with evidence, corrections,
 and the log of every editorial transition."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -55,6 +57,15 @@ class Topic(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     name_vi = models.CharField(_("name in Vietnamese"), max_length=100, blank=True)
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    recheck_months = models.PositiveSmallIntegerField(
+        _("re-check verdicts after (months)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "For topics whose figures move: a verdict published without a re-check date gets "
+            "one this many months later (the shortest of its topics)."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -125,6 +136,8 @@ class ClaimQuerySet(models.QuerySet):
 
     def with_public_details(self):
         """Everything a public claim page or API response shows, in a fixed number of queries."""
+        from exchange.models import ReviewLink
+
         return self.select_related("published_review__rating").prefetch_related(
             "topics",
             models.Prefetch(
@@ -142,6 +155,11 @@ class ClaimQuerySet(models.QuerySet):
                 queryset=Correction.objects.select_related(
                     "review__rating", "previous_review__rating"
                 ),
+            ),
+            models.Prefetch(
+                "external_links",
+                queryset=ReviewLink.objects.confirmed(),
+                to_attr="confirmed_external_links",
             ),
         )
 
@@ -190,7 +208,14 @@ class Claim(ClaimWorkflow, models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     # Accent-folded text of the claim and what readers see with it; kept by claims.search.
     search_document = models.TextField(_("search text"), blank=True, default="", editable=False)
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_document"])
+    # Set by the daily re-check sweep (claims.recheck) while the published verdict cites a dead
+    # link that has no archived copy.
+    evidence_dead_since = models.DateField(
+        _("evidence dead since"), null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_document", "evidence_dead_since"]
+    )
 
     objects = ClaimQuerySet.as_manager()
 
@@ -241,6 +266,16 @@ class Claim(ClaimWorkflow, models.Model):
     def short_text(self) -> str:
         text = self.display_text
         return text if len(text) <= 90 else text[:89].rstrip() + "…"
+
+    def recheck_due_since(self, today: datetime.date | None = None) -> datetime.date | None:
+        """Since when the published verdict is due for a re-check (its date passed, or its
+        evidence died), or None."""
+        today = today or timezone.localdate()
+        review = self.published_review
+        dates = [self.evidence_dead_since]
+        if review is not None and review.recheck_after and review.recheck_after <= today:
+            dates.append(review.recheck_after)
+        return min((d for d in dates if d), default=None)
 
     @property
     def under_review(self) -> bool:
@@ -348,6 +383,14 @@ class Review(models.Model):
     )
     published_at = models.DateTimeField(
         _("published"), null=True, blank=True, editable=False, db_index=True
+    )
+    recheck_after = models.DateField(
+        _("re-check after"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text=_("Set by the editor when publishing: past it, the verdict is due a re-check."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -1,5 +1,7 @@
 """Every editorial write that has rules: atomic, audited, and the same for admin, API and shell."""
 
+import datetime
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,17 +10,25 @@ from simple_history.utils import bulk_create_with_history
 
 from claims import workflow
 from claims.models import Claim, ClaimTransition, Correction, Evidence, Review
+from claims.recheck import default_recheck_after
 from claims.signals import claim_changed
 from claims.workflow import InvalidAction, NotAllowedNow, Status
 
 
 def claim_transition(
-    *, claim_id: int, name: str, by, note: str = "", expected_status: str | None = None
+    *,
+    claim_id: int,
+    name: str,
+    by,
+    note: str = "",
+    expected_status: str | None = None,
+    recheck_after: datetime.date | None = None,
 ) -> Claim:
     """Apply workflow transition `name` to the claim as `by`, or raise a WorkflowError.
 
     `expected_status` is the status the user saw; if someone moved the claim meanwhile the
     action is refused instead of being applied to a state the user never saw.
+    `recheck_after` (publish only) is the date past which the verdict is due for a re-check.
     """
     note = (note or "").strip()
     with transaction.atomic():
@@ -35,7 +45,7 @@ def claim_transition(
         if rule.needs_note and not note:
             raise InvalidAction(_("Say why in the note: readers of the log need it."), field="note")
         from_status = claim.status
-        event = _prepare(claim, name, by=by, note=note)
+        event = _prepare(claim, name, by=by, note=note, recheck_after=recheck_after)
         getattr(claim, name)()
         try:
             claim.save()
@@ -58,8 +68,12 @@ def claim_transition(
     return claim
 
 
-def _prepare(claim: Claim, name: str, *, by, note: str) -> str | None:
+def _prepare(
+    claim: Claim, name: str, *, by, note: str, recheck_after: datetime.date | None
+) -> str | None:
     """Checks and writes that go with a transition; returns the public event, if any."""
+    if recheck_after is not None and name != "publish":
+        raise InvalidAction(_("A re-check date is set when publishing."), field="recheck_after")
     if name == "submit":
         review = claim.working_review()
         if review is None or review.rating_id is None or not review.summary.strip():
@@ -70,6 +84,9 @@ def _prepare(claim: Claim, name: str, *, by, note: str) -> str | None:
         return None
     if name != "publish":
         return None
+    if recheck_after is not None and recheck_after <= timezone.localdate():
+        raise InvalidAction(_("The re-check date must be in the future."), field="recheck_after")
+    recheck_after = recheck_after or default_recheck_after(claim, timezone.localdate())
 
     review = claim.working_review()
     if review is None or review.rating_id is None or not review.summary.strip():
@@ -87,8 +104,10 @@ def _prepare(claim: Claim, name: str, *, by, note: str) -> str | None:
     review.state = Review.State.PUBLISHED
     review.approved_by = by
     review.published_at = now
-    review.save(update_fields=["state", "approved_by", "published_at"])
+    review.recheck_after = recheck_after
+    review.save(update_fields=["state", "approved_by", "published_at", "recheck_after"])
     claim.published_review = review
+    claim.evidence_dead_since = None
     if claim.first_published_at is None:
         claim.first_published_at = now
     if previous is None:

@@ -186,6 +186,7 @@ def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             "steps": scale_steps(scale, review.rating),
             "claimreview": claim_review(claim, bounds=scale_bounds(scale)),
             "canonical_url": settings.SITE_URL + claim.get_absolute_url(),
+            "recheck_due_since": None if claim.under_review else claim.recheck_due_since(),
         },
     )
 

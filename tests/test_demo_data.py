@@ -59,3 +59,22 @@ def test_demo_verdicts_say_they_are_examples(db):
     call_command("load_demo", verbosity=0)
     for claim in Claim.objects.published().select_related("published_review"):
         assert claim.published_review.summary.startswith("Example verdict")
+
+
+def test_the_demo_has_a_confirmed_external_review_and_a_verdict_due_for_a_re_check(db, client):
+    from claims.demo import data
+    from claims.recheck import due_for_recheck
+    from exchange.models import ExternalReview, ReviewLink
+
+    call_command("load_demo", verbosity=0)
+    call_command("load_demo", verbosity=0)
+
+    external = ExternalReview.objects.get()
+    assert external.url.startswith("https://factcheck.example.org/")
+    link = ReviewLink.objects.get(state=ReviewLink.State.CONFIRMED)
+    assert link.claim.translation.startswith("China has more than 200")
+    page = client.get(link.claim.get_absolute_url()).content.decode()
+    assert "Other fact-checkers" in page and data.EXTERNAL_REVIEW["author"]["name"] in page
+    [due] = due_for_recheck()
+    assert due.translation.startswith("China is 2 to 3 years behind")
+    assert "Due for a re-check since" in client.get(due.get_absolute_url()).content.decode()

@@ -13,7 +13,7 @@ BOUNDS = {
     "home": 5,
     "claim list": 7,
     "claim list, searched and filtered": 7,
-    "claim page": 6,
+    "claim page": 7,  # + the confirmed external reviews (Other fact-checkers)
     "speaker list": 4,
     "speaker page": 7,
     "source page": 5,

@@ -9,6 +9,8 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from claims.api import views as claims_api
+from exchange import api as exchange_api
+from exchange.feed import claimreview_feed
 from intake import api as intake_api
 from sources import api as sources_api
 from tracker.api import error_response
@@ -35,6 +37,7 @@ router.register("evidence", claims_api.EvidenceViewSet, basename="evidence")
 router.register("sources", sources_api.SourceViewSet, basename="source")
 router.register("outlets", sources_api.OutletViewSet, basename="outlet")
 router.register("webhooks", EndpointViewSet, basename="webhook")
+router.register("external-reviews", exchange_api.ExternalReviewViewSet, basename="external-review")
 
 app_name = "api"
 urlpatterns = [
@@ -43,6 +46,7 @@ urlpatterns = [
     path("intake/", intake_api.IntakeView.as_view(), name="intake"),
     path("intake/<int:pk>/", intake_api.IntakeDetailView.as_view(), name="intake-detail"),
     path("intake/<int:pk>/confirm/", intake_api.IntakeConfirmView.as_view(), name="intake-confirm"),
+    path("claimreview/feed/", claimreview_feed, name="claimreview-feed"),
     *router.urls,
     re_path(r"", not_found),
 ]

@@ -315,3 +315,6 @@ WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT = envint("WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT", 
 
 # Start-up checks of the deployment as a whole (broker, shared cache): tracker.checks.
 INSTALLED_APPS += ["tracker"]
+
+# ClaimReview exchange (see README): external reviews and the ClaimReview feed.
+INSTALLED_APPS += ["exchange"]

@@ -29,7 +29,7 @@ class SpeakerAdmin(RefusalAdminMixin, HistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(RefusalAdminMixin, HistoryAdmin):
-    list_display = ["name", "name_vi", "slug"]
+    list_display = ["name", "name_vi", "slug", "recheck_months"]
     search_fields = ["name", "name_vi"]
     prepopulated_fields = {"slug": ["name"]}
 

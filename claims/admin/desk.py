@@ -4,6 +4,8 @@ Claims and their appearances are written by claims.edits; a claim whose record i
 (claims.workflow.record_edit_refusal) is shown read-only and a POST to it is refused.
 """
 
+import datetime
+
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -18,7 +20,8 @@ from django.views.decorators.http import require_POST
 
 from claims import edits, services, workflow
 from claims.models import Appearance, Claim, Review, Speaker
-from claims.workflow import Status, WorkflowError
+from claims.recheck import due_for_recheck
+from claims.workflow import InvalidAction, Status, WorkflowError
 from tracker.history_admin import HistoryAdmin
 from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
 
@@ -29,6 +32,16 @@ admin.site.index_title = _("Desk")
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
 
 
+def _date_or_none(value: str | None) -> datetime.date | None:
+    """The re-check date typed on the desk; an unreadable one is refused by the service."""
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidAction(_("The re-check date is not a date."), field="recheck_after") from None
+
+
 class QueueFilter(admin.SimpleListFilter):
     title = _("my queue")
     parameter_name = "queue"
@@ -37,6 +50,7 @@ class QueueFilter(admin.SimpleListFilter):
         choices = [("assigned", _("Assigned to me"))]
         if request.user.has_perm("claims.publish_claim"):
             choices.append(("review", _("Awaiting my review")))
+        choices.append(("recheck", _("Due for re-check")))
         return choices
 
     def queryset(self, request, queryset):
@@ -48,6 +62,8 @@ class QueueFilter(admin.SimpleListFilter):
             awaiting = queryset.filter(status=Status.IN_REVIEW)
             mine = [c.pk for c in awaiting if workflow.refusal(c, "publish", request.user) is None]
             return queryset.filter(pk__in=mine)
+        if self.value() == "recheck":
+            return queryset.filter(pk__in=due_for_recheck().values("pk"))
         return queryset
 
 
@@ -142,6 +158,7 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
     ]
     inlines = [AppearanceInline, ReviewInline]
     formfield_overrides = COMPACT_TEXT
+    actions = ["reopen_for_recheck"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("published_review__rating")
@@ -257,6 +274,9 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
             and user.has_perm("claims.add_review"),
             "transition_log": claim.transitions.select_related("by"),
             "corrections": claim.corrections.select_related("created_by"),
+            "recheck_due_since": claim.recheck_due_since()
+            if claim.status == Status.PUBLISHED
+            else None,
         }
 
     @staticmethod
@@ -278,6 +298,7 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
                 by=request.user,
                 note=request.POST.get("note", ""),
                 expected_status=request.POST.get("expected_status") or None,
+                recheck_after=_date_or_none(request.POST.get("recheck_after")),
             )
         except WorkflowError as error:
             self.message_user(request, error.message, messages.ERROR)
@@ -288,6 +309,25 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
                 messages.SUCCESS,
             )
         return self._back(pk)
+
+    @admin.action(description=_("Reopen for a re-check (starts the normal re-review)"))
+    def reopen_for_recheck(self, request: HttpRequest, queryset) -> None:
+        done = 0
+        for claim in queryset.filter(pk__in=due_for_recheck().values("pk")):
+            since = claim.recheck_due_since()
+            try:
+                services.claim_transition(
+                    claim_id=claim.pk,
+                    name="reopen",
+                    by=request.user,
+                    note=_("Due for a re-check since %(date)s.") % {"date": since},
+                    expected_status=Status.PUBLISHED,
+                )
+            except WorkflowError as error:
+                self.message_user(request, f"{claim}: {error.message}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, _("%(count)d claim(s) reopened.") % {"count": done})
 
     def start_review_view(self, request: HttpRequest, pk: int):
         return require_POST(self._start_review)(request, pk)

@@ -1,5 +1,7 @@
 """Claims over REST: serializers, and the payload webhooks send (the same shape as the API)."""
 
+import datetime
+
 from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +24,7 @@ from claims.models import (
 )
 from claims.visibility import reviews_for, visible_claims
 from claims.workflow import RULES, Status, in_newsroom
+from exchange.serializers import OtherFactCheckSerializer, confirmed_external_reviews
 from sources.api import LinkHealthSerializer, SourceSerializer
 from tracker.api import (
     ModelSerializer,
@@ -112,7 +115,15 @@ class VerdictSerializer(ModelSerializer):
 
     class Meta:
         model = Review
-        fields = ["id", "rating", "summary", "reasoning", "published_at", "evidence"]
+        fields = [
+            "id",
+            "rating",
+            "summary",
+            "reasoning",
+            "published_at",
+            "recheck_after",
+            "evidence",
+        ]
         read_only_fields = fields
 
 
@@ -155,6 +166,13 @@ class ClaimSerializer(ModelSerializer):
     )
     appearances = PublicAppearanceSerializer(many=True, read_only=True)
     corrections = CorrectionSerializer(many=True, read_only=True)
+    recheck_due_since = serializers.SerializerMethodField(
+        help_text="Since when the verdict is due for a re-check (its re-check date passed, or "
+        "its evidence died); null when it is not."
+    )
+    other_fact_checkers = serializers.SerializerMethodField(
+        help_text="Other organisations' fact-checks of this claim, confirmed by an editor."
+    )
 
     class Meta:
         model = Claim
@@ -171,6 +189,8 @@ class ClaimSerializer(ModelSerializer):
             "verdict",
             "appearances",
             "corrections",
+            "recheck_due_since",
+            "other_fact_checkers",
             "first_published_at",
             "created_at",
             "updated_at",
@@ -180,6 +200,14 @@ class ClaimSerializer(ModelSerializer):
     @extend_schema_field(OpenApiTypes.URI)
     def get_page_url(self, claim: Claim) -> str:
         return settings.SITE_URL + claim.get_absolute_url()
+
+    @extend_schema_field(OtherFactCheckSerializer(many=True))
+    def get_other_fact_checkers(self, claim: Claim) -> list:
+        return OtherFactCheckSerializer(confirmed_external_reviews(claim), many=True).data
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_recheck_due_since(self, claim: Claim) -> datetime.date | None:
+        return claim.recheck_due_since()
 
 
 def claim_payload(claim: Claim) -> dict:
@@ -204,6 +232,11 @@ class TransitionRequestSerializer(serializers.Serializer):
         choices=Status.choices,
         required=False,
         help_text="The status you saw; 409 if someone moved the claim meanwhile.",
+    )
+    recheck_after = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="Publish only: the date past which the verdict is due for a re-check.",
     )
 
 
@@ -271,11 +304,12 @@ class ReviewSerializer(ModelSerializer):
             "author",
             "approved_by",
             "published_at",
+            "recheck_after",
             "evidence",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["state", "published_at", "created_at", "updated_at"]
+        read_only_fields = ["state", "published_at", "recheck_after", "created_at", "updated_at"]
         # One draft per claim is the service's job (it answers with the existing draft).
         validators = []
 

@@ -181,6 +181,7 @@ class ClaimViewSet(
             by=request.user,
             note=data.validated_data["note"],
             expected_status=data.validated_data.get("expected_status"),
+            recheck_after=data.validated_data.get("recheck_after"),
         )
         done = ClaimTransition.objects.filter(claim=claim).select_related("by").latest("id")
         return Response(ClaimTransitionSerializer(done).data)

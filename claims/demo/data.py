@@ -502,6 +502,34 @@ CLAIMS = [
     ),
 ]
 
+# One fact-check by another (invented) organisation, on an example domain, as ClaimReview: the
+# demo imports it and an editor confirms its link to our claim, so "Other fact-checkers" shows.
+EXTERNAL_REVIEW_OF = "over-200-llms"
+EXTERNAL_REVIEW = {
+    "@context": "https://schema.org",
+    "@type": "ClaimReview",
+    "url": "https://factcheck.example.org/demo/china-200-llms",
+    "claimReviewed": "China has more than 200 large language models (LLMs).",
+    "datePublished": "2024-11-02",
+    "inLanguage": "en",
+    "author": {
+        "@type": "Organization",
+        "name": "Example Fact Desk (demo data)",
+        "url": "https://factcheck.example.org/",
+    },
+    "reviewRating": {
+        "@type": "Rating",
+        "ratingValue": 4,
+        "bestRating": 5,
+        "worstRating": 1,
+        "alternateName": "Mostly true",
+    },
+    "itemReviewed": {"@type": "Claim", "author": {"@type": "Organization", "name": "Example"}},
+}
+
+# A verdict about a moving figure, shown as due for a re-check.
+RECHECK_DUE = "lag-2-3-years"
+
 ACCOUNTS = [
     # username, group, first name
     ("editor", "Editor", "Erin"),

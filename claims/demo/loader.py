@@ -1,5 +1,7 @@
 """Load the demo dataset through the real workflow, idempotently."""
 
+import io
+import json
 from collections.abc import Callable
 
 from django.contrib.auth.models import Group, User
@@ -7,7 +9,7 @@ from django.db import transaction
 
 from claims import edits, services
 from claims.demo import data
-from claims.models import Claim, RatingLevel, Speaker, Topic
+from claims.models import Claim, RatingLevel, Review, Speaker, Topic
 from sources.models import Outlet, Source
 
 PATHS = {
@@ -91,7 +93,38 @@ def load_demo(*, with_accounts: bool = False, progress: Callable[[str], None] = 
                     quote_translation=translation,
                 )
             _walk(claim, spec, users, sources)
+        _recheck_due(users)
+        _external_review(users)
     return created
+
+
+def _claim(key: str) -> Claim:
+    return Claim.objects.get(text=next(c["text"] for c in data.CLAIMS if c["key"] == key))
+
+
+def _recheck_due(users: dict) -> None:
+    """The demo's verdict due for a re-check: its date is set to the day it was published, as
+    if that day had come (the desk itself only accepts a future date)."""
+    review = _claim(data.RECHECK_DUE).published_review
+    if review is not None and review.recheck_after is None:
+        Review.objects.filter(pk=review.pk).update(recheck_after=review.published_at.date())
+
+
+def _external_review(users: dict) -> None:
+    """Import the example ClaimReview, propose its links, and confirm the one to our claim."""
+    from exchange.importing import import_claimreview
+    from exchange.matching import link_reviews
+    from exchange.models import ExternalReview, ReviewLink
+    from exchange.services import review_link_decide
+
+    import_claimreview(io.BytesIO(json.dumps(data.EXTERNAL_REVIEW).encode()), by=users["editor"])
+    external = ExternalReview.objects.get(url=data.EXTERNAL_REVIEW["url"])
+    link_reviews([external.pk])
+    link = ReviewLink.objects.filter(
+        external_review=external, claim=_claim(data.EXTERNAL_REVIEW_OF)
+    ).first()
+    if link is not None:
+        review_link_decide(link=link, state=ReviewLink.State.CONFIRMED, by=users["editor"])
 
 
 def _write_review(claim: Claim, review_spec: dict, users: dict, sources: dict) -> None:

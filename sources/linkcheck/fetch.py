@@ -66,7 +66,9 @@ class FetchConfig:
     retry_after_max: float = 30.0
     backoff_seconds: float = 10.0
     probe_soft_404: bool = True
-    keep_body: bool = False  # intake reads the page itself; checks need only its hash and text
+    keep_body: bool = (
+        False  # every body, kept: for callers that read the document (intake, ClaimReview)
+    )
 
 
 @dataclass(frozen=True)

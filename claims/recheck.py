@@ -1,0 +1,70 @@
+"""Verdicts that age: which published claims are due for a re-check, and the daily sweep that
+flags those whose evidence died (a dead link with no archived copy)."""
+
+import datetime
+
+from dateutil.relativedelta import relativedelta
+from django.db import transaction
+from django.db.models import Min, Q, QuerySet
+from django.utils import timezone
+
+from claims.models import Claim, Review
+from claims.signals import claim_changed
+from claims.workflow import Status
+from sources.models import Link
+
+
+def default_recheck_after(claim: Claim, today: datetime.date) -> datetime.date | None:
+    """The re-check date a verdict gets from its topics when the editor gives none."""
+    months = claim.topics.aggregate(least=Min("recheck_months"))["least"]
+    return today + relativedelta(months=months) if months else None
+
+
+def due_for_recheck(today: datetime.date | None = None) -> QuerySet[Claim]:
+    """Published claims (not already reopened) whose verdict is due for a re-check."""
+    today = today or timezone.localdate()
+    return Claim.objects.filter(status=Status.PUBLISHED).filter(
+        Q(published_review__recheck_after__lte=today) | Q(evidence_dead_since__isnull=False)
+    )
+
+
+def with_dead_evidence() -> QuerySet[Claim]:
+    """Published claims whose published verdict cites a dead link that has no archived copy."""
+    return Claim.objects.filter(
+        status=Status.PUBLISHED,
+        reviews__state=Review.State.PUBLISHED,
+        reviews__evidence__source__link__status=Link.Status.DEAD,
+        reviews__evidence__source__link__archive_url="",
+    ).distinct()
+
+
+def recheck_sweep(today: datetime.date | None = None) -> dict[str, int]:
+    """Flag claims whose evidence died, unflag those whose evidence came back or was archived,
+    and renew the claims whose re-check date is today (their pages and ETags change). Safe to
+    run twice on the same day."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    with transaction.atomic():
+        dead = set(with_dead_evidence().values_list("pk", flat=True))
+        flagged = Claim.objects.filter(pk__in=dead, evidence_dead_since__isnull=True)
+        cleared = Claim.objects.filter(evidence_dead_since__isnull=False).exclude(pk__in=dead)
+        became_due = Claim.objects.filter(
+            status=Status.PUBLISHED, published_review__recheck_after=today
+        )
+        touched = (
+            set(flagged.values_list("pk", flat=True))
+            | set(cleared.values_list("pk", flat=True))
+            | set(became_due.values_list("pk", flat=True))
+        )
+        counts = {
+            "flagged": flagged.update(evidence_dead_since=today, updated_at=now),
+            "cleared": cleared.update(evidence_dead_since=None, updated_at=now),
+            "due_today": became_due.update(updated_at=now),
+        }
+        for claim_id in touched:
+            transaction.on_commit(
+                lambda pk=claim_id: claim_changed.send(
+                    sender=Claim, claim_id=pk, event="claim.updated"
+                )
+            )
+    return counts

@@ -1,0 +1,148 @@
+"""The desk's side of the exchange: import ClaimReview (a file or a URL), browse external
+reviews, and confirm or reject their links to our claims."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+from simple_history.admin import SimpleHistoryAdmin
+
+from claims.workflow import WorkflowError
+from exchange import services
+from exchange.importing import ImportRefused, download, import_claimreview
+from exchange.models import ExternalReview, ReviewLink
+
+SHOWN_SKIPS = 50
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (JSON or HTML)"), required=False)
+    url = forms.URLField(label=_("or a URL"), required=False, assume_scheme="https")
+
+    def clean(self):
+        data = super().clean()
+        if bool(data.get("file")) == bool(data.get("url")):
+            raise forms.ValidationError(_("Give a file or a URL (one of them)."))
+        return data
+
+
+class ReviewLinkInline(admin.TabularInline):
+    model = ReviewLink
+    fields = ["claim", "state", "basis", "score", "decided_by", "decided_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExternalReview)
+class ExternalReviewAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "claim_reviewed",
+        "publisher",
+        "rating_as_published",
+        "our_rating",
+        "published_on",
+    ]
+    list_filter = ["publisher", "our_rating", "language"]
+    search_fields = ["claim_reviewed", "claimant", "url", "publisher"]
+    readonly_fields = [f.name for f in ExternalReview._meta.fields if f.name != "id"]
+    inlines = [ReviewLinkInline]
+
+    def has_change_permission(self, request, obj=None):
+        return False  # kept as published; a re-import updates it
+
+    def get_urls(self):
+        own = [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="exchange_externalreview_import",
+            )
+        ]
+        return own + super().get_urls()
+
+    def add_view(self, request, form_url="", extra_context=None):
+        return HttpResponseRedirect(reverse("admin:exchange_externalreview_import"))
+
+    def import_view(self, request: HttpRequest):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                stream = form.cleaned_data["file"] or download(form.cleaned_data["url"])
+            except ImportRefused as refused:
+                form.add_error("url", str(refused))
+            else:
+                report = import_claimreview(stream, by=request.user)
+                self.message_user(request, _("Imported: %s.") % report.summary())
+                for position, reason in report.skipped[:SHOWN_SKIPS]:
+                    self.message_user(request, f"{position}: {reason}", messages.WARNING)
+                return HttpResponseRedirect(reverse("admin:exchange_externalreview_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "form": form,
+            "title": _("Import ClaimReview"),
+        }
+        return TemplateResponse(request, "admin/exchange/externalreview/import.html", context)
+
+
+@admin.register(ReviewLink)
+class ReviewLinkAdmin(SimpleHistoryAdmin):
+    list_display = ["external_review", "claim", "state", "basis", "score", "decided_by"]
+    list_filter = ["state", "basis"]
+    list_select_related = ["external_review", "claim", "decided_by"]
+    readonly_fields = [f.name for f in ReviewLink._meta.fields if f.name != "id"]
+    actions = ["confirm", "reject"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_urls(self):
+        own = [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(require_POST(self.decide_view)),
+                name="exchange_reviewlink_decide",
+            )
+        ]
+        return own + super().get_urls()
+
+    def _decide(self, request: HttpRequest, links, state: str) -> int:
+        done = 0
+        for link in links:
+            try:
+                services.review_link_decide(link=link, state=state, by=request.user)
+            except WorkflowError as error:
+                self.message_user(request, error.message, messages.ERROR)
+                break
+            done += 1
+        return done
+
+    def decide_view(self, request: HttpRequest, pk: int):
+        link = get_object_or_404(ReviewLink, pk=pk)
+        state = request.POST.get("state", "")
+        if state not in (ReviewLink.State.CONFIRMED, ReviewLink.State.REJECTED):
+            self.message_user(request, _("Choose confirm or reject."), messages.ERROR)
+        elif self._decide(request, [link], state):
+            self.message_user(request, _("Saved: %s.") % ReviewLink.State(state).label)
+        return HttpResponseRedirect(reverse("admin:claims_claim_change", args=[link.claim_id]))
+
+    @admin.action(description=_("Confirm: the same claim"), permissions=["change"])
+    def confirm(self, request, queryset):
+        done = self._decide(request, queryset, ReviewLink.State.CONFIRMED)
+        self.message_user(request, _("%(count)d link(s) confirmed.") % {"count": done})
+
+    @admin.action(description=_("Reject: a different claim"), permissions=["change"])
+    def reject(self, request, queryset):
+        done = self._decide(request, queryset, ReviewLink.State.REJECTED)
+        self.message_user(request, _("%(count)d link(s) rejected.") % {"count": done})
