@@ -8,4 +8,4 @@ class ClaimsConfig(AppConfig):
 
     def ready(self) -> None:
         # Connect the receivers that keep search text and cached public pages up to date.
-        from claims import pagecache, search  # noqa: F401
+        from claims import pagecache, search, stats  # noqa: F401
