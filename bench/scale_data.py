@@ -40,6 +40,13 @@ def _zipf_weights(n: int, s: float = 1.07) -> list[float]:
 
 
 class Generator:
+    """Random sentences over a Zipf vocabulary, drawn from a pool of POOL sentences whose
+    folded words are computed once with claims.search.words(). Folding is per character and the
+    parts of a search document are joined by spaces, so joining the parts' folded words gives
+    exactly what words() gives for the joined text: the document the app would write."""
+
+    POOL = 40_000
+
     def __init__(self, seed: int = 12):
         self.rng = random.Random(seed)
         syllables = ["ba", "ko", "ri", "tan", "vu", "mel", "dor", "sa", "lin", "que", "pho", "zan"]
@@ -48,6 +55,13 @@ class Generator:
             words.add("".join(self.rng.choices(syllables, k=self.rng.randint(2, 4))))
         self.words = sorted(words)
         self.word_weights = _zipf_weights(VOCABULARY, 1.0)
+        self.pool = [self.sentence(self.rng.randint(8, 18)) for _ in range(self.POOL)]
+        self.pool_words = [" ".join(search.words(text)) for text in self.pool]
+
+    def pick(self) -> tuple[str, str]:
+        """A sentence from the pool and its folded words."""
+        i = self.rng.randrange(self.POOL)
+        return self.pool[i], self.pool_words[i]
 
     def sentence(self, n: int) -> str:
         picked = self.rng.choices(self.words, cum_weights=self.word_weights, k=n)
@@ -55,7 +69,7 @@ class Generator:
             picked.append(COMMON_WORD)
         if self.rng.random() < 0.15:
             picked.append(self.rng.choice(VIETNAMESE))
-        if self.rng.random() < 0.00005:
+        if self.rng.random() < 0.00005 * 4:  # each pool sentence recurs in ~1M/40k claims
             picked.append(RARE_WORD)
         self.rng.shuffle(picked)
         return " ".join(picked).capitalize() + "."
@@ -268,28 +282,31 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
         for rows in (claims, reviews, appearances, evidence, topics):
             rows.clear()
 
+    topic_words = [" ".join(search.words(f"{n} {v}")) for _, n, v in topic_names]
+    speaker_words = {pk: " ".join(search.words(name)) for pk, name in speaker_names.items()}
     for pk in range(1, total + 1):
         is_published = pk <= published  # the newest 5% are still in the workflow
-        text = gen.sentence(rng.randint(8, 16))
-        translation = gen.sentence(rng.randint(8, 16)) if pk % 2 else ""
+        text, folded_text = gen.pick()
+        translation, folded_translation = gen.pick() if pk % 2 else ("", "")
         at = EPOCH + timedelta(seconds=SPAN_SECONDS * pk / total + rng.random())
         claim_topics = rng.sample(range(1, TOPICS + 1), k=rng.randint(1, 2))
-        parts = [text, translation]
-        parts += [f"{topic_names[t - 1][1]} {topic_names[t - 1][2]}" for t in claim_topics]
+        # The order of claims.search.document_for(): text, translation, topics, appearances
+        # (quote, its translation, speaker), the published summary.
+        parts = [folded_text, folded_translation] + [topic_words[t - 1] for t in claim_topics]
         for slot, t in enumerate(claim_topics):
             topics.append((pk * 2 + slot, pk, t))
         n_app = 1 if rng.random() < 0.4 else 2 if rng.random() < 0.8 else 3
         for speaker in rng.choices(range(1, SPEAKERS + 1), cum_weights=speaker_weights, k=n_app):
             app_id += 1
-            quote = gen.sentence(rng.randint(10, 20))
+            quote, folded_quote = gen.pick()
             source = rng.choices(range(1, n_sources + 1), cum_weights=source_weights)[0]
             appearances.append(
                 (app_id, at.date().isoformat(), quote, "vi", "", "", source, pk, speaker)
             )
-            parts += [quote, "", speaker_names[speaker]]
-        summary = gen.sentence(12)
+            parts += [folded_quote, speaker_words[speaker]]
+        summary, folded_summary = gen.pick()
         if is_published:
-            parts.append(summary)
+            parts.append(folded_summary)
             reviews.append(
                 (pk, "published", summary, "Reasoning.", at, at, at, editor, author, pk)
                 + (rng.choice(ratings),)
@@ -298,7 +315,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
                 ev_id += 1
                 source = rng.choices(range(1, n_sources + 1), cum_weights=source_weights)[0]
                 evidence.append((ev_id, "refutes", "", "", position, pk, source))
-        document = " ".join(search.words(" ".join(parts)))
+        document = " ".join(p for p in parts if p)
         claims.append(
             (
                 pk,
@@ -329,7 +346,16 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
     _reset_sequences()
     indexed = time.monotonic() - started - loaded
     from claims import stats
+    from claims.models import Claim
 
+    # The loaded text must be what the app itself writes: check a sample against it.
+    sample = (
+        Claim.objects.filter(pk__in=rng.sample(range(1, total + 1), k=min(50, total)))
+        .select_related("published_review")
+        .prefetch_related("topics", "appearances__speaker")
+    )
+    for claim in sample:
+        assert claim.search_document == search.document_for(claim), claim.pk
     stats.rebuild_speaker_records()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

@@ -249,3 +249,22 @@ def test_a_claim_made_by_no_one_still_counts_nowhere(make_claim):
     ClaimFactory()
     make_claim("published")
     assert records() == recounted()
+
+
+def test_renaming_a_speaker_rewrites_their_claims_search_text_in_bounded_statements(
+    make_claim, monkeypatch
+):
+    monkeypatch.setattr(search, "REFRESH_BATCH", 10)
+    speaker = SpeakerFactory(name="Nguyễn Văn A")
+    claims = [ClaimFactory() for _ in range(25)]
+    for claim in claims:
+        add_appearance(claim, speaker=speaker)
+
+    speaker.name = "Trần Thị Bê"
+    with CaptureQueriesContext(connection) as queries:
+        speaker.save()
+
+    writes = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "claims_claim"')]
+    # updated_at for all of them at once, then the search text in batches of 10
+    assert len(writes) <= 1 + 3, writes
+    assert all("tran thi be" in d for d in Claim.objects.values_list("search_document", flat=True))
