@@ -289,7 +289,11 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
         text, folded_text = gen.pick()
         translation, folded_translation = gen.pick() if pk % 2 else ("", "")
         at = EPOCH + timedelta(seconds=SPAN_SECONDS * pk / total + rng.random())
-        claim_topics = rng.sample(range(1, TOPICS + 1), k=rng.randint(1, 2))
+        # In the order claim.topics.all() gives them (Topic.Meta.ordering: by name).
+        claim_topics = sorted(
+            rng.sample(range(1, TOPICS + 1), k=rng.randint(1, 2)),
+            key=lambda t: topic_names[t - 1][1],
+        )
         # The order of claims.search.document_for(): text, translation, topics, appearances
         # (quote, its translation, speaker), the published summary.
         parts = [folded_text, folded_translation] + [topic_words[t - 1] for t in claim_topics]
@@ -340,6 +344,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
     flush()
     loaded = time.monotonic() - started
     with connection.cursor() as cursor:
+        cursor.execute("SET maintenance_work_mem = '512MB'")  # index builds sort in memory
         for _name, definition in indexes:
             cursor.execute(definition)
         cursor.execute("SET session_replication_role = origin")
