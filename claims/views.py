@@ -10,7 +10,7 @@ from django import forms
 from django.conf import settings
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -129,11 +129,14 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["rating"].choices = everything + [(r.slug, r.label) for r in scale]
-        # Each topic stops at its first published claim: no scan of the whole archive.
-        in_use = Claim.topics.through.objects.filter(
+        # Each topic stops at its first published claim: a LIMIT 1 subquery per topic, which
+        # the planner cannot turn into a join over every claim of every topic.
+        first_public = Claim.topics.through.objects.filter(
             topic=OuterRef("pk"), claim__published_review__isnull=False
+        ).values("claim_id")[:1]
+        topics = Topic.objects.annotate(first_public=Subquery(first_public)).filter(
+            first_public__isnull=False
         )
-        topics = Topic.objects.filter(Exists(in_use))
         self.fields["topic"].choices = everything + [(t.slug, t.label) for t in topics]
         self.fields["language"].choices = everything + list(LANGUAGE_CHOICES)
 
