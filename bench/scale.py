@@ -119,7 +119,7 @@ def pages(claims: int) -> dict[str, str]:
         "/api/v1/claims/ (304)": "/api/v1/claims/",
         "/api/v1/claims/?q=<common word>": f"/api/v1/claims/?q={COMMON_WORD}",
         "/api/v1/claims/?updated_since": "/api/v1/claims/?updated_since=2024-06-01T00:00:00Z",
-        "/api/v1/claims/ page 200 (cursor)": "cursor:200",
+        "/api/v1/claims/ page 20 (cursor)": "cursor:20",
         "admin: claims changelist": "/admin/claims/claim/",
         "admin: changelist, filtered": "/admin/claims/claim/?status__exact=published&queue=mine",
         "admin: claim change page": "/admin/claims/claim/{claim}/change/",
@@ -232,7 +232,7 @@ def measure(base: str, claims: int, n: int, budget: float, *, warm: bool) -> dic
         if name.startswith("admin") and warm:
             continue  # the admin is never cached
         session = admin if name.startswith("admin") else anonymous
-        url = cursor_url(base, 200) if path.startswith("cursor:") else base + path
+        url = cursor_url(base, int(path[7:])) if path.startswith("cursor:") else base + path
         headers = None
         if name.endswith("(304)"):
             etag = session.get(url, timeout=300).headers["ETag"]
