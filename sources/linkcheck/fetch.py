@@ -105,7 +105,8 @@ class FetchResult:
     error: str = ""
     retry_after: float | None = None
     probe: "FetchResult | None" = None
-    text: str = field(default="", repr=False)  # the page's main text, until fingerprinted
+    # The body of a text page, until fingerprinted (only when it differs from what is known).
+    body: bytes = field(default=b"", repr=False)
 
     @property
     def permanent_move(self) -> bool:
@@ -242,10 +243,9 @@ class Fetcher:
 
     async def check(self, session: aiohttp.ClientSession, target: Target) -> FetchResult:
         result = await self._follow(session, target.url, key=target.key)
-        unchanged = result.content_hash in (target.known_hash, target.baseline_hash)
-        if result.text and not unchanged:
-            result.fingerprint = content.fingerprint(result.text)
-        result.text = ""
+        if result.content_hash not in (target.known_hash, target.baseline_hash):
+            result.fingerprint = _fingerprint(result)
+        result.body = b""
         if (
             self.config.probe_soft_404
             and result.status_code == 200
@@ -267,8 +267,8 @@ class Fetcher:
             sibling = str(parsed.origin().with_path(f"{folder}claimtrack-{secrets.token_hex(8)}"))
             try:
                 probe = await self._follow(session, sibling)
-                probe.fingerprint = content.fingerprint(probe.text)
-                probe.text = ""
+                probe.fingerprint = _fingerprint(probe)
+                probe.body = b""
                 future.set_result(probe)
             except asyncio.CancelledError:
                 future.cancel()
@@ -322,9 +322,7 @@ class Fetcher:
             result.content_length = len(response.body)
             result.truncated = response.truncated
             if "html" in response.content_type or response.content_type.startswith("text/"):
-                result.text = content.main_text(
-                    response.body.decode("utf-8", errors="replace"), response.content_type
-                )
+                result.body = response.body
 
     async def _get(self, session: aiohttp.ClientSession, url: str) -> _Response:
         """One GET, within a politeness slot; a 429/503 slows the host down for every worker,
@@ -386,6 +384,14 @@ class Fetcher:
         return bytes(body), False
 
 
+def _fingerprint(result: FetchResult) -> list[int]:
+    """The fingerprint of a text page's main text ([] for anything else)."""
+    if not result.body:
+        return []
+    text = content.main_text(result.body.decode("utf-8", errors="replace"), result.content_type)
+    return content.fingerprint(text)
+
+
 class _RedirectError(Exception):
     def __init__(self, kind: str, message: str):
         super().__init__(message)
@@ -410,6 +416,8 @@ def _interleave_by_host(targets: Iterable[Target]) -> list[Target]:
 
 
 _DONE = object()
+HAND_OVER_EVERY = 32
+HAND_OVER_AT_LEAST_EVERY = 0.05  # seconds, so slow checks are not held back
 
 
 def iter_results(
@@ -428,11 +436,33 @@ def iter_results(
     loop.set_default_executor(executor)
     main: asyncio.Task | None = None
 
+    # Results cross to the caller's thread in small groups: a hand-over per result (a lock,
+    # a wake-up, a GIL switch) cost more than classifying the result.
+    group: list[FetchResult] = []
+
+    def hand_over() -> None:
+        if group:
+            results.put(group.copy())
+            group.clear()
+
+    def deliver(result: FetchResult) -> None:
+        group.append(result)
+        if len(group) >= HAND_OVER_EVERY:
+            hand_over()
+
+    async def hand_over_regularly() -> None:
+        while True:
+            await asyncio.sleep(HAND_OVER_AT_LEAST_EVERY)
+            hand_over()
+
     async def run() -> None:
         limiter = politeness() if politeness else Politeness()
+        ticker = asyncio.create_task(hand_over_regularly())
         try:
-            await Fetcher(config, limiter).run(targets, results.put)
+            await Fetcher(config, limiter).run(targets, deliver)
         finally:
+            ticker.cancel()
+            hand_over()
             await limiter.close()
 
     def thread_main() -> None:
@@ -461,7 +491,7 @@ def iter_results(
                 if isinstance(item, asyncio.CancelledError):
                     continue
                 raise item
-            yield item
+            yield from item
     finally:
         if thread.is_alive():
             with contextlib.suppress(RuntimeError):

@@ -14,7 +14,12 @@ from sources.services.checking import (
     links_claim,
     links_release,
 )
-from sources.services.config import classify_rules, fetch_config, politeness_factory
+from sources.services.config import (
+    classify_rules,
+    fetch_config,
+    politeness_factory,
+    politeness_shared,
+)
 from sources.services.registration import (
     link_accept_content,
     link_forget_if_uncited,
@@ -39,5 +44,6 @@ __all__ = [
     "links_find_archives",
     "links_release",
     "politeness_factory",
+    "politeness_shared",
     "source_link_sync",
 ]

@@ -31,22 +31,30 @@ def links_claim(
     link_ids: Iterable[int] | None = None,
     host: str = "",
     due_only: bool = True,
+    unchecked_since: datetime.datetime | None = None,
+    run: str = "",
     now: datetime.datetime | None = None,
 ) -> tuple[str, list[int]]:
-    """Lease up to `limit` links nobody holds (due ones, unless `due_only` is off) and return
-    the lease token with the ids actually leased. The UPDATE re-checks that each link is still
-    free, so two workers can never hold the same link; a killed worker's lease just expires."""
+    """Lease up to `limit` links nobody holds (due ones, unless `due_only` is off; not checked
+    since `unchecked_since` when given) and return the lease token with the ids actually
+    leased. The UPDATE re-checks that each link is still free, so two workers can never hold
+    the same link; a killed worker's lease just expires. The token starts with `run`, so a run
+    of several processes can tell its own leases from a worker's."""
     now = now or timezone.now()
     lease_seconds = lease_seconds or settings.LINKCHECK_LEASE_SECONDS
     free = Q(leased_until__isnull=True) | Q(leased_until__lte=now)
     candidates = Link.objects.filter(free)
     if due_only:
         candidates = candidates.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
+    if unchecked_since is not None:
+        candidates = candidates.filter(
+            Q(last_checked_at__isnull=True) | Q(last_checked_at__lt=unchecked_since)
+        )
     if link_ids is not None:
         candidates = candidates.filter(pk__in=list(link_ids))
     if host:
         candidates = candidates.filter(host=host.lower())
-    token = uuid.uuid4().hex
+    token = (run + uuid.uuid4().hex)[: Link._meta.get_field("lease_token").max_length]
     with transaction.atomic():
         ids = list(
             candidates.order_by(F("next_check_at").asc(nulls_first=True), "pk")
@@ -73,12 +81,14 @@ def links_check(
     politeness: Callable[[], Politeness] | None = None,
     on_result: Callable[[Link], None] | None = None,
     archive_ids: list[int] | None = None,
+    bulk: bool | None = None,
 ) -> Counter:
     """Check every link held under `lease_token` and record each result as it arrives.
     Returns the count of new statuses. Safe to run twice: a second run finds the lease gone.
 
     Failing links due for an archive lookup are collected in `archive_ids` when given (the
-    caller looks them up), otherwise a lookup task is enqueued on commit."""
+    caller looks them up), otherwise a lookup task is enqueued on commit. `bulk` chooses how
+    results are written (see `record_results`)."""
     if not lease_token:
         return Counter()
     links = {
@@ -103,7 +113,7 @@ def links_check(
 
     def flush() -> None:
         nonlocal last_write
-        for link in record_results(links, pending):
+        for link in record_results(links, pending, bulk=bulk):
             summary[link.status] += 1
             if link.status in FAILING and archive_due(link):
                 failing.append(link.pk)

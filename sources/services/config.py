@@ -41,10 +41,15 @@ def politeness_factory(
     interval_ms = settings.LINKCHECK_PER_HOST_INTERVAL_MS if interval_ms is None else interval_ms
     if not per_host and not interval_ms:
         return Politeness
-    shared = redis_url()
-    if settings.CELERY_BROKER_URL and shared:
+    if politeness_shared():
+        shared = redis_url()
         return lambda: RedisPoliteness(shared, per_host, interval_ms)
     return lambda: LocalPoliteness(per_host, interval_ms)
+
+
+def politeness_shared() -> bool:
+    """Are per-host limits kept in Redis, where every process and worker sees them?"""
+    return bool(settings.CELERY_BROKER_URL and redis_url())
 
 
 def classify_rules() -> rules.Rules:

@@ -1,6 +1,8 @@
-"""Bulk writes of check results: one executemany per batch, history trimmed."""
+"""Bulk writes of check results: one COPY and one UPDATE per batch on PostgreSQL, one
+executemany each elsewhere; history trimmed."""
 
 import datetime
+import json
 import random
 from collections.abc import Callable
 
@@ -17,14 +19,20 @@ from sources.models import Link, LinkCheck
 from sources.services.config import classify_rules
 
 
-def record_results(links: dict[int, Link], results: list[FetchResult]) -> list[Link]:
-    """Write a group of results: one check row each, the links' new state, history trimmed."""
+def record_results(
+    links: dict[int, Link], results: list[FetchResult], *, bulk: bool | None = None
+) -> list[Link]:
+    """Write a group of results: one check row each, the links' new state, history trimmed.
+
+    On PostgreSQL (`bulk`, the default there) the check rows go in with one COPY and the links
+    change in one UPDATE; otherwise one parametrised statement runs per row (executemany). Both
+    write the same values."""
     if not results:
         return []
     history = settings.LINKCHECK_HISTORY
     recheck = datetime.timedelta(days=settings.LINKCHECK_RECHECK_DAYS)
     check_rules = classify_rules()
-    checks: list[LinkCheck] = []
+    checks: list[tuple] = []
     changed: list[Link] = []
     moved: list[int] = []
     for result in results:
@@ -66,26 +74,33 @@ def record_results(links: dict[int, Link], results: list[FetchResult]) -> list[L
         link.lease_token = ""
         link.leased_until = None
         changed.append(link)
+        # In CHECK_COLUMNS order.
         checks.append(
-            LinkCheck(
-                link=link,
-                checked_at=checked_at,
-                status=verdict.status,
-                reason=verdict.reason[:500],
-                http_status=result.status_code,
-                final_url=result.final_url[:2000],
-                redirect_chain=[{"url": hop.url, "status": hop.status} for hop in result.hops],
-                latency_ms=result.latency_ms,
-                content_hash=result.content_hash,
-                content_length=result.content_length,
-                ip=result.ip or None,
-                error_kind=result.error_kind,
-                error=result.error[:500],
+            (
+                link.pk,
+                checked_at,
+                verdict.status,
+                verdict.reason[:500],
+                result.status_code,
+                result.final_url[:2000],
+                [{"url": hop.url, "status": hop.status} for hop in result.hops],
+                result.latency_ms,
+                result.content_hash,
+                result.content_length,
+                result.ip or None,
+                result.error_kind,
+                result.error[:500],
             )
         )
+    if bulk is None:
+        bulk = connection.vendor == "postgresql"
     with transaction.atomic():
-        _insert_checks(checks)
-        _write_links(changed, RECORDED_FIELDS)
+        if bulk:
+            _copy_checks(checks)
+            _update_links_at_once(changed)
+        else:
+            _insert_checks(checks)
+            _update_links_row_by_row(changed)
         over = [link.pk for link in changed if link.check_count > history]
         if over:
             ranked = LinkCheck.objects.filter(link_id__in=over).annotate(
@@ -103,44 +118,21 @@ def record_results(links: dict[int, Link], results: list[FetchResult]) -> list[L
     return changed
 
 
-def _adapter(field: models.Field) -> Callable[[object], object]:
-    """A value converter for `field` straight from the backend's adapters: Django's generic
-    get_db_prep_save chain costs more than the rest of recording a check."""
-    ops = connection.ops
-    if isinstance(field, models.DateTimeField):
-        return ops.adapt_datetimefield_value
-    if isinstance(field, models.JSONField):
-        return lambda value: ops.adapt_json_value(value, field.encoder)
-    if isinstance(field, models.GenericIPAddressField):
-        return lambda value: ops.adapt_ipaddressfield_value(value) if value else None
-    return lambda value: value
-
-
-def _write_links(links: list[Link], field_names: list[str]) -> None:
-    """One parametrised UPDATE run for every link (executemany): bulk_update's CASE WHEN per
-    field costs seconds per thousand links, this costs milliseconds."""
-    fields = [Link._meta.get_field(name) for name in field_names]
-    adapters = [(field.attname, _adapter(field)) for field in fields]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
-    sql = f"UPDATE {quote(Link._meta.db_table)} SET {assignments} WHERE {quote('id')} = %s"
-    rows = [[adapt(getattr(link, name)) for name, adapt in adapters] + [link.pk] for link in links]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
-
-def _insert_checks(checks: list[LinkCheck]) -> None:
-    """The check rows in one executemany (their ids are not needed afterwards)."""
-    fields = [f for f in LinkCheck._meta.concrete_fields if not f.primary_key]
-    adapters = [(field.attname, _adapter(field)) for field in fields]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(LinkCheck._meta.db_table)} ({columns}) VALUES ({marks})"
-    rows = [[adapt(getattr(check, name)) for name, adapt in adapters] for check in checks]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
-
+CHECK_COLUMNS = [
+    "link_id",
+    "checked_at",
+    "status",
+    "reason",
+    "http_status",
+    "final_url",
+    "redirect_chain",
+    "latency_ms",
+    "content_hash",
+    "content_length",
+    "ip",
+    "error_kind",
+    "error",
+]
 
 RECORDED_FIELDS = [
     "status",
@@ -160,3 +152,77 @@ RECORDED_FIELDS = [
     "lease_token",
     "leased_until",
 ]
+
+
+def _adapter(field: models.Field) -> Callable[[object], object]:
+    """A value converter for `field` straight from the backend's adapters: Django's generic
+    get_db_prep_save chain costs more than the rest of recording a check."""
+    ops = connection.ops
+    if isinstance(field, models.DateTimeField):
+        return ops.adapt_datetimefield_value
+    if isinstance(field, models.JSONField):
+        return lambda value: ops.adapt_json_value(value, field.encoder)
+    if isinstance(field, models.GenericIPAddressField):
+        return lambda value: ops.adapt_ipaddressfield_value(value) if value else None
+    return lambda value: value
+
+
+def _quoted(model: type[models.Model], attnames: list[str]) -> list[str]:
+    quote = connection.ops.quote_name
+    return [quote(model._meta.get_field(name.removesuffix("_id")).column) for name in attnames]
+
+
+def _insert_checks(checks: list[tuple]) -> None:
+    """The check rows in one executemany (their ids are not needed afterwards)."""
+    adapters = [_adapter(LinkCheck._meta.get_field(n.removesuffix("_id"))) for n in CHECK_COLUMNS]
+    columns = ", ".join(_quoted(LinkCheck, CHECK_COLUMNS))
+    marks = ", ".join(["%s"] * len(CHECK_COLUMNS))
+    table = connection.ops.quote_name(LinkCheck._meta.db_table)
+    rows = [[adapt(value) for adapt, value in zip(adapters, row, strict=True)] for row in checks]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)
+
+
+def _copy_checks(checks: list[tuple]) -> None:
+    """The check rows in one COPY (PostgreSQL): the server parses them in bulk, with none of
+    the per-row statement overhead."""
+    chain = CHECK_COLUMNS.index("redirect_chain")
+    columns = ", ".join(_quoted(LinkCheck, CHECK_COLUMNS))
+    table = connection.ops.quote_name(LinkCheck._meta.db_table)
+    with connection.cursor() as cursor, cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        for row in checks:
+            copy.write_row((*row[:chain], json.dumps(row[chain]), *row[chain + 1 :]))
+
+
+def _update_links_row_by_row(links: list[Link]) -> None:
+    """One parametrised UPDATE run for every link (executemany): bulk_update's CASE WHEN per
+    field costs seconds per thousand links, this costs milliseconds."""
+    fields = [Link._meta.get_field(name) for name in RECORDED_FIELDS]
+    adapters = [(field.attname, _adapter(field)) for field in fields]
+    assignments = ", ".join(f"{column} = %s" for column in _quoted(Link, RECORDED_FIELDS))
+    table = connection.ops.quote_name(Link._meta.db_table)
+    rows = [[adapt(getattr(link, name)) for name, adapt in adapters] + [link.pk] for link in links]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {table} SET {assignments} WHERE id = %s", rows)
+
+
+def _update_links_at_once(links: list[Link]) -> None:
+    """Every link's new state in one UPDATE … FROM unnest(one array per column) (PostgreSQL)."""
+    fields = [Link._meta.get_field(name) for name in RECORDED_FIELDS]
+    columns = _quoted(Link, RECORDED_FIELDS)
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+    names = ", ".join(columns)
+    assignments = ", ".join(f"{column} = new.{column}" for column in columns)
+    table = connection.ops.quote_name(Link._meta.db_table)
+    values = [
+        [json.dumps(link.baseline_fingerprint) for link in links]
+        if field.name == "baseline_fingerprint"
+        else [getattr(link, field.attname) for link in links]
+        for field in fields
+    ]
+    sql = (
+        f"UPDATE {table} SET {assignments} FROM unnest(%s::bigint[], {arrays}) "
+        f"AS new(link_id, {names}) WHERE {table}.id = new.link_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [[link.pk for link in links], *values])

@@ -1,16 +1,15 @@
-"""manage.py check_links [--due | --all] [--host HOST] [--concurrency N]"""
+"""manage.py check_links [--due | --all] [--host HOST] [--concurrency N] [--processes N]"""
 
 import time
 from collections import Counter
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Q
-from django.utils import timezone
 from tqdm import tqdm
 
 from sources import services, tasks
 from sources.models import Link
+from sources.services import parallel
 
 
 class Command(BaseCommand):
@@ -37,6 +36,12 @@ class Command(BaseCommand):
             help="links leased and written per round (default %(default)s)",
         )
         parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="processes checking at once, sharing the lease queue (default %(default)s)",
+        )
+        parser.add_argument(
             "--no-politeness",
             action="store_true",
             help="no per-host limits (for a local test web or a benchmark only)",
@@ -49,57 +54,54 @@ class Command(BaseCommand):
         parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, **options):
-        if options["concurrency"] < 1 or options["batch"] < 1:
-            raise CommandError("--concurrency and --batch must be at least 1")
-        due_only = not options["all"]
-        host = options["host"].strip().lower()
-        scope = Link.objects.all()
-        if host:
-            scope = scope.filter(host=host)
-        if due_only:
-            now = timezone.now()
-            scope = scope.filter(Q(next_check_at__isnull=True) | Q(next_check_at__lte=now))
-        todo = list(scope.order_by("pk").values_list("pk", flat=True))
-        if not todo:
-            self.stdout.write("No links to check.")
-            return
-
-        config = services.fetch_config(concurrency=options["concurrency"])
+        if options["concurrency"] < 1 or options["batch"] < 1 or options["processes"] < 1:
+            raise CommandError("--concurrency, --batch and --processes must be at least 1")
         politeness = (
             services.politeness_factory(0, 0)
             if options["no_politeness"]
             else services.politeness_factory()
         )
+        if options["processes"] > 1 and not (
+            options["no_politeness"] or services.politeness_shared()
+        ):
+            raise CommandError(
+                "--processes above 1 needs per-host limits shared through Redis (set "
+                "CELERY_BROKER_URL and REDIS_URL) or --no-politeness: limits kept in one process "
+                "would let each process send its own share to every host"
+            )
+        run = parallel.run_start(
+            batch=options["batch"], host=options["host"], due_only=not options["all"]
+        )
+        todo = Link.objects.filter(run.scope()).count()
+        if not todo:
+            self.stdout.write("No links to check.")
+            return
+
+        config = services.fetch_config(concurrency=options["concurrency"])
         summary: Counter = Counter()
+        archive_ids: list[int] = []
         started = time.monotonic()
         bar = tqdm(
-            total=len(todo),
+            total=todo,
             unit="link",
             disable=options["no_progress"],
             file=self.stderr._out,
             dynamic_ncols=True,
         )
-        skipped = 0
-        archive_ids: list[int] = []
+
+        def on_results(statuses: Counter, failing: list[int]) -> None:
+            summary.update(statuses)
+            archive_ids.extend(failing)
+            bar.update(statuses.total())
+
         try:
-            for start in range(0, len(todo), options["batch"]):
-                chunk = todo[start : start + options["batch"]]
-                token, leased = services.links_claim(
-                    limit=len(chunk), link_ids=chunk, due_only=False
-                )
-                skipped += len(chunk) - len(leased)
-                bar.update(len(chunk) - len(leased))
-                if not leased:
-                    continue
-                summary.update(
-                    services.links_check(
-                        lease_token=token,
-                        config=config,
-                        politeness=politeness,
-                        on_result=lambda link: bar.update(1),
-                        archive_ids=archive_ids,
-                    )
-                )
+            parallel.run_in_processes(
+                run,
+                processes=options["processes"],
+                config=config,
+                politeness=politeness,
+                on_results=on_results,
+            )
         finally:
             bar.close()
 
@@ -112,8 +114,8 @@ class Command(BaseCommand):
         for status in Link.Status:
             if summary[status.value]:
                 self.stdout.write(f"  {status.label:<24} {summary[status.value]}")
-        if skipped:
-            self.stdout.write(f"  {'Left to a worker':<24} {skipped}")
+        if todo > checked:
+            self.stdout.write(f"  {'Left to a worker':<24} {todo - checked}")
         if archive_ids and not options["no_archives"]:
             self.find_archives(archive_ids)
 
