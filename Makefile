@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint format install install-dev system-packages clean
+.PHONY: run test lint format install install-dev system-packages clean bench-scale
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ test: install-dev system-packages
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The read path at archive scale (PostgreSQL and Redis on 127.0.0.1; see bench/README.md).
+CLAIMS ?= 100000
+bench-scale: install-dev
+	$(PY) bench/scale.py --claims $(CLAIMS)
 
 lint: install-dev
 	$(VENV)/bin/ruff check .

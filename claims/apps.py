@@ -11,4 +11,4 @@ class ClaimsConfig(AppConfig):
 
         guard_text_fields(self.get_models())
         # Connect the receivers that keep updated_at, search text and cached pages up to date.
-        from claims import dependents  # noqa: F401
+        from claims import dependents, stats  # noqa: F401

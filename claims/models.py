@@ -234,6 +234,8 @@ class Claim(ClaimWorkflow, models.Model):
         indexes = [
             models.Index(fields=["language"], name="claim_language_idx"),
             models.Index(fields=["status", "-updated_at"], name="claim_status_updated_idx"),
+            # The API's cursor order (and updated_since) walk this, never the table.
+            models.Index(fields=["updated_at", "id"], name="claim_updated_id_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -330,7 +332,12 @@ class Appearance(models.Model):
         ordering = ["said_on", "id"]
         verbose_name = _("appearance")
         verbose_name_plural = _("appearances")
-        indexes = [models.Index(fields=["speaker", "said_on"], name="appearance_speaker_idx")]
+        indexes = [
+            models.Index(fields=["speaker", "said_on"], name="appearance_speaker_idx"),
+            # A speaker's or a source's claims, read from the index alone.
+            models.Index(fields=["speaker", "claim"], name="appearance_speaker_claim_idx"),
+            models.Index(fields=["source", "claim"], name="appearance_source_claim_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.speaker} in {self.source}"
@@ -501,3 +508,23 @@ class ClaimTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.claim_id}: {self.from_status} → {self.to_status} by {self.by}"
+
+
+class SpeakerRecord(models.Model):
+    """How many of a speaker's published claims carry each rating: the record on their page.
+
+    Kept by claims.stats as the workflow publishes, corrects and attributes claims, so that no
+    page counts a speaker's thousands of claims per request.
+    """
+
+    speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="record")
+    rating = models.ForeignKey(RatingLevel, on_delete=models.CASCADE, related_name="+")
+    claims = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["speaker", "rating"], name="one_record_row_per_rating")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker_id}/{self.rating_id}: {self.claims}"

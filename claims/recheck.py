@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Min, Q, QuerySet
 from django.utils import timezone
 
+from claims import dependents
 from claims.models import Claim, Review
 from claims.signals import claim_changed
 from claims.workflow import Status
@@ -61,6 +62,8 @@ def recheck_sweep(today: datetime.date | None = None) -> dict[str, int]:
             "cleared": cleared.update(evidence_dead_since=None, updated_at=now),
             "due_today": became_due.update(updated_at=now),
         }
+        # Their pages, search text and ETags follow, as for any edit of what a claim shows.
+        dependents.refresh(Claim, touched)
         for claim_id in touched:
             transaction.on_commit(
                 lambda pk=claim_id: claim_changed.send(

@@ -5,10 +5,7 @@ The numbers reach the page twice, as a chart and as a table, so nobody needs the
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
-
-from claims.models import RatingLevel, Speaker
-from claims.visibility import public_claims
+from claims.models import RatingLevel, Speaker, SpeakerRecord
 
 CHART_BAR_WIDTH = 240
 STRIP_WIDTH = 160
@@ -28,14 +25,10 @@ class RecordRow:
 ROW_HEIGHT = 28
 
 
-def speaker_record(claims: QuerySet, scale: list[RatingLevel]) -> tuple[list[RecordRow], int]:
-    """One row per rating of the scale (zeros too) for `claims`, and their total (one query).
-
-    `claims` must be public claims, each once: visibility.public_claims() narrowed down.
-    """
-    counts = dict(
-        claims.order_by().values_list("published_review__rating_id").annotate(n=Count("pk"))
-    )
+def speaker_record(speaker: Speaker, scale: list[RatingLevel]) -> tuple[list[RecordRow], int]:
+    """One row per rating of the scale (zeros too) for the speaker's published claims, and
+    their total: one query of the counts claims.stats keeps."""
+    counts = dict(SpeakerRecord.objects.filter(speaker=speaker).values_list("rating_id", "claims"))
     total = sum(counts.values())
     rows = []
     top = max(counts.values(), default=0)
@@ -65,12 +58,8 @@ class StripSegment:
 
 def record_strips(speakers: list[Speaker], scale: list[RatingLevel]) -> dict[int, list]:
     """Each speaker's published claims per rating, laid out as a stacked bar (one query)."""
-    counts = (
-        public_claims()
-        .filter(appearances__speaker__in=[s.pk for s in speakers])
-        .order_by()
-        .values_list("appearances__speaker_id", "published_review__rating_id")
-        .annotate(n=Count("pk", distinct=True))
+    counts = SpeakerRecord.objects.filter(speaker__in=[s.pk for s in speakers]).values_list(
+        "speaker_id", "rating_id", "claims"
     )
     per_speaker: dict[int, dict[int, int]] = {}
     for speaker_id, rating_id, n in counts:

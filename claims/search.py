@@ -2,8 +2,14 @@
 
 Each claim keeps `search_document`, an accent-folded copy of what readers see with it (claim,
 translation, quotes, speakers, topics, the published summary). PostgreSQL matches it with
-full-text search over a GIN index (migration 0003); SQLite matches every word as a substring.
+full-text search over a GIN index (migration 0009); SQLite matches every word as the start of
+a word of the same text, which is what PostgreSQL's prefix query `word:*` matches.
 Both see the same folded text, so both give the same answers for the same words.
+
+At archive scale a common word matches half the archive. A search therefore takes at most
+CANDIDATES matching claims, the most recent first in the list's own order (on PostgreSQL the
+planner walks the date index for a common word and the GIN index for a rare one), and ranks
+only those: the cost is bounded by CANDIDATES, not by how many claims hold the word.
 """
 
 import re
@@ -11,13 +17,14 @@ import unicodedata
 from collections.abc import Iterable
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Expression, Q, QuerySet
 
 from claims.models import Appearance, Claim, Review, Speaker, Topic
 
 MAX_QUERY_WORDS = 12
 MAX_WORD_LENGTH = 60
 REFRESH_BATCH = 500
+CANDIDATES = 1000  # the most recent matches a search ranks (and the most it lists)
 SEARCH_CONFIG = "simple"  # no stemming: the text mixes Vietnamese, English and names
 
 # Letters NFKD leaves whole: Vietnamese đ, and a few Latin letters readers type without marks.
@@ -70,24 +77,45 @@ def refresh(claim_ids: Iterable[int]) -> None:
         Claim.objects.bulk_update(stale, ["search_document"], batch_size=REFRESH_BATCH)
 
 
+class StoredVector(Expression):
+    """The claim's stored tsvector column (PostgreSQL only; migration 0009 adds it), named
+    through the query's own alias so that it works inside subqueries too."""
+
+    def __init__(self):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+
+    def as_sql(self, compiler, connection):
+        alias = compiler.query.get_initial_alias()
+        return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
+
+
 def search(claims: QuerySet, query: str) -> QuerySet:
-    """`claims` narrowed to those holding every word of `query`, best matches first on PG."""
+    """`claims` narrowed to the CANDIDATES most recent holding every word of `query` (in the
+    order `claims` has), best matches first on PostgreSQL."""
     terms = [w[:MAX_WORD_LENGTH] for w in words(query)][:MAX_QUERY_WORDS]
     if not terms:
         return claims
+    order = claims.query.order_by or ["-pk"]
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        vector = SearchVector("search_document", config=SEARCH_CONFIG)
+        vector = StoredVector()
         # The terms are [^\W_]+ only, so this raw tsquery cannot be malformed.
         tsquery = SearchQuery(
             " & ".join(f"{t}:*" for t in terms), search_type="raw", config=SEARCH_CONFIG
         )
+        matching = claims.annotate(search_vector=vector).filter(search_vector=tsquery)
+        candidates = matching.order_by(*order).values("pk")[:CANDIDATES]
         return (
-            claims.annotate(search_vector=vector, search_rank=SearchRank(vector, tsquery))
-            .filter(search_vector=tsquery)
-            .order_by("-search_rank", *claims.query.order_by)
+            claims.filter(pk__in=candidates)
+            .annotate(search_rank=SearchRank(vector, tsquery))
+            .order_by("-search_rank", *order)
         )
-    for term in terms:
-        claims = claims.filter(search_document__contains=term)
-    return claims
+    matching = claims
+    for term in terms:  # a word starting with the term, as PostgreSQL's `term:*` matches
+        matching = matching.filter(
+            Q(search_document__startswith=term) | Q(search_document__contains=" " + term)
+        )
+    return claims.filter(pk__in=matching.order_by(*order).values("pk")[:CANDIDATES])

@@ -9,18 +9,19 @@ from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from claims import search, visibility
 from claims.jsonld import claim_review
-from claims.models import Appearance, Correction, RatingLevel, Speaker
+from claims.models import Appearance, Claim, Correction, RatingLevel, Speaker, SpeakerRecord, Topic
 from claims.pagecache import cached_page
+from claims.paging import CappedPaginator, Cursor, estimated_count, keyset_page, next_cursor_of
 from claims.records import (
     CHART_BAR_WIDTH,
     ROW_HEIGHT,
@@ -52,15 +53,25 @@ def claim_cards(claims: QuerySet) -> QuerySet:
 
 
 def speakers_with_counts() -> QuerySet:
-    """Public speakers, each with `claim_count`, the number of their public claims."""
-    public = Q(appearances__claim__in=visibility.public_claims())
-    return visibility.public_speakers().annotate(
-        claim_count=Count("appearances__claim", filter=public, distinct=True)
+    """Speakers with at least one published claim, each with `claim_count` of them, read from
+    the records claims.stats keeps (never counted from the claims per request)."""
+    return (
+        Speaker.objects.filter(
+            Exists(SpeakerRecord.objects.filter(speaker=OuterRef("pk"), claims__gt=0))
+        )
+        .annotate(claim_count=Sum("record__claims"))
+        .order_by("name")
     )
 
 
-def paginate(request: HttpRequest, items) -> Page:
-    return Paginator(items, settings.PUBLIC_PAGE_SIZE).get_page(request.GET.get("page"))
+def paginate(request: HttpRequest, items, parameter: str = "page") -> Page:
+    """A page of `items`, counting at most claims.paging.CAP of them."""
+    paginator = CappedPaginator(items, settings.PUBLIC_PAGE_SIZE)
+    return paginator.get_page(request.GET.get(parameter))
+
+
+def in_verdict_order(claims: QuerySet) -> QuerySet:
+    return claims.order_by("-published_review__published_at", "-pk")
 
 
 @dataclass
@@ -90,13 +101,12 @@ def scale_bounds(scale: list[RatingLevel]) -> tuple[int, int]:
 @cached_page
 def home(request: HttpRequest) -> HttpResponse:
     published = visibility.public_claims()
-    latest = claim_cards(published).order_by("-published_review__published_at", "-pk")
     return render(
         request,
         "claims/home.html",
         {
-            "claims": latest[:HOME_LATEST],
-            "claim_count": published.count(),
+            "claims": in_verdict_order(claim_cards(published))[:HOME_LATEST],
+            "claim_count": estimated_count(published),
             "scale": RatingLevel.objects.all(),
         },
     )
@@ -105,7 +115,15 @@ def home(request: HttpRequest) -> HttpResponse:
 class ClaimFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     rating = forms.ChoiceField(label=_("Rating"), required=False)
-    speaker = forms.ChoiceField(label=_("Speaker"), required=False)
+    # Thousands of speakers: a text field the page's script suggests names for, not a <select>.
+    speaker = forms.SlugField(
+        label=_("Speaker"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"list": "speaker-suggestions", "data-suggest": "/api/v1/speakers/?q="}
+        ),
+    )
     topic = forms.ChoiceField(label=_("Topic"), required=False)
     language = forms.ChoiceField(label=_("Language"), required=False)
 
@@ -113,9 +131,14 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["rating"].choices = everything + [(r.slug, r.label) for r in scale]
-        speakers = visibility.public_speakers()
-        self.fields["speaker"].choices = everything + [(s.slug, s.name) for s in speakers]
-        topics = visibility.public_topics()
+        # Each topic stops at its first published claim: a LIMIT 1 subquery per topic, which
+        # the planner cannot turn into a join over every claim of every topic.
+        first_public = Claim.topics.through.objects.filter(
+            topic=OuterRef("pk"), claim__published_review__isnull=False
+        ).values("claim_id")[:1]
+        topics = Topic.objects.annotate(first_public=Subquery(first_public)).filter(
+            first_public__isnull=False
+        )
         self.fields["topic"].choices = everything + [(t.slug, t.label) for t in topics]
         self.fields["language"].choices = everything + list(LANGUAGE_CHOICES)
 
@@ -126,9 +149,11 @@ class ClaimFilterForm(forms.Form):
         if data.get("rating"):
             claims = claims.filter(published_review__rating__slug=data["rating"])
         if data.get("speaker"):
-            claims = claims.filter(
-                pk__in=Appearance.objects.filter(speaker__slug=data["speaker"]).values("claim_id")
-            )
+            # By id, not by a join on the slug: the planner then knows from its statistics
+            # how many claims the speaker has, and walks the date index for a prolific one.
+            speaker = Speaker.objects.filter(slug=data["speaker"]).values_list("pk", flat=True)
+            said = Appearance.objects.filter(speaker_id=speaker.first(), claim=OuterRef("pk"))
+            claims = claims.filter(Exists(said))
         if data.get("topic"):
             claims = claims.filter(topics__slug=data["topic"])
         if data.get("language"):
@@ -141,23 +166,33 @@ class ClaimFilterForm(forms.Form):
     def active(self) -> bool:
         return any(self.cleaned_data.get(name) for name in self.fields)
 
+    @property
+    def searching(self) -> bool:
+        return bool(self.cleaned_data.get("q"))
 
-CLAIM_LIST_PARAMETERS = (*ClaimFilterForm.base_fields, "page")
+
+CLAIM_LIST_PARAMETERS = (*ClaimFilterForm.base_fields, "page", "after")
 
 
 @require_safe
 @cached_page(reads=CLAIM_LIST_PARAMETERS)
 def claim_list(request: HttpRequest) -> HttpResponse:
+    """Numbered pages up to paging.CAP rows, then "Older" by keyset cursor (`after`).
+
+    A search is ordered by relevance, which has no cursor: it keeps to the numbered pages.
+    """
     scale = list(RatingLevel.objects.all())
     form = ClaimFilterForm(request.GET, scale=scale)
-    claims = form.filter(
-        claim_cards(visibility.public_claims()).order_by("-published_review__published_at", "-pk")
-    )
-    return render(
-        request,
-        "claims/claim_list.html",
-        {"form": form, "page": paginate(request, claims), "scale": scale},
-    )
+    claims = form.filter(in_verdict_order(claim_cards(visibility.public_claims())))
+    cursor = None if form.searching else Cursor.decode(request.GET.get("after"))
+    if cursor is not None:
+        page = keyset_page(claims, cursor, settings.PUBLIC_PAGE_SIZE)
+        context = {"page": page, "keyset": True, "next_after": page.next_cursor}
+    else:
+        page = paginate(request, claims)
+        capped_end = page.paginator.capped and not page.has_next() and not form.searching
+        context = {"page": page, "next_after": next_cursor_of(page) if capped_end else None}
+    return render(request, "claims/claim_list.html", {"form": form, "scale": scale, **context})
 
 
 @require_safe
@@ -252,9 +287,8 @@ def _is_staff(request: HttpRequest) -> bool:
 
 def speaker_claims(speaker: Speaker) -> QuerySet:
     """The speaker's published claims (each once, however often they said it)."""
-    return visibility.public_claims().filter(
-        pk__in=Appearance.objects.filter(speaker=speaker).values("claim_id")
-    )
+    said = Appearance.objects.filter(speaker=speaker, claim=OuterRef("pk"))
+    return visibility.public_claims().filter(Exists(said))
 
 
 @require_safe
@@ -270,14 +304,12 @@ def speaker_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 @cached_page(reads=("page",))
 def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    speaker = get_object_or_404(visibility.public_speakers(), slug=slug)
-    claims = speaker_claims(speaker)
+    speaker = get_object_or_404(Speaker, slug=slug)
     scale = list(RatingLevel.objects.all())
-    record, total = speaker_record(claims, scale)
-    page = paginate(
-        request,
-        claim_cards(claims).order_by("-published_review__published_at", "-pk"),
-    )
+    record, total = speaker_record(speaker, scale)
+    if not total:  # a speaker with no published claim is not public
+        raise Http404("No published claims by this speaker")
+    page = paginate(request, in_verdict_order(claim_cards(speaker_claims(speaker))))
     return render(
         request,
         "speakers/speaker_detail.html",

@@ -10,12 +10,12 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
-from simple_history.admin import SimpleHistoryAdmin
 
 from claims.workflow import WorkflowError
 from exchange import services
 from exchange.importing import ImportRefused, download, import_claimreview
 from exchange.models import ExternalReview, ReviewLink
+from tracker.history_admin import HistoryAdmin
 
 SHOWN_SKIPS = 50
 
@@ -43,7 +43,7 @@ class ReviewLinkInline(admin.TabularInline):
 
 
 @admin.register(ExternalReview)
-class ExternalReviewAdmin(SimpleHistoryAdmin):
+class ExternalReviewAdmin(HistoryAdmin):
     list_display = [
         "claim_reviewed",
         "publisher",
@@ -97,7 +97,7 @@ class ExternalReviewAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewLink)
-class ReviewLinkAdmin(SimpleHistoryAdmin):
+class ReviewLinkAdmin(HistoryAdmin):
     list_display = ["external_review", "claim", "state", "basis", "score", "decided_by"]
     list_filter = ["state", "basis"]
     list_select_related = ["external_review", "claim", "decided_by"]

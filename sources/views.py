@@ -1,23 +1,30 @@
 """Public source pages: a document, its link health, and the public claims tied to it."""
 
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Exists, OuterRef
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
+from claims.models import Appearance, Evidence
 from claims.pagecache import cached_page
-from claims.views import claim_cards
-from claims.visibility import public_claims, public_sources
+from claims.views import claim_cards, in_verdict_order, paginate
+from claims.visibility import public_claims
+from sources.models import Source
 
 
 @require_safe
-@cached_page
+@cached_page(reads=("page", "cited"))
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    source = get_object_or_404(public_sources().select_related("outlet", "link"), pk=pk)
-    published = public_claims().order_by("-published_review__published_at", "-pk")
-    said_here = claim_cards(published.filter(appearances__source=source).distinct())
-    cited_by = claim_cards(published.filter(published_review__evidence__source=source).distinct())
+    source = get_object_or_404(Source.objects.select_related("outlet", "link"), pk=pk)
+    published = claim_cards(public_claims())
+    made_here = Appearance.objects.filter(source=source, claim=OuterRef("pk"))
+    cites = Evidence.objects.filter(source=source, review=OuterRef("published_review_id"))
+    said_here = paginate(request, in_verdict_order(published.filter(Exists(made_here))))
+    cited_by = paginate(request, in_verdict_order(published.filter(Exists(cites))), "cited")
+    if not said_here.paginator.count and not cited_by.paginator.count:
+        raise Http404("No published claim uses this source")  # only sources of published claims
     return render(
         request,
         "sources/source_detail.html",
-        {"source": source, "said_here": list(said_here), "cited_by": list(cited_by)},
+        {"source": source, "said_here": said_here, "cited_by": cited_by},
     )

@@ -105,3 +105,24 @@ def correct(claim, *, editor, checker, rating: str, note: str = "New figures cha
     services.claim_transition(claim_id=claim.pk, name="publish", by=editor, note=note)
     claim.refresh_from_db()
     return claim
+
+
+SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+
+
+def sitemap_urls(client) -> dict[str, str | None]:
+    """Every URL the sitemap index leads to (location → lastmod), section by section."""
+    import xml.etree.ElementTree as ET
+    from urllib.parse import urlsplit
+
+    index = ET.fromstring(client.get("/sitemap.xml").content)
+    urls: dict[str, str | None] = {}
+    for section in index.findall("s:sitemap", SITEMAP_NS):
+        parts = urlsplit(section.findtext("s:loc", namespaces=SITEMAP_NS))
+        response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+        assert response.status_code == 200, parts
+        for url in ET.fromstring(response.content).findall("s:url", SITEMAP_NS):
+            location = url.findtext("s:loc", namespaces=SITEMAP_NS)
+            assert location not in urls, f"{location} listed twice"
+            urls[location] = url.findtext("s:lastmod", namespaces=SITEMAP_NS)
+    return urls

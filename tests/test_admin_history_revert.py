@@ -61,7 +61,22 @@ def an_object_of(model, record):
         "sources.Outlet": OutletFactory,
     }
     label = model._meta.label
+    if label.startswith("exchange."):
+        return an_exchange_object(label, record)
     return on_record[label] if label in on_record else made[label]()
+
+
+def an_exchange_object(label: str, record):
+    from exchange.models import ExternalReview, ReviewLink
+
+    external = ExternalReview.objects.create(
+        url="https://factcheck.example.org/reviews/1",
+        publisher="Example Fact Desk",
+        claim_reviewed=record.claim.text,
+    )
+    if label == "exchange.ExternalReview":
+        return external
+    return ReviewLink.objects.create(external_review=external, claim=record.claim)
 
 
 @pytest.mark.parametrize("model", history_models(), ids=lambda m: m._meta.label)

@@ -131,7 +131,11 @@ class PublicRecordAgrees(TestCase):
         return {"claims": atom}
 
     def sitemap(self) -> dict[str, set[str]]:
-        body = self.get("/sitemap.xml")
+        # /sitemap.xml is an index: every section it names, followed.
+        index = self.get("/sitemap.xml")
+        sections = re.findall(r"<loc>https?://[^/<]+(/[^<]*)</loc>", index)
+        self.assertTrue(sections)
+        body = "".join(self.get(section.replace("&amp;", "&")) for section in sections)
         return {
             "claims": ids(r"/claims/(\d+)-", body),
             "speakers": ids(r"/speakers/([-\w]+)/</loc>", body),

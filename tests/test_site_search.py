@@ -125,5 +125,5 @@ def test_postgresql_answers_search_from_the_gin_index(make_claim):
         sql, params = queryset.query.sql_with_params()
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "claim_search_document_gin" in plan
+    assert "claim_search_vector_gin" in plan
     assert list(queryset.values_list("text", flat=True)) == ["Trung Quốc có hơn 200 mô hình"]

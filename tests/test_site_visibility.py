@@ -20,6 +20,10 @@ LISTING_URLS = [
     "/feeds/claims.atom",
     "/feeds/claims.rss",
     "/sitemap.xml",
+    "/sitemap-pages.xml",
+    "/sitemap-claims.xml",
+    "/sitemap-speakers.xml",
+    "/sitemap-sources.xml",
     "/robots.txt",
 ]
 
@@ -119,7 +123,13 @@ def test_a_reopened_claim_shows_its_last_published_verdict_marked_under_re_revie
 
 def test_a_reopened_claim_stays_listed_everywhere_with_its_published_verdict(client, world):
     claim = world["reopened"]
-    for url in ["/", "/claims/", "/claims/?q=reopened", "/feeds/claims.atom", "/sitemap.xml"]:
+    for url in [
+        "/",
+        "/claims/",
+        "/claims/?q=reopened",
+        "/feeds/claims.atom",
+        "/sitemap-claims.xml",
+    ]:
         body = client.get(url).content.decode()
         assert f"/claims/{claim.pk}-" in body, url
     assert "Old verdict, still standing" in client.get("/feeds/claims.rss").content.decode()

@@ -8,7 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from claims import views as claim_views
 from claims.feeds import ClaimAtomFeed, ClaimRssFeed
 from claims.pagecache import cached_page
-from claims.sitemaps import SITEMAPS
+from claims.sitemaps import SITEMAPS, sitemap_index
 from sources import views as source_views
 
 urlpatterns = [
@@ -23,7 +23,13 @@ urlpatterns = [
     path("methodology/", claim_views.methodology, name="methodology"),
     path("feeds/claims.atom", cached_page(ClaimAtomFeed()), name="feed-atom"),
     path("feeds/claims.rss", cached_page(ClaimRssFeed()), name="feed-rss"),
-    path("sitemap.xml", cached_page(sitemap, reads=("p",)), {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", cached_page(sitemap_index), name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        cached_page(sitemap, reads=("p",)),
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", claim_views.robots_txt, name="robots-txt"),
     path("health/", claim_views.health, name="health"),
     # The switcher sits on cached public pages, which cannot carry a per-visitor CSRF token;

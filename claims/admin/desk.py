@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from claims import edits, services, workflow
 from claims.models import Appearance, Claim, Review, Speaker
+from claims.paging import CappedPaginator
 from claims.recheck import due_for_recheck
 from claims.workflow import InvalidAction, Status, WorkflowError
 from tracker.history_admin import HistoryAdmin
@@ -68,11 +69,14 @@ class QueueFilter(admin.SimpleListFilter):
 
 
 class SpeakerFilter(admin.SimpleListFilter):
+    """Filter by `?speaker=<slug>` (the speaker page links here) without listing thousands of
+    speakers in the sidebar: only the chosen one is shown. Find others with the search box."""
+
     title = _("speaker")
     parameter_name = "speaker"
 
     def lookups(self, request, model_admin):
-        return Speaker.objects.values_list("slug", "name")
+        return Speaker.objects.filter(slug=self.value() or "").values_list("slug", "name")
 
     def queryset(self, request, queryset):
         if self.value():
@@ -134,12 +138,15 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
     list_filter = [
         QueueFilter,
         "status",
-        ("published_review__rating", admin.RelatedOnlyFieldListFilter),
+        "published_review__rating",  # the whole (short) scale: no scan for the ratings in use
         SpeakerFilter,
         "topics",
         "language",
     ]
     list_select_related = ["published_review__rating", "assignee"]
+    # At archive scale: count at most paging.CAP rows, and never the unfiltered total.
+    paginator = CappedPaginator
+    show_full_result_count = False
     search_fields = ["text", "translation", "appearances__quote", "appearances__speaker__name"]
     autocomplete_fields = ["topics"]
     readonly_fields = ["status_badge", "verdict", "first_published_at", "created_by", "created_at"]

@@ -43,3 +43,12 @@ def nfc(text: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFC", str(text))
+
+
+@register.simple_tag(takes_context=True)
+def page_link(context, parameter: str, number: int) -> str:
+    """The current query string with `parameter` set to page `number` (and no keyset cursor)."""
+    query = context["request"].GET.copy()
+    query[parameter] = number
+    query.pop("after", None)
+    return "?" + query.urlencode()

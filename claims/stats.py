@@ -1,0 +1,76 @@
+"""Per-speaker rating counts (SpeakerRecord), kept up to date as claims are published,
+corrected and attributed.
+
+A change recounts only the speakers it touches, in three statements whatever their number:
+one aggregate over those speakers' appearances, one update setting their rows to zero, one
+upsert of the new counts. (Rows at zero stay; readers only see counts above zero.)
+"""
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import Count
+from django.db.models.signals import post_delete, post_save, pre_save
+from django.dispatch import receiver
+
+from claims.models import Appearance, Claim, SpeakerRecord
+
+
+def _counts(claims) -> list[SpeakerRecord]:
+    rows = (
+        claims.order_by()
+        .values_list("appearances__speaker_id", "published_review__rating_id")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    return [SpeakerRecord(speaker_id=s, rating_id=r, claims=n) for s, r, n in rows]
+
+
+def refresh_speakers(speaker_ids: Iterable[int]) -> None:
+    """Recount the published claims of these speakers per rating."""
+    ids = sorted({pk for pk in speaker_ids if pk is not None})
+    if not ids:
+        return
+    rows = _counts(Claim.objects.published().filter(appearances__speaker_id__in=ids))
+    with transaction.atomic():
+        SpeakerRecord.objects.filter(speaker_id__in=ids).update(claims=0)
+        SpeakerRecord.objects.bulk_create(
+            [r for r in rows if r.speaker_id in ids],
+            update_conflicts=True,
+            unique_fields=["speaker", "rating"],
+            update_fields=["claims"],
+        )
+
+
+def rebuild_speaker_records() -> None:
+    """Recount every speaker (after a bulk load that bypassed the signals)."""
+    with transaction.atomic():
+        SpeakerRecord.objects.all().delete()
+        SpeakerRecord.objects.bulk_create(
+            _counts(Claim.objects.published().filter(appearances__isnull=False)), batch_size=5000
+        )
+
+
+@receiver(post_save, sender=Claim, dispatch_uid="stats-claim-saved")
+def _claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
+    # Publishing and correcting save the claim; its verdict may have changed.
+    if not raw and instance.published_review_id is not None:
+        refresh_speakers(instance.appearances.values_list("speaker_id", flat=True))
+
+
+@receiver(pre_save, sender=Appearance, dispatch_uid="stats-appearance-moving")
+def _appearance_moving(sender, instance: Appearance, raw: bool = False, **kwargs) -> None:
+    # Remember the speaker an edited appearance is taken from: their count changes too.
+    if not raw and instance.pk is not None:
+        instance._previous_speaker_id = (
+            Appearance.objects.filter(pk=instance.pk).values_list("speaker_id", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Appearance, dispatch_uid="stats-appearance-saved")
+@receiver(post_delete, sender=Appearance, dispatch_uid="stats-appearance-deleted")
+def _appearance_changed(sender, instance: Appearance, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    published = Claim.objects.published().filter(pk=instance.claim_id).exists()
+    if published:
+        refresh_speakers([instance.speaker_id, getattr(instance, "_previous_speaker_id", None)])
