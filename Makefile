@@ -45,7 +45,7 @@ run: install
 test: install-dev system-packages
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest --durations=20 $(PYTEST_ARGS)
 
 # The read path at archive scale (PostgreSQL and Redis on 127.0.0.1; see bench/README.md).
 CLAIMS ?= 100000
