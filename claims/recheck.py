@@ -44,7 +44,6 @@ def recheck_sweep(today: datetime.date | None = None) -> dict[str, int]:
     and renew the claims whose re-check date is today (their pages and ETags change). Safe to
     run twice on the same day."""
     today = today or timezone.localdate()
-    now = timezone.now()
     with transaction.atomic():
         dead = set(with_dead_evidence().values_list("pk", flat=True))
         flagged = Claim.objects.filter(pk__in=dead, evidence_dead_since__isnull=True)
@@ -52,15 +51,16 @@ def recheck_sweep(today: datetime.date | None = None) -> dict[str, int]:
         became_due = Claim.objects.filter(
             status=Status.PUBLISHED, published_review__recheck_after=today
         )
+        became_due_ids = set(became_due.values_list("pk", flat=True))
         touched = (
             set(flagged.values_list("pk", flat=True))
             | set(cleared.values_list("pk", flat=True))
-            | set(became_due.values_list("pk", flat=True))
+            | became_due_ids
         )
         counts = {
-            "flagged": flagged.update(evidence_dead_since=today, updated_at=now),
-            "cleared": cleared.update(evidence_dead_since=None, updated_at=now),
-            "due_today": became_due.update(updated_at=now),
+            "flagged": flagged.update(evidence_dead_since=today),
+            "cleared": cleared.update(evidence_dead_since=None),
+            "due_today": len(became_due_ids),
         }
         # Their pages, search text and ETags follow, as for any edit of what a claim shows.
         dependents.refresh(Claim, touched)

@@ -13,7 +13,7 @@ from rest_framework import permissions, serializers, viewsets
 
 from claims.visibility import visible_to
 from sources.models import LANGUAGE_CHOICES, Link, Outlet, Source
-from tracker.api import BodyETagMixin, ModelSerializer
+from tracker.api import BodyETagMixin, ModelSerializer, WritesThroughEdits
 from tracker.api_limits import CursorPage
 
 
@@ -86,7 +86,8 @@ class SourceFilter(filters.FilterSet):
 
 
 @extend_schema_view(list=extend_schema(summary="Sources: where claims appear and evidence is"))
-class SourceViewSet(BodyETagMixin, viewsets.ModelViewSet):
+class SourceViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
+    edits_entity = "source"
     serializer_class = SourceSerializer
     queryset = Source.objects.none()
     permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
@@ -98,26 +99,10 @@ class SourceViewSet(BodyETagMixin, viewsets.ModelViewSet):
         sources = visible_to(self.request.user, Source)
         return sources.select_related("outlet", "link").order_by("-id")
 
-    def perform_create(self, serializer):
-        from claims import edits
-
-        serializer.instance = edits.source_create(by=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        from claims import edits
-
-        serializer.instance = edits.source_update(
-            source=serializer.instance, by=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        from claims import edits
-
-        edits.source_delete(source=instance, by=self.request.user)
-
 
 @extend_schema_view(list=extend_schema(summary="Outlets (publishers)"))
-class OutletViewSet(BodyETagMixin, viewsets.ModelViewSet):
+class OutletViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
+    edits_entity = "outlet"
     serializer_class = OutletSerializer
     queryset = Outlet.objects.none()
     permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
@@ -127,20 +112,3 @@ class OutletViewSet(BodyETagMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return visible_to(self.request.user, Outlet).order_by("-id")
-
-    def perform_create(self, serializer):
-        from claims import edits
-
-        serializer.instance = edits.outlet_create(by=self.request.user, **serializer.validated_data)
-
-    def perform_update(self, serializer):
-        from claims import edits
-
-        serializer.instance = edits.outlet_update(
-            outlet=serializer.instance, by=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        from claims import edits
-
-        edits.outlet_delete(outlet=instance, by=self.request.user)

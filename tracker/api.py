@@ -145,6 +145,30 @@ def viewer_scope(request) -> str:
     return f"{get_language()}:{user.pk if user.is_authenticated else 'public'}"
 
 
+class WritesThroughEdits:
+    """Creates, updates and deletes through `claims.edits` (`<edits_entity>_create`, `_update`,
+    `_delete`), which check the role and the freeze rule and record history with the caller."""
+
+    edits_entity: str
+
+    def _edit(self, action: str):
+        from claims import edits
+
+        return getattr(edits, f"{self.edits_entity}_{action}")
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = self._edit("create")(by=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        target = {self.edits_entity: serializer.instance}
+        data = serializer.validated_data
+        serializer.instance = self._edit("update")(**target, by=self.request.user, **data)
+
+    def perform_destroy(self, instance):
+        self._edit("delete")(**{self.edits_entity: instance}, by=self.request.user)
+
+
 class BodyETagMixin:
     """ETag from the rendered body for simple read endpoints, answering 304 when it matches."""
 

@@ -47,6 +47,7 @@ from claims.models import (
 from claims.visibility import public_claims, reviews_for, visible_claims, visible_to
 from tracker.api import (
     BodyETagMixin,
+    WritesThroughEdits,
     conditional,
     quote_etag,
     set_validators,
@@ -256,7 +257,8 @@ class ClaimReviewViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.G
 @extend_schema_view(
     list=extend_schema(summary="Appearances: where and when claims were made"),
 )
-class AppearanceViewSet(BodyETagMixin, viewsets.ModelViewSet):
+class AppearanceViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
+    edits_entity = "appearance"
     serializer_class = AppearanceSerializer
     queryset = Appearance.objects.none()
     permission_classes = [ReadAnonWriteByRole]
@@ -268,21 +270,10 @@ class AppearanceViewSet(BodyETagMixin, viewsets.ModelViewSet):
     def get_queryset(self):
         return visible_to(self.request.user, Appearance).select_related("speaker").order_by("-id")
 
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = edits.appearance_create(by=self.request.user, **data)
-
-    def perform_update(self, serializer):
-        serializer.instance = edits.appearance_update(
-            appearance=serializer.instance, by=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        edits.appearance_delete(appearance=instance, by=self.request.user)
-
 
 @extend_schema_view(list=extend_schema(summary="Speakers"))
-class SpeakerViewSet(BodyETagMixin, viewsets.ModelViewSet):
+class SpeakerViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
+    edits_entity = "speaker"
     serializer_class = SpeakerSerializer
     queryset = Speaker.objects.none()
     permission_classes = [ReadAnonWriteByRole]
@@ -293,18 +284,6 @@ class SpeakerViewSet(BodyETagMixin, viewsets.ModelViewSet):
 
     def get_queryset(self):
         return visible_to(self.request.user, Speaker)
-
-    def perform_create(self, serializer):
-        data = serializer.validated_data
-        serializer.instance = edits.speaker_create(by=self.request.user, **data)
-
-    def perform_update(self, serializer):
-        serializer.instance = edits.speaker_update(
-            speaker=serializer.instance, by=self.request.user, **serializer.validated_data
-        )
-
-    def perform_destroy(self, instance):
-        edits.speaker_delete(speaker=instance, by=self.request.user)
 
 
 @extend_schema_view(list=extend_schema(summary="The rating scale"))
