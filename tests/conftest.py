@@ -70,6 +70,27 @@ def is_transactional(item) -> bool:
     )
 
 
+DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
+
+
+def uses_the_database(item) -> bool:
+    return bool(
+        item.get_closest_marker("django_db")
+        or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        or "postgres" in item.keywords
+        or "worker" in item.keywords
+    )
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that touch the database, a broker or workers (CI's second "
+        "pass: the others already ran, unchanged, in the first)",
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests marked `postgres` or `worker` run in CI's second pass (PostgreSQL + Redis).
 
@@ -78,6 +99,11 @@ def pytest_collection_modifyitems(config, items):
     """
     from django.conf import settings
     from django.db import connection
+
+    if config.getoption("--database-tests-only"):
+        kept = [item for item in items if uses_the_database(item)]
+        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+        items[:] = kept
 
     for item in items:
         if is_transactional(item):
