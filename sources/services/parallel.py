@@ -7,6 +7,7 @@ and a surviving process, or the parent once every child is gone, leases those li
 Links recorded before the kill are not checked again: they were checked since the run started.
 """
 
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -129,6 +130,9 @@ def run_in_processes(
         return
     context = multiprocessing.get_context("fork")
     connections.close_all()  # a forked child must not share the parent's database socket
+    # What the parent has loaded so far stays shared with the children: without this, the
+    # garbage collector writing to every object it visits copies those pages into each child.
+    gc.freeze()
     # One pipe per child, no lock shared between them: a child killed while it sends cannot
     # block the others.
     pipes = []
@@ -145,6 +149,7 @@ def run_in_processes(
         sender.close()
         pipes.append(receiver)
         children.append(child)
+    gc.unfreeze()  # the children keep their frozen copies; this process collects as before
     while pipes:
         for pipe in multiprocessing.connection.wait(pipes):
             try:
