@@ -224,10 +224,12 @@ def _update_links_at_once(links: list[Link]) -> None:
     fingerprint = RECORDED_FIELDS.index("baseline_fingerprint")
     attnames = [field.attname for field in fields]
     with connection.cursor() as cursor:
-        # Created once per database session; emptied after each use, so an outer transaction
-        # writing several groups never sees a previous group's rows.
+        # Created once per database session and truncated at each commit, so it never grows
+        # (autovacuum does not visit temporary tables); emptied after each use as well, so an
+        # outer transaction writing several groups never sees a previous group's rows.
         cursor.execute(
-            f"CREATE TEMPORARY TABLE IF NOT EXISTS {RECORDED} (id bigint, {definitions})"
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {RECORDED} (id bigint, {definitions}) "
+            "ON COMMIT DELETE ROWS"
         )
         with cursor.copy(f"COPY {RECORDED} (id, {names}) FROM STDIN") as copy:
             for link in links:
