@@ -15,6 +15,7 @@ import csv
 import json
 import os
 import random
+import secrets
 import shutil
 import socket
 import subprocess
@@ -245,7 +246,11 @@ def run_ours(urls: list[str], args, workdir: Path) -> list[dict]:
     python = args.python
     env = {
         **os.environ,
-        "DEBUG": "1",
+        # DEBUG off, as in production: DEBUG keeps the text of every query (a batch's
+        # statements carry a thousand ids). No broker: tasks, if any, would run in-process.
+        "DEBUG": "0",
+        "SECRET_KEY": secrets.token_hex(32),
+        "CELERY_TASK_ALWAYS_EAGER": "1",
         "DATABASE_URL": args.database_url,
         "LINKCHECK_ALLOWED_PRIVATE_NETWORKS": "127.0.0.0/8",
         "LINKCHECK_PER_HOST_CONCURRENCY": "0",
@@ -256,6 +261,15 @@ def run_ours(urls: list[str], args, workdir: Path) -> list[dict]:
     for name in ("CELERY_BROKER_URL", "REDIS_URL", "CACHE_URL"):
         env.pop(name, None)
     fresh_database(args.database_url)
+    # Bytecode compiled beforehand, as a deployment has it: with PYTHONDONTWRITEBYTECODE set
+    # (as on the benchmark machine), every run would otherwise compile the project's modules.
+    packages = [p.name for p in PROJECT.iterdir() if (p / "__init__.py").exists()]
+    subprocess.run(
+        [python, "-m", "compileall", "-q", "manage.py", *packages],
+        cwd=PROJECT,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
     subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=PROJECT, env=env, check=True)
     (workdir / "urls.json").write_text(json.dumps(urls))
     load = (
@@ -459,7 +473,12 @@ def main() -> None:
     parser.add_argument("--tools", default="ours,lychee,linkchecker")
     parser.add_argument("--python", default=sys.executable)
     parser.add_argument(
-        "--database-url", default="postgresql://postgres@127.0.0.1:5432/claimtrack_linkbench"
+        "--database-url",
+        default=os.environ.get(
+            "LINKBENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/claimtrack_linkbench"
+        ),
+        help="dropped and created (its name must start with claimtrack_linkbench); default "
+        "$LINKBENCH_DATABASE_URL, else claimtrack_linkbench on the local server",
     )
     parser.add_argument(
         "--profile", type=Path, help="py-spy Claimtrack's runs into files with this prefix"

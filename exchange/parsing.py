@@ -14,10 +14,8 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-import extruct
 import ijson
 import lxml.etree
-from extruct.utils import parse_html
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 JSONLD_SCRIPTS = lxml.etree.XPath('descendant-or-self::script[@type="application/ld+json"]')
@@ -126,6 +124,11 @@ def _unwrap(data: Any, position: str) -> Iterator[Entry]:
 def _from_html(page: bytes) -> Iterator[Entry]:
     """JSON-LD script by script (a broken one is reported, the others kept), then microdata
     and RDFa through extruct."""
+    # Imported here: extruct and what it brings cost every process that loads the admin
+    # (every management command, every worker) a tenth of a second, for imports alone.
+    import extruct
+    from extruct.utils import parse_html
+
     try:
         tree = parse_html(page, encoding="utf-8")
     except (ValueError, lxml.etree.LxmlError) as exc:

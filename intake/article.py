@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import trafilatura
 from django.conf import settings
 
 from sources.linkcheck.fetch import ErrorKind, Target, fetch_all
@@ -71,6 +70,10 @@ def from_text(text: str, *, url: str = "", language: str = "") -> Article:
 
 
 def from_html(html: str, *, url: str = "", language: str = "") -> Article:
+    # Imported here: trafilatura and what it brings cost every process that loads the admin
+    # (every management command, every worker) a tenth of a second, for the desk alone.
+    import trafilatura
+
     _checked(html)
     extracted = trafilatura.extract(
         html, url=url or None, output_format="json", with_metadata=True, include_comments=False

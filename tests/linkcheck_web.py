@@ -93,6 +93,7 @@ class Seen:
     path: str
     headers: dict = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
+    peer: tuple = ()  # the client's address and port: one per connection
 
 
 class TestWeb:
@@ -144,7 +145,8 @@ class TestWeb:
 
     @web.middleware
     async def _record(self, request: web.Request, handler):
-        self.seen.append(Seen(request.method, request.path_qs, dict(request.headers)))
+        peer = request.transport.get_extra_info("peername") if request.transport else ()
+        self.seen.append(Seen(request.method, request.path_qs, dict(request.headers), peer=peer))
         return await handler(request)
 
     # Pages --------------------------------------------------------------------------------

@@ -20,13 +20,39 @@ _DROPPED = re.compile(
     r"<(head|script|style|noscript|template|svg|nav|header|footer|aside)\b[^>]*>.*?</\1\s*>",
     re.S | re.I,
 )
-_MAIN = re.compile(r"<(main|article)\b[^>]*>(.*?)</\1\s*>", re.S | re.I)
+# A <main>/<article> element is its opening tag up to the first matching closing tag. The
+# closing tag is searched for, not matched lazily: `.*?` tries the rest of the pattern at
+# every character, which cost more than everything else here together.
+_MAIN_OPEN = re.compile(r"<(main|article)\b[^>]*>", re.I)
+_MAIN_CLOSE = {
+    "main": re.compile(r"</main\s*>", re.I),
+    "article": re.compile(r"</article\s*>", re.I),
+}
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
 
 
 def _visible(fragment: str) -> str:
     return " ".join(html.unescape(_TAG.sub(" ", fragment)).split())
+
+
+def _mains(body: str) -> list[str]:
+    """The content of every <main> and <article> element, outermost first: from the end of
+    its opening tag to the first closing tag of the same name (what the lazy regular
+    expression the first version used would find)."""
+    found = []
+    unclosed: set[str] = set()  # no closing tag after some point: none after any later one
+    start = 0
+    while opening := _MAIN_OPEN.search(body, start):
+        name = "main" if len(opening[1]) == 4 else "article"
+        closing = None if name in unclosed else _MAIN_CLOSE[name].search(body, opening.end())
+        if closing is None:
+            unclosed.add(name)
+            start = opening.start() + 1  # look for the next opening tag
+            continue
+        found.append(body[opening.end() : closing.start()])
+        start = closing.end()
+    return found
 
 
 def main_text(body: str, content_type: str = "text/html") -> str:
@@ -37,8 +63,8 @@ def main_text(body: str, content_type: str = "text/html") -> str:
         return " ".join(body.split())
     title = _TITLE.search(body)
     body = _DROPPED.sub(" ", body)
-    mains = _MAIN.findall(body)
-    text = _visible(" ".join(m[1] for m in mains) if mains else body)
+    mains = _mains(body)
+    text = _visible(" ".join(mains) if mains else body)
     title_text = _visible(title[1]) if title else ""
     return f"{title_text} {text}".strip()
 
@@ -55,7 +81,16 @@ def fingerprint(text: str, size: int = FINGERPRINT_SIZE) -> list[int]:
         shingles = [b" ".join(words)]
     else:
         shingles = map(b" ".join, zip(*(words[i:] for i in range(SHINGLE)), strict=False))
-    return sorted(set(map(zlib.crc32, shingles)))[:size]
+    hashes = list(map(zlib.crc32, shingles))
+    # CRC-32s spread evenly over 0..2**32, so the `size` smallest are almost always among
+    # those below a bound that lets through about four times as many: sorting those few
+    # gives the same answer as sorting them all, which is done only when too few get through.
+    if len(hashes) > 8 * size:
+        bound = (4 * size << 32) // len(hashes)
+        smallest = set(filter(bound.__gt__, hashes))
+        if len(smallest) >= size:
+            return sorted(smallest)[:size]
+    return sorted(set(hashes))[:size]
 
 
 def similarity(a: list[int], b: list[int], size: int = FINGERPRINT_SIZE) -> float:

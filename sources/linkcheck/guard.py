@@ -12,6 +12,7 @@ Three layers, each enough on its own:
 No Django here: the allowed private networks are a parameter (settings parse them once).
 """
 
+import functools
 import ipaddress
 import socket
 import unicodedata
@@ -127,6 +128,7 @@ def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
     return ipaddress.IPv4Address(value)
 
 
+@functools.lru_cache(maxsize=4096)  # every hop asks; a run sees the same hosts again and again
 def host_ip(host: str) -> IPAddress | None:
     """The IP address a URL host denotes, in whatever spelling, or None for a host name."""
     host = unicodedata.normalize("NFKC", unquote(host)).strip().lower()
@@ -142,9 +144,10 @@ def host_ip(host: str) -> IPAddress | None:
     return _legacy_ipv4(host)
 
 
-def check_url(url: str, allowed_networks: Iterable[Network] = ()) -> None:
+def check_url(url: str | URL, allowed_networks: Iterable[Network] = ()) -> URL:
     """Raise Refused unless `url` is an http(s) URL without credentials whose host, if it is an
-    IP address, is public or allowed. Host names are checked after DNS by GuardedResolver.
+    IP address, is public or allowed; return it parsed. Host names are checked after DNS by
+    GuardedResolver.
 
     IPv4 addresses written any way other than the dotted-decimal form (127.1, 0x7f000001,
     0177.0.0.1) are refused even inside allowed networks: no genuine citation spells an
@@ -166,12 +169,13 @@ def check_url(url: str, allowed_networks: Iterable[Network] = ()) -> None:
     if ip is None:
         if "%" in raw_host:
             raise Refused(f"{raw_host!r} is not a valid host name")
-        return
+        return parsed
     if ip.version == 4:
         canonical = raw_host.rstrip(".")
         if canonical != str(ip):
             raise Refused(f"{raw_host!r} is an unusual spelling of the IP address {ip}")
     check_ip(ip, allowed_networks)
+    return parsed
 
 
 class GuardedResolver(AbstractResolver):

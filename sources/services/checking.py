@@ -11,7 +11,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from sources.linkcheck.fetch import FetchConfig, FetchResult, Target, iter_results
+from sources.linkcheck.fetch import Checker, FetchConfig, FetchResult, Target, iter_results
 from sources.linkcheck.politeness import Politeness
 from sources.models import Link
 from sources.services.archives import FAILING, archive_due
@@ -82,13 +82,15 @@ def links_check(
     on_result: Callable[[Link], None] | None = None,
     archive_ids: list[int] | None = None,
     bulk: bool | None = None,
+    checker: Checker | None = None,
 ) -> Counter:
     """Check every link held under `lease_token` and record each result as it arrives.
     Returns the count of new statuses. Safe to run twice: a second run finds the lease gone.
 
     Failing links due for an archive lookup are collected in `archive_ids` when given (the
     caller looks them up), otherwise a lookup task is enqueued on commit. `bulk` chooses how
-    results are written (see `record_results`)."""
+    results are written (see `record_results`). A `checker` kept open across batches checks
+    them (its config and politeness then apply); otherwise one is opened for this batch."""
     if not lease_token:
         return Counter()
     links = {
@@ -123,7 +125,12 @@ def links_check(
         last_write = time.monotonic()
 
     try:
-        for result in iter_results(targets, config or fetch_config(), politeness):
+        results = (
+            checker.results(targets)
+            if checker is not None
+            else iter_results(targets, config or fetch_config(), politeness)
+        )
+        for result in results:
             pending.append(result)
             if (
                 len(pending) >= RECORD_EVERY

@@ -7,6 +7,7 @@ and a surviving process, or the parent once every child is gone, leases those li
 Links recorded before the kill are not checked again: they were checked since the run started.
 """
 
+import gc
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -21,7 +22,7 @@ from django.db import connections, reset_queries
 from django.db.models import Q
 from django.utils import timezone
 
-from sources.linkcheck.fetch import FetchConfig
+from sources.linkcheck.fetch import Checker, FetchConfig
 from sources.linkcheck.politeness import Politeness
 from sources.models import Link
 from sources.services.checking import links_check, links_claim
@@ -78,7 +79,13 @@ def run_drain(
     on_results: Callable[[Counter, list[int]], None],
 ) -> None:
     """Lease, check and record batches until the run's scope is done. `on_results` gets the
-    statuses recorded (and failing links due for an archive lookup) as they come."""
+    statuses recorded (and failing links due for an archive lookup) as they come. One checker
+    serves every batch, so connections, DNS answers and soft-404 probes carry over."""
+    with Checker(config, politeness) as checker:
+        _drain(run, checker, on_results)
+
+
+def _drain(run: Run, checker: Checker, on_results: Callable[[Counter, list[int]], None]) -> None:
     while True:
         token, leased = links_claim(
             limit=run.batch,
@@ -101,13 +108,7 @@ def run_drain(
                 pending.clear()
 
         archive_ids: list[int] = []
-        links_check(
-            lease_token=token,
-            config=config,
-            politeness=politeness,
-            on_result=count,
-            archive_ids=archive_ids,
-        )
+        links_check(lease_token=token, checker=checker, on_result=count, archive_ids=archive_ids)
         on_results(pending, archive_ids)
         # With DEBUG on, Django keeps the text of every query, and a batch's COPY and UPDATE
         # carry all of its rows: a long run would keep them all.
@@ -129,6 +130,9 @@ def run_in_processes(
         return
     context = multiprocessing.get_context("fork")
     connections.close_all()  # a forked child must not share the parent's database socket
+    # What the parent has loaded so far stays shared with the children: without this, the
+    # garbage collector writing to every object it visits copies those pages into each child.
+    gc.freeze()
     # One pipe per child, no lock shared between them: a child killed while it sends cannot
     # block the others.
     pipes = []
@@ -145,6 +149,7 @@ def run_in_processes(
         sender.close()
         pipes.append(receiver)
         children.append(child)
+    gc.unfreeze()  # the children keep their frozen copies; this process collects as before
     while pipes:
         for pipe in multiprocessing.connection.wait(pipes):
             try:

@@ -134,6 +134,8 @@ CHECK_COLUMNS = [
     "error",
 ]
 
+RECORDED = "linkcheck_recorded"  # the temporary table a group of links' new state goes through
+
 RECORDED_FIELDS = [
     "status",
     "status_reason",
@@ -207,22 +209,34 @@ def _update_links_row_by_row(links: list[Link]) -> None:
 
 
 def _update_links_at_once(links: list[Link]) -> None:
-    """Every link's new state in one UPDATE … FROM unnest(one array per column) (PostgreSQL)."""
+    """Every link's new state COPYed into a temporary table, then one UPDATE … FROM it
+    (PostgreSQL): COPY formats the values in C, where the arrays of an UPDATE … FROM
+    unnest(…) were built and quoted value by value in Python."""
     fields = [Link._meta.get_field(name) for name in RECORDED_FIELDS]
     columns = _quoted(Link, RECORDED_FIELDS)
-    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
     names = ", ".join(columns)
-    assignments = ", ".join(f"{column} = new.{column}" for column in columns)
     table = connection.ops.quote_name(Link._meta.db_table)
-    values = [
-        [json.dumps(link.baseline_fingerprint) for link in links]
-        if field.name == "baseline_fingerprint"
-        else [getattr(link, field.attname) for link in links]
-        for field in fields
-    ]
-    sql = (
-        f"UPDATE {table} SET {assignments} FROM unnest(%s::bigint[], {arrays}) "
-        f"AS new(link_id, {names}) WHERE {table}.id = new.link_id"
+    definitions = ", ".join(
+        f"{column} {field.db_type(connection)}"
+        for column, field in zip(columns, fields, strict=True)
     )
+    assignments = ", ".join(f"{column} = new.{column}" for column in columns)
+    fingerprint = RECORDED_FIELDS.index("baseline_fingerprint")
+    attnames = [field.attname for field in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [[link.pk for link in links], *values])
+        # Created once per database session and truncated at each commit, so it never grows
+        # (autovacuum does not visit temporary tables); emptied after each use as well, so an
+        # outer transaction writing several groups never sees a previous group's rows.
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE IF NOT EXISTS {RECORDED} (id bigint, {definitions}) "
+            "ON COMMIT DELETE ROWS"
+        )
+        with cursor.copy(f"COPY {RECORDED} (id, {names}) FROM STDIN") as copy:
+            for link in links:
+                row = [getattr(link, name) for name in attnames]
+                row[fingerprint] = json.dumps(row[fingerprint])
+                copy.write_row((link.pk, *row))
+        cursor.execute(
+            f"UPDATE {table} SET {assignments} FROM {RECORDED} AS new WHERE {table}.id = new.id"
+        )
+        cursor.execute(f"DELETE FROM {RECORDED}")
