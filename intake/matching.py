@@ -1,11 +1,18 @@
 """Which existing claims a text may repeat: `match_claims(text, user=...)`, best first.
 
 Accent- and case-insensitive, over each claim's text and its translation, so an English sentence
-finds a Vietnamese claim through the claim's English translation. On PostgreSQL the ranking is
-pg_trgm's: `similarity` (the whole text alike) and `word_similarity` (the query found inside a
-longer claim), on `intake_fold()` = lower(unaccent()) of each column, served by the GIN trigram
-indexes of migration 0002. On SQLite, rapidfuzz computes edit-distance ratios (whole, and
-partial for a short query inside a longer claim) in Python.
+finds a Vietnamese claim through the claim's English translation. Both sides are compared folded
+(`intake.matchtext.folded_words`); the claims' folded text is stored (`MatchText`), never
+folded at query time.
+
+On PostgreSQL the ranking is pg_trgm's: `similarity` (the whole text alike) and
+`word_similarity` (the query found inside a longer claim), with pg_trgm's default thresholds
+(0.3 and 0.6). Scoring every claim is what made a match take seconds at 100,000 claims, so the
+claims scored are the candidates of a rare-word prefilter first (`matchtext.prefilter`, over
+the GIN-indexed tsvector of the folded text): at most CANDIDATES claims holding the query's
+rarest words. A claim that shares none of them is not found; one that is close enough to
+score shares most of the query's words, and so its rare ones. On SQLite rapidfuzz computes
+edit-distance ratios (whole, and partial for a short query inside a longer claim) in Python.
 Callers see only the claims `user` may see: published ones for the public.
 """
 
@@ -13,19 +20,49 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import F, Func, Q, TextField, Value
-from django.db.models.functions import Greatest
 from rapidfuzz import fuzz
 
 from claims.models import Claim
-from claims.search import fold
 from claims.visibility import visible_claims
+from intake.matchtext import folded_words, prefilter
+from intake.models import MatchText
 
 MAX_TEXT = 1000  # characters of the query compared; a sentence rarely needs more
 MIN_SCORE = 0.3  # pg_trgm's default similarity threshold
-FIELDS = ("text", "translation")
+MIN_WORD_SCORE = 0.6  # pg_trgm's default word_similarity threshold
+CANDIDATES = 2000  # claims the prefilter lets through at most, whatever pg_stats estimated
+SCORED = 30  # of those, the ones sharing the most words with the query are scored
+MAX_RANK_WORDS = 64  # query words counted for that
 SQLITE_MIN_PARTIAL_LENGTH = 12  # shorter queries match too many claims by accident
 SQLITE_MIN_SCORE = 0.6  # edit-distance ratios of unrelated sentences of one topic reach ~0.5
+
+# Candidates: the claims holding the query's rare words (the GIN index). Of those, the ones
+# sharing the most words with the query (ts_rank: microseconds a row) that the caller may see
+# are scored with pg_trgm (tens of microseconds a row). Visibility is checked on the best
+# 2 × SCORED only: an index probe per row costs more than the ranking.
+RANK_SQL = """
+SELECT claim_id, GREATEST(s1, w1, s2, w2) AS score FROM (
+    SELECT m.claim_id,
+           similarity(m.text, p.q) AS s1, word_similarity(p.q, m.text) AS w1,
+           similarity(m.translation, p.q) AS s2, word_similarity(p.q, m.translation) AS w2
+    FROM (SELECT %s::text AS q) p, (
+        SELECT claim_id, text, translation FROM (
+            SELECT c.claim_id, c.text, c.translation,
+                   ts_rank(c.words, to_tsquery('simple', %s)) AS overlap
+            FROM (
+                SELECT claim_id, text, translation, words FROM intake_matchtext
+                WHERE words @@ to_tsquery('simple', %s) LIMIT %s
+            ) c
+            ORDER BY overlap DESC, c.claim_id LIMIT %s
+        ) best
+        {visible}
+        ORDER BY overlap DESC, claim_id LIMIT %s
+    ) m
+) scored
+WHERE s1 >= %s OR s2 >= %s OR w1 >= %s OR w2 >= %s
+ORDER BY score DESC, claim_id
+LIMIT %s
+"""
 
 
 @dataclass(frozen=True)
@@ -36,39 +73,29 @@ class Match:
     status: str
 
 
-def _folded(text: str) -> str:
-    return " ".join(fold(text).split())
+def _postgres(claims, query: str, limit: int) -> list[tuple[int, float]]:
+    query_words = query.split()
+    overlap = " | ".join(dict.fromkeys(query_words[:MAX_RANK_WORDS]))
+    params = [query, overlap, prefilter(query_words), CANDIDATES, 2 * SCORED]
+    visible = ""
+    if claims.query.has_filters():  # not the newsroom, which sees every claim
+        sql, visible_params = claims.order_by().values("pk").query.sql_with_params()
+        visible = f"WHERE claim_id IN ({sql})"
+        params += visible_params
+    params += [SCORED, MIN_SCORE, MIN_SCORE, MIN_WORD_SCORE, MIN_WORD_SCORE, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(RANK_SQL.format(visible=visible), params)
+        return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
 
-def _postgres(claims, text: str, limit: int) -> list[tuple[int, float]]:
-    from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
-    from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-
-    query = Func(Value(text), function="intake_fold", output_field=TextField())
-    columns = [Func(F(c), function="intake_fold", output_field=TextField()) for c in FIELDS]
-    near = Q()
-    scores = []
-    for column in columns:
-        near |= Q(TrigramSimilar(column, query)) | Q(TrigramWordSimilar(column, query))
-        scores += [TrigramSimilarity(column, query), TrigramWordSimilarity(query, column)]
-    ranked = (
-        claims.filter(near)
-        .annotate(score=Greatest(*scores))
-        .order_by("-score", "pk")
-        .values_list("pk", "score")[:limit]
-    )
-    return [(pk, float(score)) for pk, score in ranked if score >= MIN_SCORE]
-
-
-def _sqlite(claims, text: str, limit: int) -> list[tuple[int, float]]:
-    query = _folded(text)
+def _sqlite(claims, query: str, limit: int) -> list[tuple[int, float]]:
     scored = []
-    for pk, claim_text, translation in claims.values_list("id", "text", "translation"):
+    rows = MatchText.objects.filter(claim__in=claims).values_list("pk", "text", "translation")
+    for pk, *fields in rows:
         best = 0.0
-        for field in (claim_text, translation):
-            if not field:
+        for candidate in fields:
+            if not candidate:
                 continue
-            candidate = _folded(field)
             best = max(best, fuzz.ratio(query, candidate) / 100)
             if len(query) >= SQLITE_MIN_PARTIAL_LENGTH and len(query) <= len(candidate):
                 best = max(best, fuzz.partial_ratio(query, candidate) / 100 * 0.9)
@@ -81,12 +108,12 @@ def _sqlite(claims, text: str, limit: int) -> list[tuple[int, float]]:
 def match_claims(text: str, *, user=None, limit: int = 10, newsroom: bool = False) -> list[Match]:
     """Claims `user` may see that `text` may repeat, best first, each with a 0–1 score.
     No user means the public; `newsroom` (the shell) sees every claim."""
-    text = (text or "").strip()[:MAX_TEXT]
-    if not _folded(text):
+    query = folded_words((text or "").strip()[:MAX_TEXT])
+    if not query:
         return []
     claims = Claim.objects.all() if newsroom else visible_claims(user or AnonymousUser())
     rank = _postgres if connection.vendor == "postgresql" else _sqlite
-    ranked = rank(claims, text, limit)
+    ranked = rank(claims, query, limit)
     rows = Claim.objects.in_bulk([pk for pk, _ in ranked])
     return [
         Match(pk, round(score, 3), rows[pk].text, rows[pk].status)
