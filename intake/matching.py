@@ -7,12 +7,15 @@ folded at query time.
 
 On PostgreSQL the ranking is pg_trgm's: `similarity` (the whole text alike) and
 `word_similarity` (the query found inside a longer claim), with pg_trgm's default thresholds
-(0.3 and 0.6). Scoring every claim is what made a match take seconds at 100,000 claims, so the
-claims scored are the candidates of a rare-word prefilter first (`matchtext.prefilter`, over
-the GIN-indexed tsvector of the folded text): at most CANDIDATES claims holding the query's
-rarest words. A claim that shares none of them is not found; one that is close enough to
-score shares most of the query's words, and so its rare ones. On SQLite rapidfuzz computes
-edit-distance ratios (whole, and partial for a short query inside a longer claim) in Python.
+(0.3 and 0.6). Scoring every claim is what made a match take seconds at 100,000 claims, so it
+runs in three steps, one query (RANK_SQL): a rare-word prefilter (`matchtext.prefilter`, over
+the GIN-indexed tsvector of the folded text) takes at most CANDIDATES claims holding the
+query's rarest words; ts_rank orders those by the query words they share; the best
+2 × `limit` are scored with pg_trgm. A claim that shares none of the rare words is not found:
+one close enough to score shares most of the query's words, and so its rare ones (bench/
+intake_match.py measures what this loses against scoring every claim). On SQLite rapidfuzz
+computes edit-distance ratios (whole, and partial for a short query inside a longer claim)
+in Python over every visible claim's stored folded text.
 Callers see only the claims `user` may see: published ones for the public.
 """
 
@@ -31,15 +34,16 @@ MAX_TEXT = 1000  # characters of the query compared; a sentence rarely needs mor
 MIN_SCORE = 0.3  # pg_trgm's default similarity threshold
 MIN_WORD_SCORE = 0.6  # pg_trgm's default word_similarity threshold
 CANDIDATES = 2000  # claims the prefilter lets through at most, whatever pg_stats estimated
-SCORED = 30  # of those, the ones sharing the most words with the query are scored
+SCORED_PER_RESULT = 2  # of those, the 2 × limit (at least 10) sharing the most words with the
+MIN_SCORED = 10  # query are scored: pg_trgm's word_similarity costs ~0.1 ms a row
 MAX_RANK_WORDS = 64  # query words counted for that
 SQLITE_MIN_PARTIAL_LENGTH = 12  # shorter queries match too many claims by accident
 SQLITE_MIN_SCORE = 0.6  # edit-distance ratios of unrelated sentences of one topic reach ~0.5
 
 # Candidates: the claims holding the query's rare words (the GIN index). Of those, the ones
 # sharing the most words with the query (ts_rank: microseconds a row) that the caller may see
-# are scored with pg_trgm (tens of microseconds a row). Visibility is checked on the best
-# 2 × SCORED only: an index probe per row costs more than the ranking.
+# are scored with pg_trgm (about 0.1 ms a row). Visibility is checked on the best 2 × scored
+# only: an index probe per row costs more than the ranking.
 RANK_SQL = """
 SELECT claim_id, GREATEST(s1, w1, s2, w2) AS score FROM (
     SELECT m.claim_id,
@@ -58,6 +62,7 @@ SELECT claim_id, GREATEST(s1, w1, s2, w2) AS score FROM (
         {visible}
         ORDER BY overlap DESC, claim_id LIMIT %s
     ) m
+    OFFSET 0  -- keeps the four scores computed once a row, not again in WHERE and ORDER BY
 ) scored
 WHERE s1 >= %s OR s2 >= %s OR w1 >= %s OR w2 >= %s
 ORDER BY score DESC, claim_id
@@ -76,13 +81,14 @@ class Match:
 def _postgres(claims, query: str, limit: int) -> list[tuple[int, float]]:
     query_words = query.split()
     overlap = " | ".join(dict.fromkeys(query_words[:MAX_RANK_WORDS]))
-    params = [query, overlap, prefilter(query_words), CANDIDATES, 2 * SCORED]
+    scored = max(MIN_SCORED, SCORED_PER_RESULT * limit)
+    params = [query, overlap, prefilter(query_words), CANDIDATES, 2 * scored]
     visible = ""
     if claims.query.has_filters():  # not the newsroom, which sees every claim
         sql, visible_params = claims.order_by().values("pk").query.sql_with_params()
         visible = f"WHERE claim_id IN ({sql})"
         params += visible_params
-    params += [SCORED, MIN_SCORE, MIN_SCORE, MIN_WORD_SCORE, MIN_WORD_SCORE, limit]
+    params += [scored, MIN_SCORE, MIN_SCORE, MIN_WORD_SCORE, MIN_WORD_SCORE, limit]
     with connection.cursor() as cursor:
         cursor.execute(RANK_SQL.format(visible=visible), params)
         return [(pk, float(score)) for pk, score in cursor.fetchall()]
