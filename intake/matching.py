@@ -10,7 +10,7 @@ On PostgreSQL the ranking is pg_trgm's: `similarity` (the whole text alike) and
 (0.3 and 0.6). Scoring every claim is what made a match take seconds at 100,000 claims, so it
 runs in three steps, one query (RANK_SQL): a rare-word prefilter (`matchtext.prefilter`, over
 the GIN-indexed tsvector of the folded text) takes at most CANDIDATES claims holding the
-query's rarest words; ts_rank orders those by the query words they share; the best
+query's rarest words; these are ordered by how many of the query's words they hold; the best
 2 × `limit` are scored with pg_trgm. A claim that shares none of the rare words is not found:
 one close enough to score shares most of the query's words, and so its rare ones (bench/
 intake_match.py measures what this loses against scoring every claim). On SQLite rapidfuzz
@@ -27,7 +27,7 @@ from rapidfuzz import fuzz
 
 from claims.models import Claim
 from claims.visibility import visible_claims
-from intake.matchtext import folded_words, prefilter
+from intake.matchtext import folded_words, prefilter, weights
 from intake.models import MatchText
 
 MAX_TEXT = 1000  # characters of the query compared; a sentence rarely needs more
@@ -41,9 +41,10 @@ SQLITE_MIN_PARTIAL_LENGTH = 12  # shorter queries match too many claims by accid
 SQLITE_MIN_SCORE = 0.6  # edit-distance ratios of unrelated sentences of one topic reach ~0.5
 
 # Candidates: the claims holding the query's rare words (the GIN index). Of those, the ones
-# sharing the most words with the query (ts_rank: microseconds a row) that the caller may see
-# are scored with pg_trgm (about 0.1 ms a row). Visibility is checked on the best 2 × scored
-# only: an index probe per row costs more than the ranking.
+# sharing the most query words, rare words weighing more ({overlap}: one ts_delete() per
+# weight, microseconds a row; ts_rank would favour claims repeating one common word), that the
+# caller may see are scored with pg_trgm (about 0.1 ms a row). Visibility is checked on the
+# best 2 × scored only: an index probe per row costs more than the ranking.
 RANK_SQL = """
 SELECT claim_id, GREATEST(s1, w1, s2, w2) AS score FROM (
     SELECT m.claim_id,
@@ -52,7 +53,7 @@ SELECT claim_id, GREATEST(s1, w1, s2, w2) AS score FROM (
     FROM (SELECT %s::text AS q) p, (
         SELECT claim_id, text, translation FROM (
             SELECT c.claim_id, c.text, c.translation,
-                   ts_rank(c.words, to_tsquery('simple', %s)) AS overlap
+                   {overlap} AS overlap
             FROM (
                 SELECT claim_id, text, translation, words FROM intake_matchtext
                 WHERE words @@ to_tsquery('simple', %s) LIMIT %s
@@ -80,9 +81,12 @@ class Match:
 
 def _postgres(claims, query: str, limit: int) -> list[tuple[int, float]]:
     query_words = query.split()
-    overlap = " | ".join(dict.fromkeys(query_words[:MAX_RANK_WORDS]))
+    tiers = weights(query_words[:MAX_RANK_WORDS])
+    overlap = " + ".join(
+        f"{weight} * (length(c.words) - length(ts_delete(c.words, %s::text[])))" for weight in tiers
+    )
     scored = max(MIN_SCORED, SCORED_PER_RESULT * limit)
-    params = [query, overlap, prefilter(query_words), CANDIDATES, 2 * scored]
+    params = [query, *tiers.values(), prefilter(query_words), CANDIDATES, 2 * scored]
     visible = ""
     if claims.query.has_filters():  # not the newsroom, which sees every claim
         sql, visible_params = claims.order_by().values("pk").query.sql_with_params()
@@ -90,7 +94,7 @@ def _postgres(claims, query: str, limit: int) -> list[tuple[int, float]]:
         params += visible_params
     params += [scored, MIN_SCORE, MIN_SCORE, MIN_WORD_SCORE, MIN_WORD_SCORE, limit]
     with connection.cursor() as cursor:
-        cursor.execute(RANK_SQL.format(visible=visible), params)
+        cursor.execute(RANK_SQL.format(overlap=overlap, visible=visible), params)
         return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
 

@@ -31,7 +31,8 @@ MATCHED_FIELDS = frozenset({"id", "text", "translation"})  # "id": the claim was
 
 CANDIDATE_BUDGET = 2000  # claims the prefilter may let through, by pg_stats' estimate
 MAX_TERMS = 12  # words of one query in the prefilter
-MAX_CONJUNCTION = 4  # "at least m of k words" looks at the k ≤ 4 rarest when all are common
+MIN_TERMS = 3  # fewer rare words than this, and one word the claim lacks would hide it
+MAX_CONJUNCTION = 5  # "at least m of k words" looks at the k ≤ 5 rarest otherwise
 STATS_SECONDS = 600  # how long one reading of pg_stats is used
 
 
@@ -94,10 +95,24 @@ def forget_stats() -> None:
     _stats["read_at"] = -math.inf
 
 
+def weights(query_words: list[str]) -> dict[int, list[str]]:
+    """The query's words by weight, 1 to 5: the digits of 1 / their frequency (a word in half
+    the claims weighs 1, in one claim of 2,000 weighs 4), so that sharing a rare word counts
+    more than sharing a common one."""
+    _, freqs, floor = _word_stats()
+    tiers: dict[int, list[str]] = {}
+    for word in dict.fromkeys(query_words):
+        frequency = freqs.get(word, floor) or 1e-9
+        tier = min(5, max(1, math.ceil(-math.log10(frequency))))
+        tiers.setdefault(tier, []).append(word)
+    return tiers
+
+
 def prefilter(query_words: list[str]) -> str:
     """A tsquery (to_tsquery('simple', …) syntax) that the claims close to these words satisfy,
-    matched by about CANDIDATE_BUDGET claims at most: any of the rarest words while they are
-    rare enough; when every word is common, at least two (or three) of the four rarest."""
+    matched by about CANDIDATE_BUDGET claims at most: any of the rarest words while at least
+    MIN_TERMS of them are rare enough; otherwise at least two (or three…) of the five rarest,
+    so that a paraphrase missing one of them, or adding a word no claim has, still passes."""
     rows, freqs, floor = _word_stats()
     unique = sorted(set(query_words), key=lambda w: (freqs.get(w, floor), w))
     frequency = {w: freqs.get(w, floor) for w in unique}
@@ -108,7 +123,7 @@ def prefilter(query_words: list[str]) -> str:
             break
         terms.append(word)
         estimate += frequency[word] * rows
-    if estimate <= CANDIDATE_BUDGET or len(unique) == 1:
+    if len(terms) >= min(MIN_TERMS, len(unique)) and estimate <= CANDIDATE_BUDGET:
         return " | ".join(terms)
     rarest = unique[:MAX_CONJUNCTION]
     for least in range(2, len(rarest) + 1):

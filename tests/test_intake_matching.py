@@ -115,14 +115,34 @@ def test_the_prefilter_takes_the_rarest_words_and_pairs_common_ones(monkeypatch)
     monkeypatch.setitem(matchtext._stats, "rows", 100_000.0)
     monkeypatch.setitem(matchtext._stats, "freqs", freqs)
     monkeypatch.setitem(matchtext._stats, "floor", 0.0001)
-    # Rare words (uncounted by pg_stats: below 0.01%) while the estimate stays in budget.
-    assert matchtext.prefilter("kinh te zyx ha abc".split()) == "abc | zyx"
-    # Only common words: claims holding at least two of the four rarest…
-    assert matchtext.prefilter("kinh te ha noi trung quoc".split()) == (
+    # Any of the rare words (uncounted by pg_stats: below 0.01%), when there are three or more…
+    assert matchtext.prefilter(["kinh", "te", "zyx", "ha", "abc", "def"]) == "abc | def | zyx"
+    # … otherwise two of the rarest: a paraphrase adding a word no claim has still finds them.
+    assert matchtext.prefilter(["kinh", "te", "zyx", "ha", "abc"]) == (
+        "(abc & zyx) | (abc & ha) | (abc & te) | (zyx & ha) | (zyx & te) | (ha & te)"
+    )
+    # Only common words: claims holding at least two of the rarest…
+    assert matchtext.prefilter(["kinh", "te", "ha", "noi", "trung", "quoc"]) == (
         "(quoc & trung) | (quoc & ha) | (quoc & noi) | (trung & ha) | (trung & noi) | (ha & noi)"
     )
     # … or of fewer, when that would still be too many claims.
     monkeypatch.setitem(matchtext._stats, "rows", 1_000_000.0)
-    assert matchtext.prefilter("kinh te ha noi trung quoc".split()) == "(quoc & trung)"
-    assert matchtext.prefilter("kinh te".split()) == "te & kinh"
+    assert matchtext.prefilter(["kinh", "te", "ha", "noi", "trung", "quoc"]) == "(quoc & trung)"
+    assert matchtext.prefilter(["kinh", "te"]) == "te & kinh"
     assert matchtext.prefilter(["kinh"]) == "kinh"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!!! ??? …",
+        "a & b | !c:* 'x' <-> (d)",
+        " ".join("abcdefghij" * 20),  # 200 one-letter words, many the same
+        "中国 AI 🚀 Việt Nam 2-3%",
+        "x" * 60 + " " + "ý" * 60,
+    ],
+)
+def test_odd_texts_are_answered_not_refused_with_a_500(claims, text):
+    response = APIClient().get("/api/v1/claims/match/", {"text": text})
+    assert response.status_code == 200
+    assert all(r["claim"] == claims[0].pk for r in response.json()["results"])
