@@ -193,6 +193,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
                 i,
                 gen.sentence(6)[:-1],
                 "",
+                "",  # url_normalised: what Source.save() stores for an empty URL
                 "article",
                 day.date().isoformat(),
                 "vi" if i % 3 else "en",
@@ -209,6 +210,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
             "id",
             "title",
             "url",
+            "url_normalised",
             "kind",
             "published_on",
             "language",

@@ -35,8 +35,17 @@ def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
 
 
 def setting(name: str, **env: str) -> str:
-    result = manage(
-        "shell", "-c", f"from django.conf import settings; print(settings.{name})", **env
+    """A setting as Django reads it from `env` (settings only: the apps are not loaded)."""
+    code = f"from django.conf import settings; print(settings.{name})"
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
+    merged = {**clean, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={k: v for k, v in merged.items() if v is not None},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
