@@ -201,7 +201,6 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
                 now,
                 outlet_ids[i - 1],
                 None,
-                "",  # url_normalised: no URL
             )
 
     _copy(
@@ -218,7 +217,6 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
             "updated_at",
             "outlet_id",
             "link_id",
-            "url_normalised",
         ],
         sources(),
     )

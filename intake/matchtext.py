@@ -4,13 +4,13 @@ up to date on every edit, and on PostgreSQL the choice of the query's rare words
 `refresh(claim_ids)` rebuilds the rows of these claims. It runs on claims.dependents'
 `claims_changed` when a claim is created or its text or translation changes (edits through
 claims.edits, the admin, the API, the intake desk), in the writing transaction; a deleted claim
-takes its row with it (CASCADE). Bulk loaders that bypass the models call it themselves
-(bench/intake.py) or write `folded_words()` of each column (bench/scale_data.py).
+takes its row with it (CASCADE). Bulk loaders that bypass the models call it themselves, or
+write `folded_words()` of each column as bench/scale_data.py does.
 
 On PostgreSQL `MatchText.words` (migration 0004) is a tsvector of both columns with a GIN index.
 `prefilter(words)` picks the query's rarest words from pg_stats, the planner's own counts, so
 that the claims holding them are few (about CANDIDATE_BUDGET): those are the candidates that
-matching then ranks by trigram similarity.
+matching then ranks, by the query words they share (`weights`) and by trigram similarity.
 """
 
 import itertools
