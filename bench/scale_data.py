@@ -4,7 +4,9 @@ Shape (for N published claims): 5% more claims still in the workflow, 1.7 appear
 claim, 0.3 sources per claim, 2 evidence rows per verdict, 5,000 speakers and 300 outlets with
 a Zipf spread (a dozen speakers say 10,000+ claims at 1M), 1-2 of 30 topics per claim.
 Derived data is filled as the app fills it: `search_document` through claims.search.words(),
-the same folding the save signals use, and the per-speaker counts through claims.stats.
+the same folding the save signals use, intake's match text (`MatchText`: the claim's text and
+translation through intake.matchtext.folded_words(), which is " ".join(words())), and the
+per-speaker counts through claims.stats.
 
 Secondary indexes are dropped during the load and rebuilt after it (far faster than keeping
 them up to date row by row); foreign-key triggers are off for the session because the rows are
@@ -22,6 +24,7 @@ from django.db import connection
 
 from claims import search
 from claims.models import RatingLevel
+from intake import matchtext
 
 VOCABULARY = 6000
 COMMON_WORD = "kinh"  # in about half of all claims
@@ -111,6 +114,7 @@ TABLES = [
     "claims_speaker",
     "claims_topic",
     "claims_speakerrecord",
+    "intake_matchtext",
 ]
 
 
@@ -131,6 +135,8 @@ def _secondary_indexes() -> list[tuple[str, str]]:
 def _reset_sequences() -> None:
     with connection.cursor() as cursor:
         for table in TABLES:
+            if table == "intake_matchtext":  # keyed by its claim: no sequence of its own
+                continue
             cursor.execute(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                 f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
@@ -218,7 +224,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
 
     speaker_weights = _zipf_weights(SPEAKERS)
     source_weights = _zipf_weights(n_sources, 0.6)
-    claims, reviews, appearances, evidence, topics = [], [], [], [], []
+    claims, reviews, appearances, evidence, topics, match = [], [], [], [], [], []
     app_id = ev_id = 0
     batch = 50000
 
@@ -281,7 +287,8 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
             iter(evidence),
         )
         _copy("claims_claim_topics", ["id", "claim_id", "topic_id"], iter(topics))
-        for rows in (claims, reviews, appearances, evidence, topics):
+        _copy("intake_matchtext", ["claim_id", "text", "translation"], iter(match))
+        for rows in (claims, reviews, appearances, evidence, topics, match):
             rows.clear()
 
     topic_words = [" ".join(search.words(f"{n} {v}")) for _, n, v in topic_names]
@@ -322,6 +329,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
                 source = rng.choices(range(1, n_sources + 1), cum_weights=source_weights)[0]
                 evidence.append((ev_id, "refutes", "", "", position, pk, source))
         document = " ".join(p for p in parts if p)
+        match.append((pk, folded_text, folded_translation))  # = matchtext.folded_words()
         claims.append(
             (
                 pk,
@@ -358,11 +366,15 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
     # The loaded text must be what the app itself writes: check a sample against it.
     sample = (
         Claim.objects.filter(pk__in=rng.sample(range(1, total + 1), k=min(50, total)))
-        .select_related("published_review")
+        .select_related("published_review", "match_text")
         .prefetch_related("topics", "appearances__speaker")
     )
     for claim in sample:
         assert claim.search_document == search.document_for(claim), claim.pk
+        assert (claim.match_text.text, claim.match_text.translation) == (
+            matchtext.folded_words(claim.text),
+            matchtext.folded_words(claim.translation),
+        ), claim.pk
     stats.rebuild_speaker_records()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")

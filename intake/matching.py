@@ -1,11 +1,21 @@
 """Which existing claims a text may repeat: `match_claims(text, user=...)`, best first.
 
 Accent- and case-insensitive, over each claim's text and its translation, so an English sentence
-finds a Vietnamese claim through the claim's English translation. On PostgreSQL the ranking is
-pg_trgm's: `similarity` (the whole text alike) and `word_similarity` (the query found inside a
-longer claim), on `intake_fold()` = lower(unaccent()) of each column, served by the GIN trigram
-indexes of migration 0002. On SQLite, rapidfuzz computes edit-distance ratios (whole, and
-partial for a short query inside a longer claim) in Python.
+finds a Vietnamese claim through the claim's English translation. Both sides are compared folded
+(`intake.matchtext.folded_words`); the claims' folded text is stored (`MatchText`), never
+folded at query time.
+
+On PostgreSQL the ranking is pg_trgm's: `similarity` (the whole text alike) and
+`word_similarity` (the query found inside a longer claim), with pg_trgm's default thresholds
+(0.3 and 0.6). Scoring every claim is what made a match take seconds at 100,000 claims, so it
+runs in three steps, one query (RANK_SQL): a rare-word prefilter (`matchtext.prefilter`, over
+the GIN-indexed tsvector of the folded text) takes at most CANDIDATES claims holding the
+query's rarest words; these are ordered by how many of the query's words they hold; the best
+2 × `limit` are scored with pg_trgm. A claim that shares none of the rare words is not found:
+one close enough to score shares most of the query's words, and so its rare ones (bench/
+intake_match.py measures what this loses against scoring every claim). On SQLite rapidfuzz
+computes edit-distance ratios (whole, and partial for a short query inside a longer claim)
+in Python over every visible claim's stored folded text.
 Callers see only the claims `user` may see: published ones for the public.
 """
 
@@ -13,19 +23,52 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import F, Func, Q, TextField, Value
-from django.db.models.functions import Greatest
 from rapidfuzz import fuzz
 
 from claims.models import Claim
-from claims.search import fold
 from claims.visibility import visible_claims
+from intake.matchtext import folded_words, prefilter, weights
+from intake.models import MatchText
 
 MAX_TEXT = 1000  # characters of the query compared; a sentence rarely needs more
 MIN_SCORE = 0.3  # pg_trgm's default similarity threshold
-FIELDS = ("text", "translation")
+MIN_WORD_SCORE = 0.6  # pg_trgm's default word_similarity threshold
+CANDIDATES = 2000  # claims the prefilter lets through at most, whatever pg_stats estimated
+SCORED_PER_RESULT = 2  # of those, the 2 × limit (at least 10) sharing the most words with the
+MIN_SCORED = 10  # query are scored: pg_trgm's word_similarity costs ~0.1 ms a row
+MAX_RANK_WORDS = 64  # query words counted for that
 SQLITE_MIN_PARTIAL_LENGTH = 12  # shorter queries match too many claims by accident
 SQLITE_MIN_SCORE = 0.6  # edit-distance ratios of unrelated sentences of one topic reach ~0.5
+
+# Candidates: the claims holding the query's rare words (the GIN index). Of those, the ones
+# sharing the most query words, rare words weighing more ({overlap}: one ts_delete() per
+# weight, microseconds a row; ts_rank would favour claims repeating one common word), that the
+# caller may see are scored with pg_trgm (about 0.1 ms a row). Visibility is checked on the
+# best 2 × scored only: an index probe per row costs more than the ranking.
+RANK_SQL = """
+SELECT claim_id, GREATEST(s1, w1, s2, w2) AS score FROM (
+    SELECT m.claim_id,
+           similarity(m.text, p.q) AS s1, word_similarity(p.q, m.text) AS w1,
+           similarity(m.translation, p.q) AS s2, word_similarity(p.q, m.translation) AS w2
+    FROM (SELECT %s::text AS q) p, (
+        SELECT claim_id, text, translation FROM (
+            SELECT c.claim_id, c.text, c.translation,
+                   {overlap} AS overlap
+            FROM (
+                SELECT claim_id, text, translation, words FROM intake_matchtext
+                WHERE words @@ to_tsquery('simple', %s) LIMIT %s
+            ) c
+            ORDER BY overlap DESC, c.claim_id LIMIT %s
+        ) best
+        {visible}
+        ORDER BY overlap DESC, claim_id LIMIT %s
+    ) m
+    OFFSET 0  -- keeps the four scores computed once a row, not again in WHERE and ORDER BY
+) scored
+WHERE s1 >= %s OR s2 >= %s OR w1 >= %s OR w2 >= %s
+ORDER BY score DESC, claim_id
+LIMIT %s
+"""
 
 
 @dataclass(frozen=True)
@@ -36,39 +79,33 @@ class Match:
     status: str
 
 
-def _folded(text: str) -> str:
-    return " ".join(fold(text).split())
-
-
-def _postgres(claims, text: str, limit: int) -> list[tuple[int, float]]:
-    from django.contrib.postgres.lookups import TrigramSimilar, TrigramWordSimilar
-    from django.contrib.postgres.search import TrigramSimilarity, TrigramWordSimilarity
-
-    query = Func(Value(text), function="intake_fold", output_field=TextField())
-    columns = [Func(F(c), function="intake_fold", output_field=TextField()) for c in FIELDS]
-    near = Q()
-    scores = []
-    for column in columns:
-        near |= Q(TrigramSimilar(column, query)) | Q(TrigramWordSimilar(column, query))
-        scores += [TrigramSimilarity(column, query), TrigramWordSimilarity(query, column)]
-    ranked = (
-        claims.filter(near)
-        .annotate(score=Greatest(*scores))
-        .order_by("-score", "pk")
-        .values_list("pk", "score")[:limit]
+def _postgres(claims, query: str, limit: int) -> list[tuple[int, float]]:
+    query_words = query.split()
+    tiers = weights(query_words[:MAX_RANK_WORDS])
+    overlap = " + ".join(
+        f"{weight} * (length(c.words) - length(ts_delete(c.words, %s::text[])))" for weight in tiers
     )
-    return [(pk, float(score)) for pk, score in ranked if score >= MIN_SCORE]
+    scored = max(MIN_SCORED, SCORED_PER_RESULT * limit)
+    params = [query, *tiers.values(), prefilter(query_words), CANDIDATES, 2 * scored]
+    visible = ""
+    if claims.query.has_filters():  # not the newsroom, which sees every claim
+        sql, visible_params = claims.order_by().values("pk").query.sql_with_params()
+        visible = f"WHERE claim_id IN ({sql})"
+        params += visible_params
+    params += [scored, MIN_SCORE, MIN_SCORE, MIN_WORD_SCORE, MIN_WORD_SCORE, limit]
+    with connection.cursor() as cursor:
+        cursor.execute(RANK_SQL.format(overlap=overlap, visible=visible), params)
+        return [(pk, float(score)) for pk, score in cursor.fetchall()]
 
 
-def _sqlite(claims, text: str, limit: int) -> list[tuple[int, float]]:
-    query = _folded(text)
+def _sqlite(claims, query: str, limit: int) -> list[tuple[int, float]]:
     scored = []
-    for pk, claim_text, translation in claims.values_list("id", "text", "translation"):
+    rows = MatchText.objects.filter(claim__in=claims).values_list("pk", "text", "translation")
+    for pk, *fields in rows:
         best = 0.0
-        for field in (claim_text, translation):
-            if not field:
+        for candidate in fields:
+            if not candidate:
                 continue
-            candidate = _folded(field)
             best = max(best, fuzz.ratio(query, candidate) / 100)
             if len(query) >= SQLITE_MIN_PARTIAL_LENGTH and len(query) <= len(candidate):
                 best = max(best, fuzz.partial_ratio(query, candidate) / 100 * 0.9)
@@ -81,12 +118,12 @@ def _sqlite(claims, text: str, limit: int) -> list[tuple[int, float]]:
 def match_claims(text: str, *, user=None, limit: int = 10, newsroom: bool = False) -> list[Match]:
     """Claims `user` may see that `text` may repeat, best first, each with a 0–1 score.
     No user means the public; `newsroom` (the shell) sees every claim."""
-    text = (text or "").strip()[:MAX_TEXT]
-    if not _folded(text):
+    query = folded_words((text or "").strip()[:MAX_TEXT])
+    if not query:
         return []
     claims = Claim.objects.all() if newsroom else visible_claims(user or AnonymousUser())
     rank = _postgres if connection.vendor == "postgresql" else _sqlite
-    ranked = rank(claims, text, limit)
+    ranked = rank(claims, query, limit)
     rows = Claim.objects.in_bulk([pk for pk, _ in ranked])
     return [
         Match(pk, round(score, 3), rows[pk].text, rows[pk].status)

@@ -55,3 +55,23 @@ class ArticleImport(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url or f"Import #{self.pk}"
+
+
+class MatchText(models.Model):
+    """What intake.matching compares for one claim: its text and translation folded (lower
+    case, no diacritics, words only; `intake.matching.folded_words`). Kept up to date from
+    claims.dependents' `claims_changed` (intake.matching.refresh); on PostgreSQL migration 0004
+    adds `words`, a generated tsvector of both, with a GIN index: the rare-word prefilter."""
+
+    claim = models.OneToOneField(
+        "claims.Claim", on_delete=models.CASCADE, primary_key=True, related_name="match_text"
+    )
+    text = models.TextField(blank=True)
+    translation = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("match text")
+        verbose_name_plural = _("match texts")
+
+    def __str__(self) -> str:
+        return self.text[:80]

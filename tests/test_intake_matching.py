@@ -63,3 +63,86 @@ def test_the_match_api_ranks_with_scores_and_refuses_an_empty_text(claims):
 def test_the_match_api_costs_a_fixed_number_of_queries(claims, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         APIClient().get("/api/v1/claims/match/", {"text": LAG})
+
+
+def test_the_match_api_reads_the_same_few_queries_with_many_claims(
+    claims, make_claim, django_assert_max_num_queries
+):
+    from intake import matchtext
+
+    for i in range(30):
+        make_claim("published", text=f"Xuất khẩu gạo năm {2000 + i} tăng {i}%.")
+    matchtext.forget_stats()  # the worst case: pg_stats is read again too
+    with django_assert_max_num_queries(3):
+        results = APIClient().get("/api/v1/claims/match/", {"text": LAG}).json()["results"]
+    assert results[0]["claim"] == claims[0].pk
+
+
+def test_the_folded_text_follows_edits_of_the_claim(reporter, editor):
+    from claims import edits
+    from intake.models import MatchText
+
+    claim = edits.claim_create(by=reporter, text="Đà Nẵng có 1,2 triệu dân.", language="vi")
+    assert MatchText.objects.get(claim=claim).text == "da nang co 1 2 trieu dan"
+    assert [m.claim_id for m in match_claims("da nang co 1,2 trieu dan", newsroom=True)] == [
+        claim.pk
+    ]
+
+    edits.claim_update(
+        claim=claim,
+        by=reporter,
+        text="Giá vàng hôm nay tăng mạnh ở châu Á.",
+        translation="Gold prices rose sharply in Asia today.",
+    )
+    stored = MatchText.objects.get(claim=claim)
+    assert (stored.text, stored.translation) == (
+        "gia vang hom nay tang manh o chau a",
+        "gold prices rose sharply in asia today",
+    )
+    assert match_claims("da nang co 1,2 trieu dan", newsroom=True) == []
+    [found] = match_claims("Gold prices rose sharply in Asia today", newsroom=True)
+    assert found.claim_id == claim.pk
+
+    edits.claim_delete(claim=claim, by=editor)
+    assert not MatchText.objects.filter(claim_id=claim.pk).exists()
+
+
+def test_the_prefilter_takes_the_rarest_words_and_pairs_common_ones(monkeypatch):
+    from intake import matchtext
+
+    freqs = {"kinh": 0.5, "te": 0.2, "ha": 0.05, "noi": 0.05, "trung": 0.03, "quoc": 0.03}
+    monkeypatch.setitem(matchtext._stats, "read_at", float("inf"))
+    monkeypatch.setitem(matchtext._stats, "rows", 100_000.0)
+    monkeypatch.setitem(matchtext._stats, "freqs", freqs)
+    monkeypatch.setitem(matchtext._stats, "floor", 0.0001)
+    # Any of the rare words (uncounted by pg_stats: below 0.01%), when there are three or more…
+    assert matchtext.prefilter(["kinh", "te", "zyx", "ha", "abc", "def"]) == "abc | def | zyx"
+    # … otherwise two of the rarest: a paraphrase adding a word no claim has still finds them.
+    assert matchtext.prefilter(["kinh", "te", "zyx", "ha", "abc"]) == (
+        "(abc & zyx) | (abc & ha) | (abc & te) | (zyx & ha) | (zyx & te) | (ha & te)"
+    )
+    # Only common words: claims holding at least two of the rarest…
+    assert matchtext.prefilter(["kinh", "te", "ha", "noi", "trung", "quoc"]) == (
+        "(quoc & trung) | (quoc & ha) | (quoc & noi) | (trung & ha) | (trung & noi) | (ha & noi)"
+    )
+    # … or of fewer, when that would still be too many claims.
+    monkeypatch.setitem(matchtext._stats, "rows", 1_000_000.0)
+    assert matchtext.prefilter(["kinh", "te", "ha", "noi", "trung", "quoc"]) == "(quoc & trung)"
+    assert matchtext.prefilter(["kinh", "te"]) == "te & kinh"
+    assert matchtext.prefilter(["kinh"]) == "kinh"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "!!! ??? …",
+        "a & b | !c:* 'x' <-> (d)",
+        " ".join("abcdefghij" * 20),  # 200 one-letter words, many the same
+        "中国 AI 🚀 Việt Nam 2-3%",
+        "x" * 60 + " " + "ý" * 60,
+    ],
+)
+def test_odd_texts_are_answered_not_refused_with_a_500(claims, text):
+    response = APIClient().get("/api/v1/claims/match/", {"text": text})
+    assert response.status_code == 200
+    assert all(r["claim"] == claims[0].pk for r in response.json()["results"])
