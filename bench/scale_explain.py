@@ -53,6 +53,9 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000)
     parser.add_argument("--database", default="claimtrack_scale")
     parser.add_argument("--plan", action="append", default=[], help="print the plans of a page")
+    parser.add_argument(
+        "--parallel", type=int, help="max_parallel_workers_per_gather for this session"
+    )
     args = parser.parse_args()
 
     os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
@@ -71,6 +74,9 @@ def main() -> None:
     SAMPLE["claim_count"] = args.claims
     top = Claim.objects.published().order_by("-pk").values_list("pk", flat=True).first()
     SAMPLE["last_section"] = max(1, -(-top // SECTION_SIZE))
+    if args.parallel is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET max_parallel_workers_per_gather = {int(args.parallel)}")
     anonymous, admin = Client(), Client()
     admin.force_login(User.objects.get(username="bench-admin"))
     print(f"| page ({args.claims:,} claims) | queries | PostgreSQL ms (sum) | slowest query ms |")

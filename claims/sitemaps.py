@@ -143,11 +143,12 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
         raise Http404("No such sitemap page")
     site = escape(settings.SITE_URL)
     tail = f"<changefreq>{kind.changefreq}</changefreq><priority>{kind.priority}</priority></url>"
+    zone = timezone.get_current_timezone()  # once: timezone.localdate() looks it up per call
     parts, latest = [URLSET_OPEN], None
     for path, lastmod in kind.urls(page):
         parts.append(f"<url><loc>{site}{escape(path)}</loc>")
         if lastmod is not None:
-            parts.append(f"<lastmod>{timezone.localdate(lastmod).isoformat()}</lastmod>")
+            parts.append(f"<lastmod>{lastmod.astimezone(zone).date().isoformat()}</lastmod>")
             latest = lastmod if latest is None else max(latest, lastmod)
         parts.append(tail)
     parts.append("\n</urlset>\n")

@@ -173,10 +173,6 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
     def view_on_site(self, claim):
         return claim.get_absolute_url() if claim.published_review_id else None
 
-    def get_search_results(self, request, queryset, search_term):
-        queryset, _duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset, True
-
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, claim):
         label = Status(claim.status).label
