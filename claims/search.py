@@ -97,8 +97,8 @@ def search(claims: QuerySet, query: str) -> QuerySet:
     """`claims` narrowed to the CANDIDATES most recent holding every word of `query` (in the
     order `claims` has), best matches first on PostgreSQL.
 
-    The candidates' ids are read once (one query) and the page and its count then work on that
-    list, instead of each running the candidate search again as a subquery."""
+    The candidates' ids are read once, in one query; the page and its count then look up at most
+    CANDIDATES ids, instead of each running the search again as a subquery."""
     terms = [w[:MAX_WORD_LENGTH] for w in words(query)][:MAX_QUERY_WORDS]
     if not terms:
         return claims
@@ -113,9 +113,8 @@ def search(claims: QuerySet, query: str) -> QuerySet:
             matching = claims.filter(Match(StoredVector(), tsquery))
         else:
             matching = claims.annotate(search_vector=StoredVector()).filter(search_vector=tsquery)
-        candidates = matching.order_by(*order).values("pk")[:CANDIDATES]
         return (
-            claims.filter(pk__in=candidates)
+            claims.filter(pk__in=_first_ids(matching, order))
             .annotate(search_rank=SearchRank(StoredVector(), tsquery))
             .order_by("-search_rank", *order)
         )
@@ -124,7 +123,11 @@ def search(claims: QuerySet, query: str) -> QuerySet:
         matching = matching.filter(
             Q(search_document__startswith=term) | Q(search_document__contains=" " + term)
         )
-    return claims.filter(pk__in=matching.order_by(*order).values("pk")[:CANDIDATES])
+    return claims.filter(pk__in=_first_ids(matching, order))
+
+
+def _first_ids(matching: QuerySet, order: list) -> list[int]:
+    return list(matching.order_by(*order).values_list("pk", flat=True)[:CANDIDATES])
 
 
 class Match(Func):
