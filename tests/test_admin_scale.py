@@ -34,3 +34,52 @@ def test_a_search_across_appearances_lists_each_claim_once(client, make_claim):
     page, queries = changelist(client, q="Zoltan Quux")
     assert page.count(f"/admin/claims/claim/{claim.pk}/change/") == 1
     assert any("DISTINCT" in q for q in queries)
+
+
+def test_awaiting_my_review_is_exactly_what_the_four_eyes_rule_lets_me_publish(
+    client, make_claim, checker, editor, editor2
+):
+    from claims import edits, services, workflow
+    from claims.admin.desk import awaiting_review_by
+    from claims.models import Claim, Evidence, RatingLevel
+    from tests.factories import SourceFactory
+
+    def in_review(author, *, edited_by=None, evidence_by=None):
+        claim = make_claim("researching")
+        review = services.review_start(claim=claim, by=author)
+        edits.review_update(
+            review=review,
+            by=edited_by or author,
+            rating=RatingLevel.objects.first(),
+            summary="A verdict.",
+        )
+        edits.evidence_add(
+            review=review,
+            by=evidence_by or author,
+            source=SourceFactory(),
+            stance=Evidence.Stance.SUPPORTS,
+            quotation="Q.",
+        )
+        services.claim_transition(claim_id=claim.pk, name="submit", by=checker, note="")
+        return claim
+
+    in_review(checker)
+    in_review(editor)  # the editor wrote it
+    in_review(checker, edited_by=editor)  # the editor edited the verdict
+    in_review(checker, evidence_by=editor)  # the editor added evidence
+    make_claim("published")
+    make_claim("researching")
+
+    for user in (editor, editor2, checker):
+        expected = {
+            c.pk for c in Claim.objects.all() if workflow.refusal(c, "publish", user) is None
+        }
+        assert set(awaiting_review_by(user, Claim.objects.all()).values_list("pk", flat=True)) == (
+            expected
+        ), user
+    assert len({c.pk for c in awaiting_review_by(editor2, Claim.objects.all())}) == 4
+    assert len({c.pk for c in awaiting_review_by(editor, Claim.objects.all())}) == 1
+
+    client.force_login(editor)
+    page, queries = changelist(client, queue="review")
+    assert len(queries) < 20

@@ -7,6 +7,8 @@
   without stepping over the unpublished tail either; it holds what a section lists (slug and
   updated_at), so a section of 10,000 claims is read from the index alone, not from 10,000
   rows of a table whose rows carry the claims' texts.
+- `claim_dead_evidence_idx`: the few claims whose evidence died, for claims.recheck's
+  due_for_recheck() (the admin's "Due for re-check" queue), without reading every claim.
 - `evidence_source_review_idx`: "cited by" on a source page, an EXISTS per claim on
   (source, review), answered from the index instead of every evidence row of each review.
 
@@ -22,6 +24,7 @@ INDEXES = {
     "claim_public_updated_idx": f"claims_claim (updated_at, id) {PUBLIC}",
     "claim_public_id_idx": f"claims_claim (id, updated_at, slug) {PUBLIC}",
     "evidence_source_review_idx": "claims_evidence (source_id, review_id)",
+    "claim_dead_evidence_idx": "claims_claim (id) WHERE evidence_dead_since IS NOT NULL",
 }
 
 
