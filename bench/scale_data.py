@@ -194,7 +194,6 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
                 now,
                 outlet_ids[i - 1],
                 None,
-                "",  # url_normalised: what Source.save() writes for a blank URL
             )
 
     _copy(
@@ -210,7 +209,6 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
             "updated_at",
             "outlet_id",
             "link_id",
-            "url_normalised",
         ],
         sources(),
     )
