@@ -121,7 +121,11 @@ def pages(claims: int) -> dict[str, str]:
         "/api/v1/claims/?updated_since": "/api/v1/claims/?updated_since=2024-06-01T00:00:00Z",
         "/api/v1/claims/ page 20 (cursor)": "cursor:20",
         "admin: claims changelist": "/admin/claims/claim/",
-        "admin: changelist, filtered": "/admin/claims/claim/?status__exact=published&queue=mine",
+        "admin: changelist, filtered": "/admin/claims/claim/?status__exact=published",
+        # The "My queue" links of the admin's home page.
+        "admin: my queue, assigned": "/admin/claims/claim/?queue=assigned",
+        "admin: my queue, awaiting my review": "/admin/claims/claim/?queue=review",
+        "admin: my queue, due for re-check": "/admin/claims/claim/?queue=recheck",
         "admin: claim change page": "/admin/claims/claim/{claim}/change/",
         "admin: speaker autocomplete": (
             "/admin/autocomplete/?term=ba&app_label=claims&model_name=appearance&field_name=speaker"

@@ -3,147 +3,171 @@ on the site's own address (SITE_URL), in sections of at most SECTION_SIZE URLs.
 
 Claims and sources are cut into sections by primary-key range, not by OFFSET: section n holds
 the public rows with pk in ((n-1)·SECTION_SIZE, n·SECTION_SIZE], so each section is one index
-range scan however deep it lies, and the index needs only the highest pk (no count). A range
-may hold fewer public rows than SECTION_SIZE (never more), and may be empty.
+range scan however deep it lies, and the index needs only the highest public pk (no count). A
+range may hold fewer public rows than SECTION_SIZE (never more), and may be empty.
+
+A section is built from plain values (`values_list`), each URL by formatting a path reversed
+once per section, and the XML is joined as text: the same document Django's sitemap framework
+renders (tests/test_sitemaps.py compares them), without a model instance, a `reverse()` and a
+template node per URL, which cost about 0.1 ms each: 1 s for a section of 10,000 claims.
 """
 
-from urllib.parse import urlsplit
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.contrib.sitemaps import Sitemap
-from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Exists, Max, OuterRef, QuerySet
-from django.http import HttpRequest
-from django.template.response import TemplateResponse
+from django.db.models import Exists, OuterRef, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from claims.models import Claim, Speaker, SpeakerRecord
-from claims.visibility import public_claims, public_sources
-from sources.models import Source
+from claims.models import Speaker, SpeakerRecord
+from claims.visibility import public_appearances, public_claims, public_evidence, public_sources
 
 SECTION_SIZE = 10_000  # sitemaps.org allows 50,000 per file; smaller files build faster
+STATIC_PAGES = ("home", "claim-list", "speaker-list", "corrections", "methodology")
+
+# (path, last modified or None) for each URL of a section.
+Rows = Iterable[tuple[str, datetime | None]]
 
 
-class PublicSitemap(Sitemap):
-    """Absolute URLs built from SITE_URL, not from whatever Host the request carried."""
-
-    limit = SECTION_SIZE
-
-    def get_protocol(self, protocol=None) -> str:
-        return urlsplit(settings.SITE_URL).scheme
-
-    def get_domain(self, site=None) -> str:
-        return urlsplit(settings.SITE_URL).netloc
-
-    def get_latest_lastmod(self):
-        return None  # the index does not read every row to date a section
+def _path_pattern(name: str, **placeholders: str) -> str:
+    """The path of URL `name` with each keyword's value as a `{keyword}` format field: reversed
+    once, then formatted per row. The placeholders are digits or letters the converters take."""
+    path = reverse(name, kwargs=placeholders)
+    for key, value in placeholders.items():
+        path = path.replace(value, "{" + key + "}", 1)
+    return path
 
 
-class KeyRangePage:
-    def __init__(self, object_list: QuerySet):
-        self.object_list = object_list
+def _top(pks: QuerySet) -> int:
+    """The highest of these primary keys, or 0: one backward index scan to the first match."""
+    return pks.order_by(f"-{pks.query.values_select[0]}").first() or 0
 
 
-class KeyRangePaginator:
-    """Pages of a queryset by pk range: page n is pk in ((n-1)·size, n·size]."""
-
-    def __init__(self, items: QuerySet, size: int):
-        self.items, self.size = items, size
-
-    @property
-    def num_pages(self) -> int:
-        top = self.items.order_by().aggregate(top=Max("pk"))["top"] or 0
-        return max(1, -(-top // self.size))
-
-    def page(self, number) -> KeyRangePage:
-        try:
-            number = int(number)
-        except (TypeError, ValueError):
-            raise PageNotAnInteger("Not a page number") from None
-        if number < 1 or number > self.num_pages:
-            raise EmptyPage("No such page")
-        low = (number - 1) * self.size
-        return KeyRangePage(self.items.filter(pk__gt=low, pk__lte=low + self.size).order_by("pk"))
+def top_claim() -> int:
+    return _top(public_claims().values_list("pk", flat=True))
 
 
-class KeyRangeSitemap(PublicSitemap):
-    @property
-    def paginator(self) -> KeyRangePaginator:
-        return KeyRangePaginator(self.items(), self.limit)
+def top_source() -> int:
+    # The highest source a public appearance or current verdict names; public_sources() itself
+    # is an OR of two EXISTS, whose MAX reads every source and both link tables.
+    return max(
+        _top(public_appearances().values_list("source_id", flat=True)),
+        _top(public_evidence().values_list("source_id", flat=True)),
+    )
 
 
-class ClaimSitemap(KeyRangeSitemap):
-    changefreq = "weekly"
-    priority = 0.8
-
-    def items(self):
-        # status too: the workflow mixin reads it as each row loads.
-        return public_claims().only("pk", "slug", "updated_at", "status")
-
-    def lastmod(self, claim: Claim):
-        return claim.updated_at
+def claim_rows(low: int, high: int) -> Rows:
+    pattern = _path_pattern("claim-detail", pk="987654321", slug="SLUGPLACEHOLDER")
+    rows = public_claims().filter(pk__gt=low, pk__lte=high).order_by("pk")
+    for pk, slug, updated_at in rows.values_list("pk", "slug", "updated_at"):
+        yield pattern.format(pk=pk, slug=slug or "claim"), updated_at
 
 
-class SpeakerSitemap(PublicSitemap):
-    changefreq = "weekly"
-    priority = 0.5
-
-    def items(self):
-        # A speaker is public once a published claim of theirs is counted in their record.
-        return Speaker.objects.filter(
-            Exists(SpeakerRecord.objects.filter(speaker=OuterRef("pk"), claims__gt=0))
-        ).order_by("slug")
-
-    def location(self, speaker: Speaker) -> str:
-        return reverse("speaker-detail", kwargs={"slug": speaker.slug})
+def source_rows(low: int, high: int) -> Rows:
+    pattern = _path_pattern("source-detail", pk="987654321")
+    rows = public_sources().filter(pk__gt=low, pk__lte=high).order_by("pk")
+    for pk, updated_at in rows.values_list("pk", "updated_at"):
+        yield pattern.format(pk=pk), updated_at
 
 
-class SourceSitemap(KeyRangeSitemap):
-    changefreq = "monthly"
-    priority = 0.3
-
-    def items(self):
-        return public_sources().only("pk", "updated_at")
-
-    def location(self, source: Source) -> str:
-        return reverse("source-detail", kwargs={"pk": source.pk})
-
-    def lastmod(self, source: Source):
-        return source.updated_at
+def speaker_rows() -> Rows:
+    # A speaker is public once a published claim of theirs is counted in their record.
+    pattern = _path_pattern("speaker-detail", slug="SLUGPLACEHOLDER")
+    speakers = Speaker.objects.filter(
+        Exists(SpeakerRecord.objects.filter(speaker=OuterRef("pk"), claims__gt=0))
+    ).order_by("slug")
+    for slug in speakers.values_list("slug", flat=True):
+        yield pattern.format(slug=slug), None
 
 
-class PageSitemap(PublicSitemap):
-    changefreq = "daily"
-    priority = 0.6
-
-    def items(self) -> list[str]:
-        return ["home", "claim-list", "speaker-list", "corrections", "methodology"]
-
-    def location(self, name: str) -> str:
-        return reverse(name)
+def page_rows() -> Rows:
+    return [(reverse(name), None) for name in STATIC_PAGES]
 
 
-SITEMAPS = {
-    "pages": PageSitemap,
-    "claims": ClaimSitemap,
-    "speakers": SpeakerSitemap,
-    "sources": SourceSitemap,
+@dataclass(frozen=True)
+class Section:
+    changefreq: str
+    priority: str
+    rows: Callable[..., Rows]
+    top: Callable[[], int] | None = None  # ranged by pk: the highest public pk
+
+    def pages(self) -> int:
+        return max(1, -(-self.top() // SECTION_SIZE)) if self.top else 1
+
+    def urls(self, page: int) -> Rows:
+        if not self.top:
+            return self.rows()
+        low = (page - 1) * SECTION_SIZE
+        return self.rows(low, low + SECTION_SIZE)
+
+
+SECTIONS = {
+    "pages": Section("daily", "0.6", page_rows),
+    "claims": Section("weekly", "0.8", claim_rows, top_claim),
+    "speakers": Section("weekly", "0.5", speaker_rows),
+    "sources": Section("monthly", "0.3", source_rows, top_source),
 }
+
+URLSET_OPEN = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<urlset '
+    'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+ROBOTS = "noindex, noodp, noarchive"  # as Django's sitemap views send
+INDEX_OPEN = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+)
+
+
+def _page_number(value: str | None) -> int:
+    try:
+        return int(value or 1)
+    except ValueError:
+        raise Http404("Not a page number") from None
 
 
 @require_safe
-def sitemap_index(request: HttpRequest) -> TemplateResponse:
-    """Every section of every sitemap, each on SITE_URL: one MAX(pk) query per ranged section."""
-    locations = []
-    for section, sitemap in SITEMAPS.items():
-        url = settings.SITE_URL + reverse("sitemap-section", kwargs={"section": section})
-        pages = sitemap().paginator.num_pages
-        locations.append(url)
-        locations += [f"{url}?p={page}" for page in range(2, pages + 1)]
-    return TemplateResponse(
-        request,
-        "sitemap_index.xml",
-        {"sitemaps": [{"location": loc, "last_mod": None} for loc in locations]},
-        content_type="application/xml",
-    )
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """One section: one range query of plain values, the XML joined as text."""
+    kind = SECTIONS.get(section)
+    if kind is None:
+        raise Http404("No such sitemap section")
+    page = _page_number(request.GET.get("p"))
+    if not 1 <= page <= kind.pages():
+        raise Http404("No such sitemap page")
+    site = escape(settings.SITE_URL)
+    tail = f"<changefreq>{kind.changefreq}</changefreq><priority>{kind.priority}</priority></url>"
+    zone = timezone.get_current_timezone()  # once: timezone.localdate() looks it up per call
+    parts, latest = [URLSET_OPEN], None
+    for path, lastmod in kind.urls(page):
+        parts.append(f"<url><loc>{site}{escape(path)}</loc>")
+        if lastmod is not None:
+            parts.append(f"<lastmod>{lastmod.astimezone(zone).date().isoformat()}</lastmod>")
+            latest = lastmod if latest is None else max(latest, lastmod)
+        parts.append(tail)
+    parts.append("\n</urlset>\n")
+    response = HttpResponse("".join(parts), content_type="application/xml")
+    response.headers["X-Robots-Tag"] = ROBOTS
+    if latest is not None:
+        response.headers["Last-Modified"] = http_date(latest.timestamp())
+    return response
+
+
+@require_safe
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """Every section of every sitemap, each on SITE_URL: one index probe per ranged section."""
+    parts = [INDEX_OPEN]
+    for section, kind in SECTIONS.items():
+        url = escape(settings.SITE_URL + reverse("sitemap-section", kwargs={"section": section}))
+        parts.append(f"<sitemap><loc>{url}</loc></sitemap>")
+        parts += [f"<sitemap><loc>{url}?p={n}</loc></sitemap>" for n in range(2, kind.pages() + 1)]
+    parts.append("</sitemapindex>\n")
+    response = HttpResponse("".join(parts), content_type="application/xml")
+    response.headers["X-Robots-Tag"] = ROBOTS
+    return response

@@ -118,7 +118,7 @@ def test_a_malformed_cursor_shows_the_first_page(client, checker, editor):
 def test_the_sitemap_index_lists_every_published_claim_speaker_and_source_and_nothing_else(
     client, make_claim, monkeypatch
 ):
-    monkeypatch.setattr(sitemaps.PublicSitemap, "limit", 2)  # several sections of each kind
+    monkeypatch.setattr(sitemaps, "SECTION_SIZE", 2)  # several sections of each kind
     public, hidden = [], []
     for i in range(5):
         claim = make_claim("published", text=f"Public claim {i}")

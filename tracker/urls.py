@@ -1,5 +1,4 @@
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
@@ -8,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from claims import views as claim_views
 from claims.feeds import ClaimAtomFeed, ClaimRssFeed
 from claims.pagecache import cached_page
-from claims.sitemaps import SITEMAPS, sitemap_index
+from claims.sitemaps import sitemap_index, sitemap_section
 from sources import views as source_views
 
 urlpatterns = [
@@ -26,8 +25,7 @@ urlpatterns = [
     path("sitemap.xml", cached_page(sitemap_index), name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",
-        cached_page(sitemap, reads=("p",)),
-        {"sitemaps": SITEMAPS},
+        cached_page(sitemap_section, reads=("p",)),
         name="sitemap-section",
     ),
     path("robots.txt", claim_views.robots_txt, name="robots-txt"),

@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.forms import Textarea
 from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from claims import edits, services, workflow
-from claims.models import Appearance, Claim, Review, Speaker
+from claims.models import Appearance, Claim, Evidence, Review, Speaker
 from claims.paging import CappedPaginator
 from claims.recheck import due_for_recheck
 from claims.workflow import InvalidAction, Status, WorkflowError
@@ -60,12 +61,26 @@ class QueueFilter(admin.SimpleListFilter):
                 status__in=[Status.PUBLISHED, Status.REJECTED]
             )
         if self.value() == "review":
-            awaiting = queryset.filter(status=Status.IN_REVIEW)
-            mine = [c.pk for c in awaiting if workflow.refusal(c, "publish", request.user) is None]
-            return queryset.filter(pk__in=mine)
+            return awaiting_review_by(request.user, queryset)
         if self.value() == "recheck":
             return queryset.filter(pk__in=due_for_recheck().values("pk"))
         return queryset
+
+
+def awaiting_review_by(user, claims: models.QuerySet) -> models.QuerySet:
+    """The claims in review that `user` may publish: workflow.refusal(claim, "publish", user)
+    is None, said as one query (the four-eyes rule: nobody who wrote or edited the draft
+    review, or its evidence, publishes it) instead of three queries per claim in review."""
+    rule = workflow.RULES["publish"]
+    if not (user and user.is_active and user.has_perm(rule.permission)):
+        return claims.none()
+    draft = Review.objects.filter(claim=OuterRef("pk"), state=Review.State.DRAFT)
+    written = draft.filter(
+        Q(author=user)
+        | Exists(Review.history.filter(id=OuterRef("pk"), history_user=user))
+        | Exists(Evidence.history.filter(review_id=OuterRef("pk"), history_user=user))
+    )
+    return claims.filter(status__in=rule.sources).exclude(Exists(written))
 
 
 class SpeakerFilter(admin.SimpleListFilter):
@@ -172,10 +187,6 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
 
     def view_on_site(self, claim):
         return claim.get_absolute_url() if claim.published_review_id else None
-
-    def get_search_results(self, request, queryset, search_term):
-        queryset, _duplicates = super().get_search_results(request, queryset, search_term)
-        return queryset, True
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, claim):
