@@ -6,6 +6,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -129,10 +130,44 @@ class RatingLevel(models.Model):
         return self.value is not None
 
 
+# A claim's own fields that its published verdict judged, each with the Review field keeping
+# them as published: the public reads these from the verdict (Claim.show_as_published).
+PUBLISHED_FACE_FIELDS = {
+    "text": "claim_text",
+    "language": "claim_language",
+    "translation": "claim_translation",
+    "translation_language": "claim_translation_language",
+}
+
+
+class PublishedFaceIterable(ModelIterable):
+    """Claims as their public verdict was published with (see ClaimQuerySet.as_published)."""
+
+    def __iter__(self):
+        for claim in super().__iter__():
+            claim.show_as_published()
+            yield claim
+
+
 class ClaimQuerySet(models.QuerySet):
     def published(self):
         """The one definition of what the public may see: claims with a published verdict."""
         return self.filter(published_review__isnull=False)
+
+    def as_published(self):
+        """The claims as readers see them: text, translation and language as their published
+        verdict judged them, and only the appearances on record when it was published (both
+        differ from the live row while a reopened claim is re-reviewed). Read-only instances;
+        claims.visibility.public_claims() gives every public surface these."""
+        claims = self.select_related("published_review")
+        claims._iterable_class = PublishedFaceIterable
+        return claims
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._iterable_class is PublishedFaceIterable:
+            for claim in self._result_cache:
+                claim.hide_appearances_awaiting_publication()
 
     def with_public_details(self):
         """Everything a public claim page or API response shows, in a fixed number of queries."""
@@ -250,12 +285,33 @@ class Claim(ClaimWorkflow, models.Model):
         return self.short_text
 
     def save(self, *args, **kwargs):
+        if getattr(self, "shows_published_face", False):
+            raise TypeError("A claim read as published is read-only: load the live row to edit.")
         if not self.slug:
             self.slug = make_slug(self.translation or self.text, max_length=80, fallback="claim")
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("claim-detail", kwargs={"pk": self.pk, "slug": self.slug or "claim"})
+
+    def show_as_published(self) -> None:
+        """Show this instance's fields as its published verdict judged them (in memory only)."""
+        if not Claim.published_review.is_cached(self):
+            return  # loaded without its verdict (a sitemap's .only()): nothing is shown
+        review = self.published_review
+        if review is None:
+            return
+        for field, kept_as in PUBLISHED_FACE_FIELDS.items():
+            setattr(self, field, getattr(review, kept_as))
+        self.shows_published_face = True
+
+    def hide_appearances_awaiting_publication(self) -> None:
+        """Drop, from prefetched appearances, those added since the verdict was published."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("appearances")
+        if prefetched is not None:
+            prefetched._result_cache = [
+                a for a in prefetched._result_cache if not a.awaiting_publication
+            ]
 
     @property
     def display_text(self) -> str:
@@ -326,6 +382,11 @@ class Appearance(models.Model):
     quote_language = models.CharField(_("quote language"), max_length=10, choices=LANGUAGE_CHOICES)
     quote_translation = models.TextField(_("quote translation"), blank=True)
     context = models.TextField(_("context"), blank=True)
+    # Added while the claim's published verdict is being re-reviewed: readers see it once the
+    # new verdict is published (claims.services clears it then).
+    awaiting_publication = models.BooleanField(
+        _("awaiting publication"), default=False, editable=False
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -399,6 +460,22 @@ class Review(models.Model):
         db_index=True,
         help_text=_("Set by the editor when publishing: past it, the verdict is due a re-check."),
     )
+    # The statement as this verdict judged it, kept when the verdict is published: readers see
+    # it while the claim is re-reviewed and its text edited (PUBLISHED_FACE_FIELDS).
+    claim_text = models.TextField(_("claim as published"), blank=True, default="", editable=False)
+    claim_language = models.CharField(
+        _("claim language as published"), max_length=10, blank=True, default="", editable=False
+    )
+    claim_translation = models.TextField(
+        _("claim translation as published"), blank=True, default="", editable=False
+    )
+    claim_translation_language = models.CharField(
+        _("claim translation language as published"),
+        max_length=10,
+        blank=True,
+        default="",
+        editable=False,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
@@ -426,6 +503,23 @@ class Review(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating or '—'}: {self.claim}"
+
+    def save(self, *args, **kwargs):
+        # A verdict on record keeps the statement it judged (the publish service sets it; this
+        # covers rows written another way, e.g. loaders).
+        if self.state != self.State.DRAFT and not self.claim_text:
+            self.keep_claim_as_published()
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {
+                    *kwargs["update_fields"],
+                    *PUBLISHED_FACE_FIELDS.values(),
+                }
+        super().save(*args, **kwargs)
+
+    def keep_claim_as_published(self) -> None:
+        claim = Claim.objects.get(pk=self.claim_id)
+        for field, kept_as in PUBLISHED_FACE_FIELDS.items():
+            setattr(self, kept_as, getattr(claim, field))
 
 
 class Evidence(models.Model):

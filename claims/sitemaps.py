@@ -12,14 +12,14 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Exists, Max, OuterRef, QuerySet
+from django.db.models import Max, QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from claims.models import Claim, Speaker, SpeakerRecord
-from claims.visibility import public_claims, public_sources
+from claims.models import Claim, Speaker
+from claims.visibility import public_sources, public_speakers
 from sources.models import Source
 
 SECTION_SIZE = 10_000  # sitemaps.org allows 50,000 per file; smaller files build faster
@@ -79,7 +79,7 @@ class ClaimSitemap(KeyRangeSitemap):
 
     def items(self):
         # status too: the workflow mixin reads it as each row loads.
-        return public_claims().only("pk", "slug", "updated_at", "status")
+        return Claim.objects.published().only("pk", "slug", "updated_at", "status")
 
     def lastmod(self, claim: Claim):
         return claim.updated_at
@@ -90,10 +90,7 @@ class SpeakerSitemap(PublicSitemap):
     priority = 0.5
 
     def items(self):
-        # A speaker is public once a published claim of theirs is counted in their record.
-        return Speaker.objects.filter(
-            Exists(SpeakerRecord.objects.filter(speaker=OuterRef("pk"), claims__gt=0))
-        ).order_by("slug")
+        return public_speakers().order_by("slug")
 
     def location(self, speaker: Speaker) -> str:
         return reverse("speaker-detail", kwargs={"slug": speaker.slug})

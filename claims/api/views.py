@@ -83,8 +83,13 @@ class ConditionalListMixin:
     """
 
     def list(self, request, *args, **kwargs):
-        # status too: the workflow mixin reads it as each row loads.
-        queryset = self.filter_queryset(self.get_queryset()).only("pk", "updated_at", "status")
+        # status too: the workflow mixin reads it as each row loads. No verdict joined: the
+        # page is rendered from render_page's own query.
+        queryset = (
+            self.filter_queryset(self.get_queryset())
+            .select_related(None)
+            .only("pk", "updated_at", "status")
+        )
         page = self.paginate_queryset(queryset)
         rows = [(row.pk, row.updated_at.isoformat()) for row in page]
         last = max((row.updated_at for row in page), default=None)
@@ -130,7 +135,7 @@ class ClaimViewSet(
 
     def render_page(self, page) -> list:
         ids = [claim.pk for claim in page]
-        by_id = Claim.objects.with_public_details().in_bulk(ids)
+        by_id = self.get_queryset().with_public_details().in_bulk(ids)
         return self.get_serializer([by_id[pk] for pk in ids], many=True).data
 
     def retrieve(self, request, *args, **kwargs):
@@ -141,7 +146,7 @@ class ClaimViewSet(
         not_modified = conditional(request, etag=etag, last_modified=row["updated_at"])
         if not_modified is not None:
             return not_modified
-        claim = Claim.objects.with_public_details().get(pk=row["pk"])
+        claim = self.get_queryset().with_public_details().get(pk=row["pk"])
         response = Response(self.get_serializer(claim).data)
         return set_validators(response, etag=etag, last_modified=row["updated_at"])
 
