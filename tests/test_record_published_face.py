@@ -160,3 +160,12 @@ def test_reopened_claims_cost_no_extra_queries_on_lists(
     with django_assert_max_num_queries(bound):
         body = client.get(page).content.decode()
     assert "Zanzibar" not in body
+
+
+def test_public_matching_never_matches_or_shows_the_draft(reopened, editor):
+    api = APIClient()
+    assert api.get("/api/v1/claims/match/", {"text": EDITED_TEXT}).json()["results"] == []
+    newsroom = APIClient()
+    newsroom.force_authenticate(editor)
+    found = newsroom.get("/api/v1/claims/match/", {"text": EDITED_TEXT}).json()["results"]
+    assert [m["claim"] for m in found] == [reopened.pk]
