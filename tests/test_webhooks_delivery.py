@@ -260,6 +260,11 @@ def test_workflow_moves_and_private_fields_send_no_claim_updated(
         claim.refresh_from_db()
         claim.assignee = editor2
         claim.save()
+        # A draft of the statement: readers see it only with the next verdict.
+        edited = client_for(editor2).patch(
+            f"/api/v1/claims/{claim.pk}/", {"translation": "Draft wording"}, format="json"
+        )
+        assert edited.status_code == 200
 
     assert receiver.received == []
 
