@@ -156,7 +156,8 @@ def test_reopened_claims_cost_no_extra_queries_on_lists(
         if i % 2:
             services.claim_transition(claim_id=claim.pk, name="reopen", by=editor, note="Again")
             claim.refresh_from_db()
-            edits.claim_update(claim=claim, by=checker, text=f"Zanzibar draft {i}")
+            draft = f"Zanzibar draft {i}"
+            edits.claim_update(claim=claim, by=checker, text=draft, translation=draft)
     with django_assert_max_num_queries(bound):
         body = client.get(page).content.decode()
     assert "Zanzibar" not in body
