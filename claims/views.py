@@ -146,8 +146,8 @@ class ClaimFilterForm(forms.Form):
             # By id, not by a join on the slug: the planner then knows from its statistics
             # how many claims the speaker has, and walks the date index for a prolific one.
             speaker = Speaker.objects.filter(slug=data["speaker"]).values_list("pk", flat=True)
-            said = visibility.public_appearances().filter(
-                speaker_id=speaker.first(), claim=OuterRef("pk")
+            said = Appearance.objects.filter(
+                speaker_id=speaker.first(), claim=OuterRef("pk"), awaiting_publication=False
             )
             claims = claims.filter(Exists(said))
         if data.get("topic"):

@@ -5,10 +5,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from claims.models import Evidence
+from claims.models import Appearance, Evidence
 from claims.pagecache import cached_page
 from claims.views import claim_cards, in_verdict_order, paginate
-from claims.visibility import public_appearances, public_claims
+from claims.visibility import public_claims
 from sources.models import Source
 
 
@@ -17,7 +17,9 @@ from sources.models import Source
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("outlet", "link"), pk=pk)
     published = claim_cards(public_claims())
-    made_here = public_appearances().filter(source=source, claim=OuterRef("pk"))
+    made_here = Appearance.objects.filter(
+        source=source, claim=OuterRef("pk"), awaiting_publication=False
+    )
     cites = Evidence.objects.filter(source=source, review=OuterRef("published_review_id"))
     said_here = paginate(request, in_verdict_order(published.filter(Exists(made_here))))
     cited_by = paginate(request, in_verdict_order(published.filter(Exists(cites))), "cited")
