@@ -263,6 +263,10 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
                 "author_id",
                 "claim_id",
                 "rating_id",
+                "claim_text",
+                "claim_language",
+                "claim_translation",
+                "claim_translation_language",
             ],
             iter(reviews),
         )
@@ -322,7 +326,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
             parts.append(folded_summary)
             reviews.append(
                 (pk, "published", summary, "Reasoning.", at, at, at, editor, author, pk)
-                + (rng.choice(ratings),)
+                + (rng.choice(ratings), text, "vi", translation, "en")
             )
             for position in range(2):
                 ev_id += 1

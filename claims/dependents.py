@@ -5,7 +5,9 @@ that keeps what derives from that face fresh.
 When a watched row is saved or deleted (or a link's health changes), the claims showing it get,
 in the same transaction:
 - `updated_at` moved, so their ETags and the API's `updated_since` see the change;
-- their search text rebuilt when the edited kind is one it reads (claims.search.READS);
+- their search text rebuilt when the edited kind is one it reads (claims.search.READS): in the
+  transaction for a few claims, by a Celery task after the commit for more (SEARCH_INLINE_MAX),
+  so that renaming a speaker of 10,000 claims does not hold the request for seconds;
 - the cached public pages retired (claims.pagecache);
 and then `claims.signals.claims_changed` is sent with their ids (webhooks listen to it).
 
@@ -15,6 +17,7 @@ speaker on 10,000 claims costs the same one query as a speaker on one.
 
 from collections.abc import Callable, Iterable
 
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import (
     m2m_changed,
@@ -42,6 +45,9 @@ from sources.events import link_health_changed
 from sources.models import Link, Outlet, Source
 
 TOUCH_BATCH = 2000
+# Above this many claims an edit leaves their search text to a task (one per SEARCH_TASK_BATCH).
+SEARCH_INLINE_MAX = 200
+SEARCH_TASK_BATCH = 2000
 
 
 def _via_sources(**lookup) -> Q:
@@ -109,11 +115,24 @@ def refresh(sender: type[Model], claim_ids: set[int], fields: frozenset[str] | N
     for start in range(0, len(ids), TOUCH_BATCH):
         Claim.objects.filter(pk__in=ids[start : start + TOUCH_BATCH]).update(updated_at=now)
     if sender in search.READS:
-        search.refresh(ids)
+        refresh_search_text(ids)
     # The rating scale is also shown on its own (methodology, legends), with or without claims.
     if ids or sender is RatingLevel:
         pagecache.invalidate_now_and_on_commit()
     claims_changed.send(sender=sender, claim_ids=frozenset(ids), fields=fields)
+
+
+def refresh_search_text(ids: list[int]) -> None:
+    """Rebuild these claims' search text now when they are few, else after the commit in
+    tasks (which read the committed rows; running one twice rebuilds the same text)."""
+    if len(ids) <= SEARCH_INLINE_MAX:
+        search.refresh(ids)
+        return
+    from claims.tasks import refresh_search_text as task
+
+    for start in range(0, len(ids), SEARCH_TASK_BATCH):
+        batch = ids[start : start + SEARCH_TASK_BATCH]
+        transaction.on_commit(lambda batch=batch: task.delay(batch))
 
 
 def _snapshot(instance: Model) -> tuple:

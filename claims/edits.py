@@ -111,7 +111,7 @@ def appearance_create(*, claim: Claim, by, **fields) -> Appearance:
     _require(by, "claims.add_appearance")
     with transaction.atomic():
         claim = _locked_open_claim(claim.pk)
-        appearance = Appearance(claim=claim, **fields)
+        appearance = Appearance(claim=claim, awaiting_publication=claim.under_review, **fields)
         _save(appearance, by=by)
         _count_as_review_writer(claim, by=by)
     return appearance
@@ -122,7 +122,9 @@ def appearance_update(*, appearance: Appearance, by, **fields) -> Appearance:
     with transaction.atomic():
         claims = [_locked_open_claim(appearance.claim_id)]
         if "claim" in fields and fields["claim"].pk != appearance.claim_id:
-            claims.append(_locked_open_claim(fields["claim"].pk))  # moved: both records change
+            target = _locked_open_claim(fields["claim"].pk)  # moved: both records change
+            claims.append(target)
+            fields["awaiting_publication"] = target.under_review
         appearance = Appearance.objects.get(pk=appearance.pk)
         if _assign(appearance, fields):
             _save(appearance, by=by)

@@ -50,7 +50,8 @@ READS = (Claim, Topic, Appearance, Speaker, Review)
 
 
 def document_for(claim: Claim) -> str:
-    """The folded search text for one claim. Only public parts: never a draft review."""
+    """The folded search text for one claim. Only public parts: never a draft review, and for
+    a published claim what its verdict was published with (`claim` from .as_published())."""
     parts = [claim.text, claim.translation]
     parts += [f"{t.name} {t.name_vi}" for t in claim.topics.all()]
     for appearance in claim.appearances.all():
@@ -67,7 +68,7 @@ def refresh(claim_ids: Iterable[int]) -> None:
     for start in range(0, len(ids), REFRESH_BATCH):
         claims = (
             Claim.objects.filter(pk__in=ids[start : start + REFRESH_BATCH])
-            .select_related("published_review")
+            .as_published()
             .prefetch_related("topics", "appearances__speaker")
         )
         stale = []

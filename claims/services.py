@@ -9,7 +9,14 @@ from django_fsm import ConcurrentTransition
 from simple_history.utils import bulk_create_with_history
 
 from claims import workflow
-from claims.models import Claim, ClaimTransition, Correction, Evidence, Review
+from claims.models import (
+    PUBLISHED_FACE_FIELDS,
+    Claim,
+    ClaimTransition,
+    Correction,
+    Evidence,
+    Review,
+)
 from claims.recheck import default_recheck_after
 from claims.signals import claim_changed
 from claims.workflow import InvalidAction, NotAllowedNow, Status
@@ -105,7 +112,19 @@ def _prepare(
     review.approved_by = by
     review.published_at = now
     review.recheck_after = recheck_after
-    review.save(update_fields=["state", "approved_by", "published_at", "recheck_after"])
+    for field, kept_as in PUBLISHED_FACE_FIELDS.items():
+        setattr(review, kept_as, getattr(claim, field))
+    review.save(
+        update_fields=[
+            "state",
+            "approved_by",
+            "published_at",
+            "recheck_after",
+            *PUBLISHED_FACE_FIELDS.values(),
+        ]
+    )
+    # Appearances added during a re-review go public with the verdict that covers them.
+    claim.appearances.filter(awaiting_publication=True).update(awaiting_publication=False)
     claim.published_review = review
     claim.evidence_dead_since = None
     if claim.first_published_at is None:

@@ -18,15 +18,20 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from claims.models import Speaker, SpeakerRecord
-from claims.visibility import public_appearances, public_claims, public_evidence, public_sources
+from claims.visibility import (
+    public_appearances,
+    public_claims,
+    public_evidence,
+    public_sources,
+    public_speakers,
+)
 
 SECTION_SIZE = 10_000  # sitemaps.org allows 50,000 per file; smaller files build faster
 STATIC_PAGES = ("home", "claim-list", "speaker-list", "corrections", "methodology")
@@ -77,11 +82,8 @@ def source_rows(low: int, high: int) -> Rows:
 
 
 def speaker_rows() -> Rows:
-    # A speaker is public once a published claim of theirs is counted in their record.
     pattern = _path_pattern("speaker-detail", slug="SLUGPLACEHOLDER")
-    speakers = Speaker.objects.filter(
-        Exists(SpeakerRecord.objects.filter(speaker=OuterRef("pk"), claims__gt=0))
-    ).order_by("slug")
+    speakers = public_speakers().order_by("slug")
     for slug in speakers.values_list("slug", flat=True):
         yield pattern.format(slug=slug), None
 

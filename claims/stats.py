@@ -30,7 +30,11 @@ def refresh_speakers(speaker_ids: Iterable[int]) -> None:
     ids = sorted({pk for pk in speaker_ids if pk is not None})
     if not ids:
         return
-    rows = _counts(Claim.objects.published().filter(appearances__speaker_id__in=ids))
+    rows = _counts(
+        Claim.objects.published().filter(
+            appearances__speaker_id__in=ids, appearances__awaiting_publication=False
+        )
+    )
     with transaction.atomic():
         SpeakerRecord.objects.filter(speaker_id__in=ids).update(claims=0)
         SpeakerRecord.objects.bulk_create(
@@ -46,7 +50,8 @@ def rebuild_speaker_records() -> None:
     with transaction.atomic():
         SpeakerRecord.objects.all().delete()
         SpeakerRecord.objects.bulk_create(
-            _counts(Claim.objects.published().filter(appearances__isnull=False)), batch_size=5000
+            _counts(Claim.objects.published().filter(appearances__awaiting_publication=False)),
+            batch_size=5000,
         )
 
 

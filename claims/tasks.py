@@ -2,9 +2,16 @@
 
 from celery import shared_task
 
+from claims import search
 from claims.recheck import recheck_sweep
 
 
 @shared_task(name="claims.recheck_sweep")
 def daily_recheck_sweep() -> dict[str, int]:
     return recheck_sweep()
+
+
+@shared_task(name="claims.refresh_search_text")
+def refresh_search_text(claim_ids: list[int]) -> None:
+    """Rebuild the search text of many claims after an edit they all show (claims.dependents)."""
+    search.refresh(claim_ids)

@@ -19,7 +19,15 @@ from django.views.decorators.http import require_safe
 
 from claims import search, visibility
 from claims.jsonld import claim_review
-from claims.models import Appearance, Claim, Correction, RatingLevel, Speaker, SpeakerRecord, Topic
+from claims.models import (
+    Appearance,
+    Claim,
+    Correction,
+    RatingLevel,
+    Speaker,
+    SpeakerRecord,
+    Topic,
+)
 from claims.pagecache import cached_page
 from claims.paging import CappedPaginator, Cursor, estimated_count, keyset_page, next_cursor_of
 from claims.records import (
@@ -53,18 +61,14 @@ def claim_cards(claims: QuerySet) -> QuerySet:
 
 
 def speakers_with_counts() -> QuerySet:
-    """Speakers with at least one published claim, each with `claim_count` of them, read from
-    the records claims.stats keeps (never counted from the claims per request).
+    """The public speakers (visibility.public_speakers), each with `claim_count` published
+    claims, read from the records claims.stats keeps (never counted from the claims per request).
 
     The count is a subquery per listed speaker, not a join grouped over every speaker: in name
     order the page is a walk of the name index that stops after one page of speakers."""
-    records = SpeakerRecord.objects.filter(speaker=OuterRef("pk"), claims__gt=0)
+    records = SpeakerRecord.objects.filter(speaker=OuterRef("pk"))
     total = records.order_by().values("speaker").annotate(n=Sum("claims")).values("n")
-    return (
-        Speaker.objects.filter(Exists(records))
-        .annotate(claim_count=Subquery(total))
-        .order_by("name")
-    )
+    return visibility.public_speakers().annotate(claim_count=Subquery(total)).order_by("name")
 
 
 def paginate(request: HttpRequest, items, parameter: str = "page") -> Page:
@@ -155,7 +159,9 @@ class ClaimFilterForm(forms.Form):
             # By id, not by a join on the slug: the planner then knows from its statistics
             # how many claims the speaker has, and walks the date index for a prolific one.
             speaker = Speaker.objects.filter(slug=data["speaker"]).values_list("pk", flat=True)
-            said = Appearance.objects.filter(speaker_id=speaker.first(), claim=OuterRef("pk"))
+            said = Appearance.objects.filter(
+                speaker_id=speaker.first(), claim=OuterRef("pk"), awaiting_publication=False
+            )
             claims = claims.filter(Exists(said))
         if data.get("topic"):
             claims = claims.filter(topics__slug=data["topic"])
@@ -233,9 +239,12 @@ def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
 @cached_page(reads=("page",))
 def corrections(request: HttpRequest) -> HttpResponse:
     items = visibility.public_corrections().select_related(
-        "claim", "review__rating", "previous_review__rating"
+        "claim__published_review", "review__rating", "previous_review__rating"
     )
-    return render(request, "claims/corrections.html", {"page": paginate(request, items)})
+    page = paginate(request, items)
+    for correction in page:
+        correction.claim.show_as_published()
+    return render(request, "claims/corrections.html", {"page": page})
 
 
 @require_safe
@@ -290,7 +299,9 @@ def _is_staff(request: HttpRequest) -> bool:
 
 def speaker_claims(speaker: Speaker) -> QuerySet:
     """The speaker's published claims (each once, however often they said it)."""
-    said = Appearance.objects.filter(speaker=speaker, claim=OuterRef("pk"))
+    said = Appearance.objects.filter(
+        speaker=speaker, claim=OuterRef("pk"), awaiting_publication=False
+    )
     return visibility.public_claims().filter(Exists(said))
 
 

@@ -9,6 +9,10 @@ public sees what its claim page shows, and no more:
 - its appearances, their speakers, the sources it was said in or its current verdict cites,
   those sources' outlets, its topics and its corrections.
 
+A public claim shows as its current verdict was published (ClaimQuerySet.as_published): while
+it is reopened and re-reviewed, its edited text and the appearances added since stay out of
+public view until the new verdict is published.
+
 The site, the API, the feeds, the sitemap and the ClaimReview JSON-LD all take their rows from
 here; newsroom accounts with a model's view permission see every row of it (`visible_to`).
 """
@@ -17,13 +21,23 @@ from collections.abc import Callable
 
 from django.db.models import Exists, Model, OuterRef, QuerySet
 
-from claims.models import Appearance, Claim, Correction, Evidence, Review, Speaker, Topic
+from claims.models import (
+    Appearance,
+    Claim,
+    Correction,
+    Evidence,
+    Review,
+    Speaker,
+    SpeakerRecord,
+    Topic,
+)
 from sources.models import Outlet, Source
 from tracker.api import sees_everything
 
 
 def public_claims() -> QuerySet[Claim]:
-    return Claim.objects.published()
+    """Published claims, as published: see ClaimQuerySet.as_published."""
+    return Claim.objects.published().as_published()
 
 
 def public_reviews() -> QuerySet[Review]:
@@ -40,7 +54,8 @@ def public_evidence() -> QuerySet[Evidence]:
 
 
 def public_appearances() -> QuerySet[Appearance]:
-    return Appearance.objects.filter(claim__in=public_claims())
+    """Appearances of public claims, less those added while the claim is re-reviewed."""
+    return Appearance.objects.filter(claim__in=public_claims(), awaiting_publication=False)
 
 
 def public_corrections() -> QuerySet[Correction]:
@@ -48,8 +63,11 @@ def public_corrections() -> QuerySet[Correction]:
 
 
 def public_speakers() -> QuerySet[Speaker]:
-    """Speakers who made at least one public claim."""
-    return Speaker.objects.filter(Exists(public_appearances().filter(speaker=OuterRef("pk"))))
+    """Speakers who made at least one public claim: those with a public appearance. Read from
+    the per-speaker record claims.stats keeps, which counts exactly those claims, so that a
+    speaker list never scans thousands of appearances per speaker."""
+    counted = SpeakerRecord.objects.filter(speaker=OuterRef("pk"), claims__gt=0)
+    return Speaker.objects.filter(Exists(counted))
 
 
 def public_topics() -> QuerySet[Topic]:

@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 
 from claims.jsonld import claim_review, rating_bounds
 from claims.models import Claim, RatingLevel
+from claims.visibility import public_claims
 from tracker.api import conditional, quote_etag, set_validators
 
 CHUNK = 200
@@ -62,7 +63,7 @@ def feed_chunks(language: str, modified) -> Iterator[str]:
             )
             if not ids:
                 break
-            claims = Claim.objects.with_public_details().in_bulk(ids)
+            claims = public_claims().with_public_details().in_bulk(ids)
             parts = []
             for pk in ids:
                 review = claim_review(claims[pk], bounds=bounds)

@@ -23,12 +23,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.db.models import F, Q
 from rapidfuzz import fuzz
 
 from claims.models import Claim
 from claims.visibility import visible_claims
+from claims.workflow import Status
 from intake.matchtext import folded_words, prefilter, weights
 from intake.models import MatchText
+from tracker.api import sees_everything
 
 MAX_TEXT = 1000  # characters of the query compared; a sentence rarely needs more
 MIN_SCORE = 0.3  # pg_trgm's default similarity threshold
@@ -122,9 +125,19 @@ def match_claims(text: str, *, user=None, limit: int = 10, newsroom: bool = Fals
     if not query:
         return []
     claims = Claim.objects.all() if newsroom else visible_claims(user or AnonymousUser())
+    if not newsroom and not sees_everything(user or AnonymousUser(), Claim):
+        # Ranked on the live columns (their trigram indexes): a claim re-reviewed with an
+        # edited text takes no part for the public until its new verdict is published.
+        claims = claims.filter(
+            Q(status=Status.PUBLISHED)
+            | Q(
+                text=F("published_review__claim_text"),
+                translation=F("published_review__claim_translation"),
+            )
+        )
     rank = _postgres if connection.vendor == "postgresql" else _sqlite
     ranked = rank(claims, query, limit)
-    rows = Claim.objects.in_bulk([pk for pk, _ in ranked])
+    rows = claims.in_bulk([pk for pk, _ in ranked])  # the public reads them as published
     return [
         Match(pk, round(score, 3), rows[pk].text, rows[pk].status)
         for pk, score in ranked

@@ -17,7 +17,9 @@ from sources.models import Source
 def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("outlet", "link"), pk=pk)
     published = claim_cards(public_claims())
-    made_here = Appearance.objects.filter(source=source, claim=OuterRef("pk"))
+    made_here = Appearance.objects.filter(
+        source=source, claim=OuterRef("pk"), awaiting_publication=False
+    )
     cites = Evidence.objects.filter(source=source, review=OuterRef("published_review_id"))
     said_here = paginate(request, in_verdict_order(published.filter(Exists(made_here))))
     cited_by = paginate(request, in_verdict_order(published.filter(Exists(cites))), "cited")

@@ -339,13 +339,18 @@ def test_with_default_settings_nothing_local_is_fetched(web):
 def test_a_source_citing_a_private_address_is_saved_quickly_and_marked_blocked(
     db, settings, web, eager_tasks, django_capture_on_commit_callbacks
 ):
-    from sources.models import Link
-    from tests.factories import SourceFactory
+    from sources.models import Link, Source
 
     assert settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS == []
     started = time.monotonic()
     with django_capture_on_commit_callbacks(execute=True):
-        source = SourceFactory(url=f"http://127.0.0.1:{web.port}/ok/internal-report")
+        # Written around the services (whose URL validator refuses it): a row stored before
+        # that validator existed, or by a bulk load, must still never be fetched.
+        source = Source.objects.create(
+            title="Internal report",
+            language="en",
+            url=f"http://127.0.0.1:{web.port}/ok/internal-report",
+        )
     assert time.monotonic() - started < 2
     source.refresh_from_db()
     assert source.link.status == Link.Status.BLOCKED

@@ -233,17 +233,19 @@ def test_a_public_edit_sends_one_claim_updated_per_transaction(
 
     with django_capture_on_commit_callbacks(execute=True):
         with transaction.atomic():
-            claim.translation = "China has more than 100 large language models"
-            claim.save()
+            appearance = AppearanceFactory(claim=claim)
             AppearanceFactory(claim=claim)
-            AppearanceFactory(claim=claim)
+            appearance.quote_translation = "Translated in one transaction"
+            appearance.save()
         AppearanceFactory(claim=draft)
         client_for(editor).patch(
             f"/api/v1/claims/{draft.pk}/", {"translation": "Unpublished"}, format="json"
         )
 
     assert receiver.types == ["claim.updated"]
-    assert receiver.received[0].json["data"]["claim"]["translation"].startswith("China has more")
+    payload = receiver.received[0].json["data"]["claim"]
+    assert len(payload["appearances"]) == 2
+    assert "Translated in one transaction" in json.dumps(payload)
 
 
 def test_workflow_moves_and_private_fields_send_no_claim_updated(
@@ -258,6 +260,11 @@ def test_workflow_moves_and_private_fields_send_no_claim_updated(
         claim.refresh_from_db()
         claim.assignee = editor2
         claim.save()
+        # A draft of the statement: readers see it only with the next verdict.
+        edited = client_for(editor2).patch(
+            f"/api/v1/claims/{claim.pk}/", {"translation": "Draft wording"}, format="json"
+        )
+        assert edited.status_code == 200
 
     assert receiver.received == []
 

@@ -3,8 +3,10 @@
 - `claim.published` / `claim.corrected` come from the workflow (claims.signals.claim_changed,
   sent on commit).
 - `claim.updated` is sent here, on commit and once per transaction and claim, when a published
-  claim's own public content (its text, translation, slug, topics) or its appearances are
-  edited. Which claims an edit touches is claims.dependents' answer (claims_changed); edits of
+  claim's own public content (its slug, topics) or its appearances are edited. Its text,
+  translation and language reach readers only with a verdict (claim.published/corrected):
+  edited while the claim is re-reviewed, they are a draft, and no event. Which claims an edit
+  touches is claims.dependents' answer (claims_changed); edits of
   a speaker, source, outlet or link health move those claims' updated_at and ETag there, but
   are no event: the claim itself was not edited.
 """
@@ -22,9 +24,7 @@ from webhooks.models import EventType
 
 log = logging.getLogger(__name__)
 
-CLAIM_CONTENT_FIELDS = frozenset(
-    {"text", "language", "translation", "translation_language", "slug", "topics"}
-)
+CLAIM_CONTENT_FIELDS = frozenset({"slug", "topics"})
 
 
 @receiver(claim_changed, dispatch_uid="webhooks-record-event")

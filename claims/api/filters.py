@@ -16,6 +16,7 @@ from claims.search import search
 from claims.workflow import Status
 from sources.linkcheck.normalize import normalize_url
 from sources.models import LANGUAGE_CHOICES
+from tracker.api import sees_everything
 
 
 class NormalisedURLField(forms.CharField):
@@ -59,8 +60,15 @@ class ClaimFilter(filters.FilterSet):
         model = Claim
         fields = []
 
+    def _appearances(self):
+        """Every appearance for the newsroom; the public ones' own condition for the public
+        (the queryset filtered is already the public claims)."""
+        if sees_everything(self.request.user, Appearance):
+            return Appearance.objects.all()
+        return Appearance.objects.filter(awaiting_publication=False)
+
     def filter_speaker(self, queryset, name, value):
-        said = Appearance.objects.filter(claim=OuterRef("pk"), speaker__slug=value)
+        said = self._appearances().filter(claim=OuterRef("pk"), speaker__slug=value)
         return queryset.filter(Exists(said))
 
     def filter_text(self, queryset, name, value):
@@ -69,8 +77,10 @@ class ClaimFilter(filters.FilterSet):
     def filter_appearance_url(self, queryset, name, value):
         # Both spellings are indexed: the Link row's URL once registered, and the source's own
         # normalised URL (kept by Source.save) before that.
-        made_at = Appearance.objects.filter(claim=OuterRef("pk")).filter(
-            Q(source__link__url=value) | Q(source__url_normalised=value)
+        made_at = (
+            self._appearances()
+            .filter(claim=OuterRef("pk"))
+            .filter(Q(source__link__url=value) | Q(source__url_normalised=value))
         )
         return queryset.filter(Exists(made_at))
 

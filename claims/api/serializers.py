@@ -22,7 +22,7 @@ from claims.models import (
     Speaker,
     Topic,
 )
-from claims.visibility import reviews_for, visible_claims
+from claims.visibility import public_claims, reviews_for, visible_claims
 from claims.workflow import RULES, Status, in_newsroom
 from exchange.serializers import OtherFactCheckSerializer, confirmed_external_reviews
 from sources.api import LinkHealthSerializer, SourceSerializer
@@ -211,8 +211,9 @@ class ClaimSerializer(ModelSerializer):
 
 
 def claim_payload(claim: Claim) -> dict:
-    """The public representation of one claim, for webhook bodies: same shape as the API."""
-    claim = Claim.objects.with_public_details().get(pk=claim.pk)
+    """The public representation of one claim, for webhook bodies: same shape as the API, as
+    readers see it (a reopened claim as its public verdict was published with)."""
+    claim = public_claims().with_public_details().get(pk=claim.pk)
     return ClaimSerializer(claim).data
 
 

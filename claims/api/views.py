@@ -84,7 +84,8 @@ class ConditionalListMixin:
 
     def list(self, request, *args, **kwargs):
         # Plain values, not models: the page's ids and dates come from the index alone
-        # (claims 0011's partial index on the published claims' (updated_at, id)).
+        # (claims 0011's partial index on the published claims' (updated_at, id)). The page
+        # itself is rendered from render_page's own query.
         queryset = self.filter_queryset(self.get_queryset()).values("id", "updated_at")
         page = self.paginate_queryset(queryset)
         rows = [(row["id"], row["updated_at"].isoformat()) for row in page]
@@ -130,7 +131,8 @@ class ClaimViewSet(
         return visible_claims(self.request.user)
 
     def render_page(self, ids: list[int]) -> list:
-        by_id = Claim.objects.with_public_details().in_bulk(ids)
+        # The viewer's own queryset: the public sees each claim as its verdict published it.
+        by_id = self.get_queryset().with_public_details().in_bulk(ids)
         return self.get_serializer([by_id[pk] for pk in ids], many=True).data
 
     def retrieve(self, request, *args, **kwargs):
@@ -141,7 +143,7 @@ class ClaimViewSet(
         not_modified = conditional(request, etag=etag, last_modified=row["updated_at"])
         if not_modified is not None:
             return not_modified
-        claim = Claim.objects.with_public_details().get(pk=row["pk"])
+        claim = self.get_queryset().with_public_details().get(pk=row["pk"])
         response = Response(self.get_serializer(claim).data)
         return set_validators(response, etag=etag, last_modified=row["updated_at"])
 

@@ -29,7 +29,7 @@ INDEXES = {
 
 
 class Migration(migrations.Migration):
-    dependencies = [("claims", "0009_speaker_record_and_read_indexes")]
+    dependencies = [("claims", "0010_published_face")]
 
     operations = [
         migrations.RunSQL(f"CREATE INDEX {name} ON {target}", f"DROP INDEX {name}")

@@ -1,0 +1,301 @@
+"""The claim, its appearances, and how the public reads it (ClaimQuerySet)."""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.query import ModelIterable
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField
+from simple_history.models import HistoricalRecords
+
+from claims.models.catalogue import Speaker, Topic
+from claims.workflow import ClaimWorkflow, Status
+from sources.models import LANGUAGE_CHOICES, Source
+from tracker.text import make_slug
+
+# A claim's own fields that its published verdict judged, each with the Review field keeping
+# them as published: the public reads these from the verdict (Claim.show_as_published).
+PUBLISHED_FACE_FIELDS = {
+    "text": "claim_text",
+    "language": "claim_language",
+    "translation": "claim_translation",
+    "translation_language": "claim_translation_language",
+}
+
+
+class PublishedFaceIterable(ModelIterable):
+    """Claims as their public verdict was published with (see ClaimQuerySet.as_published)."""
+
+    def __iter__(self):
+        for claim in super().__iter__():
+            claim.show_as_published()
+            yield claim
+
+
+class ClaimQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of what the public may see: claims with a published verdict."""
+        return self.filter(published_review__isnull=False)
+
+    def as_published(self):
+        """The claims as readers see them: text, translation and language as their published
+        verdict judged them, and only the appearances on record when it was published (both
+        differ from the live row while a reopened claim is re-reviewed). Read-only instances;
+        claims.visibility.public_claims() gives every public surface these."""
+        claims = self.select_related("published_review")
+        claims._iterable_class = PublishedFaceIterable
+        return claims
+
+    def _prefetch_related_objects(self):
+        super()._prefetch_related_objects()
+        if self._iterable_class is PublishedFaceIterable:
+            for claim in self._result_cache:
+                claim.hide_appearances_awaiting_publication()
+
+    def with_public_details(self):
+        """Everything a public claim page or API response shows, in a fixed number of queries."""
+        from claims.models.review import Correction, Evidence
+        from exchange.models import ReviewLink
+
+        return self.select_related("published_review__rating").prefetch_related(
+            "topics",
+            models.Prefetch(
+                "appearances",
+                queryset=Appearance.objects.select_related(
+                    "speaker", "source__outlet", "source__link"
+                ),
+            ),
+            models.Prefetch(
+                "published_review__evidence",
+                queryset=Evidence.objects.select_related("source__outlet", "source__link"),
+            ),
+            models.Prefetch(
+                "corrections",
+                queryset=Correction.objects.select_related(
+                    "review__rating", "previous_review__rating"
+                ),
+            ),
+            models.Prefetch(
+                "external_links",
+                queryset=ReviewLink.objects.confirmed(),
+                to_attr="confirmed_external_links",
+            ),
+        )
+
+
+class Claim(ClaimWorkflow, models.Model):
+    text = models.TextField(_("claim, in its original language"))
+    language = models.CharField(_("language"), max_length=10, choices=LANGUAGE_CHOICES)
+    translation = models.TextField(_("translation"), blank=True)
+    translation_language = models.CharField(
+        _("translation language"), max_length=10, choices=LANGUAGE_CHOICES, default="en"
+    )
+    slug = models.SlugField(_("slug"), max_length=80, blank=True)
+    topics = models.ManyToManyField(
+        Topic, verbose_name=_("topics"), blank=True, related_name="claims"
+    )
+    status = FSMField(
+        _("status"), choices=Status.choices, default=Status.NEW, protected=True, db_index=True
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("assigned to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_claims",
+    )
+    published_review = models.OneToOneField(
+        "Review",
+        verbose_name=_("published review"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        help_text=_("The verdict readers see; it stays while the claim is re-reviewed."),
+    )
+    first_published_at = models.DateTimeField(_("first published"), null=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    # Accent-folded text of the claim and what readers see with it; kept by claims.search.
+    search_document = models.TextField(_("search text"), blank=True, default="", editable=False)
+    # Set by the daily re-check sweep (claims.recheck) while the published verdict cites a dead
+    # link that has no archived copy.
+    evidence_dead_since = models.DateField(
+        _("evidence dead since"), null=True, blank=True, editable=False
+    )
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "search_document", "evidence_dead_since"]
+    )
+
+    objects = ClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("claim")
+        verbose_name_plural = _("claims")
+        permissions = [
+            ("start_research_claim", "Can start research on a claim"),
+            ("submit_claim", "Can submit a claim's review"),
+            ("publish_claim", "Can publish a claim's review"),
+            ("send_back_claim", "Can send a claim back to research"),
+            ("reject_claim", "Can reject a claim"),
+            ("reopen_claim", "Can reopen a published claim"),
+        ]
+        indexes = [
+            models.Index(fields=["language"], name="claim_language_idx"),
+            models.Index(fields=["status", "-updated_at"], name="claim_status_updated_idx"),
+            # The API's cursor order (and updated_since) walk this, never the table.
+            models.Index(fields=["updated_at", "id"], name="claim_updated_id_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=[Status.NEW, Status.REJECTED])
+                | Q(status=Status.PUBLISHED, published_review__isnull=False)
+                | Q(status__in=[Status.RESEARCHING, Status.IN_REVIEW]),
+                name="claim_published_has_review",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_text
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "shows_published_face", False):
+            raise TypeError("A claim read as published is read-only: load the live row to edit.")
+        if not self.slug:
+            self.slug = make_slug(self.translation or self.text, max_length=80, fallback="claim")
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("claim-detail", kwargs={"pk": self.pk, "slug": self.slug or "claim"})
+
+    def show_as_published(self) -> None:
+        """Show this instance's fields as its published verdict judged them (in memory only)."""
+        if not Claim.published_review.is_cached(self):
+            return  # loaded without its verdict (a sitemap's .only()): nothing is shown
+        review = self.published_review
+        if review is None:
+            return
+        for field, kept_as in PUBLISHED_FACE_FIELDS.items():
+            setattr(self, field, getattr(review, kept_as))
+        self.shows_published_face = True
+
+    def hide_appearances_awaiting_publication(self) -> None:
+        """Drop, from prefetched appearances, those added since the verdict was published."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("appearances")
+        if prefetched is not None:
+            prefetched._result_cache = [
+                a for a in prefetched._result_cache if not a.awaiting_publication
+            ]
+
+    @property
+    def display_text(self) -> str:
+        """The claim in the reader's language when a translation exists, else the original."""
+        if self.translation and get_language() != self.language:
+            return self.translation
+        return self.text
+
+    @property
+    def short_text(self) -> str:
+        text = self.display_text
+        return text if len(text) <= 90 else text[:89].rstrip() + "…"
+
+    def recheck_due_since(self, today: datetime.date | None = None) -> datetime.date | None:
+        """Since when the published verdict is due for a re-check (its date passed, or its
+        evidence died), or None."""
+        today = today or timezone.localdate()
+        review = self.published_review
+        dates = [self.evidence_dead_since]
+        if review is not None and review.recheck_after and review.recheck_after <= today:
+            dates.append(review.recheck_after)
+        return min((d for d in dates if d), default=None)
+
+    @property
+    def under_review(self) -> bool:
+        """Published before, now being re-reviewed: the old verdict stays visible."""
+        return self.published_review_id is not None and self.status != Status.PUBLISHED
+
+    def working_review(self) -> "Review | None":  # noqa: F821  (claims.models.review)
+        from claims.models.review import Review
+
+        return self.reviews.filter(state=Review.State.DRAFT).first()
+
+    def review_writer_ids(self) -> set[int]:
+        """Everyone who wrote or edited the review now in the works, or its evidence."""
+        from claims.models.review import Evidence
+
+        review = self.working_review()
+        if review is None:
+            return set()
+        writers = {review.author_id}
+        writers.update(
+            review.history.exclude(history_user=None).values_list("history_user_id", flat=True)
+        )
+        writers.update(
+            Evidence.history.filter(review_id=review.pk)
+            .exclude(history_user=None)
+            .values_list("history_user_id", flat=True)
+        )
+        return writers
+
+
+class Appearance(models.Model):
+    """A claim made by a speaker in a source on a date, with the verbatim quote."""
+
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.CASCADE, related_name="appearances"
+    )
+    speaker = models.ForeignKey(
+        Speaker, verbose_name=_("speaker"), on_delete=models.PROTECT, related_name="appearances"
+    )
+    source = models.ForeignKey(
+        Source, verbose_name=_("source"), on_delete=models.PROTECT, related_name="appearances"
+    )
+    said_on = models.DateField(
+        _("date said"),
+        null=True,
+        blank=True,
+        help_text=_("When the speaker said it; empty when only the source's date is known."),
+    )
+    quote = models.TextField(_("verbatim quote"))
+    quote_language = models.CharField(_("quote language"), max_length=10, choices=LANGUAGE_CHOICES)
+    quote_translation = models.TextField(_("quote translation"), blank=True)
+    context = models.TextField(_("context"), blank=True)
+    # Added while the claim's published verdict is being re-reviewed: readers see it once the
+    # new verdict is published (claims.services clears it then).
+    awaiting_publication = models.BooleanField(
+        _("awaiting publication"), default=False, editable=False
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["said_on", "id"]
+        verbose_name = _("appearance")
+        verbose_name_plural = _("appearances")
+        indexes = [
+            models.Index(fields=["speaker", "said_on"], name="appearance_speaker_idx"),
+            # A speaker's or a source's claims, read from the index alone.
+            models.Index(fields=["speaker", "claim"], name="appearance_speaker_claim_idx"),
+            models.Index(fields=["source", "claim"], name="appearance_source_claim_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.speaker} in {self.source}"
+
+    @property
+    def date(self):
+        return self.said_on or self.source.published_on

@@ -1,0 +1,94 @@
+"""An edit shown by many claims moves their updated_at (ETag) in the request, and leaves the
+rebuild of their search text to a task after the commit; a few claims are rebuilt at once."""
+
+import pytest
+from django.db import transaction
+
+from claims import dependents, edits
+from claims.models import Claim
+from claims.tasks import refresh_search_text
+from tests.factories import SpeakerFactory
+from tests.site_data import add_appearance
+from tests.test_webhooks_worker import wait_for, worker  # noqa: F401  (the worker fixture)
+from tracker.celery import app as celery_app
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def said_by_one_speaker(make_claim):
+    speaker = SpeakerFactory(name="Ngoc Anh")
+    claims = [make_claim("published") for _ in range(3)]
+    for claim in claims:
+        add_appearance(claim, speaker=speaker)
+    return speaker, claims
+
+
+def documents(claims) -> list[str]:
+    return list(
+        Claim.objects.filter(pk__in=[c.pk for c in claims])
+        .order_by("pk")
+        .values_list("search_document", flat=True)
+    )
+
+
+def stamps(claims) -> list:
+    return list(
+        Claim.objects.filter(pk__in=[c.pk for c in claims])
+        .order_by("pk")
+        .values_list("updated_at", flat=True)
+    )
+
+
+def test_a_few_claims_get_their_search_text_in_the_same_transaction(said_by_one_speaker, reporter):
+    speaker, claims = said_by_one_speaker
+    with transaction.atomic():
+        edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
+        assert all("zuberi quang" in d for d in documents(claims))
+
+
+def test_many_claims_get_their_search_text_from_a_task_after_the_commit(
+    said_by_one_speaker, reporter, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(dependents, "SEARCH_INLINE_MAX", 2)
+    speaker, claims = said_by_one_speaker
+    before = stamps(claims)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
+        # In the request: ETags and updated_since move at once; the search text waits.
+        assert all(new > old for new, old in zip(stamps(claims), before, strict=True))
+        assert not any("zuberi" in d for d in documents(claims))
+    assert callbacks
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+    try:  # no worker in this test: the task runs as it is sent
+        for callback in callbacks:
+            callback()
+    finally:
+        celery_app.conf.task_always_eager = eager
+    assert all("zuberi quang" in d for d in documents(claims))
+
+
+def test_the_task_can_run_twice(said_by_one_speaker, django_assert_max_num_queries):
+    speaker, claims = said_by_one_speaker
+    Claim.objects.filter(pk__in=[c.pk for c in claims]).update(search_document="")
+    refresh_search_text([c.pk for c in claims])
+    rebuilt = documents(claims)
+    assert all("ngoc anh" in d for d in rebuilt)
+    with django_assert_max_num_queries(5):  # reads only: nothing is stale, nothing written
+        refresh_search_text([c.pk for c in claims])
+    assert documents(claims) == rebuilt
+
+
+@pytest.mark.postgres
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_rebuilds_the_search_text_of_many_claims(
+    said_by_one_speaker,
+    reporter,
+    monkeypatch,
+    worker,  # noqa: F811
+):
+    monkeypatch.setattr(dependents, "SEARCH_INLINE_MAX", 2)
+    speaker, claims = said_by_one_speaker
+    edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
+    wait_for(lambda: all("zuberi quang" in d for d in documents(claims)), 60, worker)
