@@ -166,7 +166,7 @@ class ClaimFilterForm(forms.Form):
         if data.get("topic"):
             claims = claims.filter(topics__slug=data["topic"])
         if data.get("language"):
-            claims = claims.filter(language=data["language"])
+            claims = claims.filter(visibility.public_language(data["language"]))
         if data.get("q"):
             claims = search.search(claims, data["q"])
         return claims

@@ -19,7 +19,7 @@ here; newsroom accounts with a model's view permission see every row of it (`vis
 
 from collections.abc import Callable
 
-from django.db.models import Exists, Model, OuterRef, QuerySet
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from claims.models import (
     Appearance,
@@ -38,6 +38,12 @@ from tracker.api import sees_everything
 def public_claims() -> QuerySet[Claim]:
     """Published claims, as published: see ClaimQuerySet.as_published."""
     return Claim.objects.published().as_published()
+
+
+def public_language(language: str) -> Q:
+    """Public claims in `language` as published: the verdict keeps the language it judged, so a
+    re-review that changes a claim's language moves it between filters only when published."""
+    return Q(published_review__claim_language=language)
 
 
 def public_reviews() -> QuerySet[Review]:

@@ -104,6 +104,20 @@ def test_public_search_matches_the_published_text_not_the_draft(client, reopened
     assert api.get("/api/v1/claims/", {"q": "zanzibar"}).json()["results"] == []
 
 
+def test_the_language_filters_follow_the_published_language(client, reopened, editor):
+    url, pk = reopened.get_absolute_url(), reopened.pk
+    assert url in client.get("/claims/", {"language": "vi"}).content.decode()
+    assert url not in client.get("/claims/", {"language": "en"}).content.decode()
+    api = APIClient()
+    for path in ("/api/v1/claims/", "/api/v1/claimreview/"):
+        assert api.get(path, {"language": "en"}).json()["results"] == [], path
+        assert len(api.get(path, {"language": "vi"}).json()["results"]) == 1, path
+    api.force_authenticate(editor)  # the newsroom filters the draft as it stands
+    assert [c["id"] for c in api.get("/api/v1/claims/", {"language": "en"}).json()["results"]] == [
+        pk
+    ]
+
+
 def test_webhook_payloads_carry_the_published_text(reopened, outsider):
     Endpoint.objects.create(owner=outsider, url="https://consumer.example/hook")
     event = event_record(claim_id=reopened.pk, event_type="claim.updated")

@@ -13,6 +13,7 @@ from claims.models import (
     Speaker,
 )
 from claims.search import search
+from claims.visibility import public_language
 from claims.workflow import Status
 from sources.linkcheck.normalize import normalize_url
 from sources.models import LANGUAGE_CHOICES
@@ -40,7 +41,7 @@ class ClaimFilter(filters.FilterSet):
     )
     speaker = filters.CharFilter(method="filter_speaker", help_text="Speaker slug.")
     topic = filters.CharFilter(field_name="topics__slug", help_text="Topic slug.")
-    language = filters.ChoiceFilter(choices=LANGUAGE_CHOICES)
+    language = filters.ChoiceFilter(choices=LANGUAGE_CHOICES, method="filter_language")
     status = filters.ChoiceFilter(choices=Status.choices, help_text="Workflow status.")
     q = filters.CharFilter(
         method="filter_text",
@@ -67,6 +68,11 @@ class ClaimFilter(filters.FilterSet):
             return Appearance.objects.all()
         return Appearance.objects.filter(awaiting_publication=False)
 
+    def filter_language(self, queryset, name, value):
+        if sees_everything(self.request.user, Claim):
+            return queryset.filter(language=value)
+        return queryset.filter(public_language(value))
+
     def filter_speaker(self, queryset, name, value):
         said = self._appearances().filter(claim=OuterRef("pk"), speaker__slug=value)
         return queryset.filter(Exists(said))
@@ -89,7 +95,10 @@ class ClaimReviewFilter(filters.FilterSet):
     updated_since = filters.IsoDateTimeFilter(
         field_name="updated_at", lookup_expr="gte", help_text="Only claims changed since."
     )
-    language = filters.ChoiceFilter(choices=LANGUAGE_CHOICES)
+    language = filters.ChoiceFilter(choices=LANGUAGE_CHOICES, method="filter_language")
+
+    def filter_language(self, queryset, name, value):
+        return queryset.filter(public_language(value))
 
     class Meta:
         model = Claim
