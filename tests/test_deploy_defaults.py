@@ -111,3 +111,20 @@ def test_a_bad_url_setting_names_the_variable_and_hides_the_password(variable, v
     last_line = result.stderr.strip().splitlines()[-1]
     assert variable in last_line
     assert "hunter2-secret" not in result.stderr + result.stdout
+
+
+def test_the_wsgi_application_freezes_what_it_loaded_out_of_full_collections():
+    """Each web worker keeps the objects it loaded at start-up out of the garbage collector's
+    full collections (gc.freeze), which otherwise walk them all every few requests."""
+    code = "import gc, tracker.wsgi; print(gc.get_freeze_count())"
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert int(result.stdout.strip().splitlines()[-1]) > 10_000
