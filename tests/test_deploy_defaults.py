@@ -128,3 +128,12 @@ def test_the_wsgi_application_freezes_what_it_loaded_out_of_full_collections():
     )
     assert result.returncode == 0, result.stderr
     assert int(result.stdout.strip().splitlines()[-1]) > 10_000
+
+
+def test_postgresql_connections_run_without_parallel_workers_unless_asked():
+    url = "postgresql://claimtrack@db.internal:5432/claimtrack"
+    options = "DATABASES['default']['OPTIONS']['options']"
+    assert setting(options, DATABASE_URL=url) == "-c max_parallel_workers_per_gather=0"
+    assert setting(options, DATABASE_URL=url, DATABASE_PARALLEL_WORKERS="2").endswith("=2")
+    kept = setting(options, DATABASE_URL=url + "?options=-c%20statement_timeout%3D5000")
+    assert kept == "-c statement_timeout=5000 -c max_parallel_workers_per_gather=0"

@@ -106,6 +106,21 @@ if DATABASES["default"]["ENGINE"] not in (
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+else:
+    # Parallel workers per query: PostgreSQL's default (2) starts helper processes for a single
+    # page's query, which on a busy server costs more than it saves (bench/README.md, scale:
+    # the slowest pages' database time halves at 1M claims with 0). Off unless asked for.
+    DATABASE_PARALLEL_WORKERS = envint("DATABASE_PARALLEL_WORKERS", 0)
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options["options"] = " ".join(  # after any `options` the URL itself gave
+        filter(
+            None,
+            [
+                _options.get("options"),
+                f"-c max_parallel_workers_per_gather={DATABASE_PARALLEL_WORKERS}",
+            ],
+        )
+    )
 DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
