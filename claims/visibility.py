@@ -19,7 +19,7 @@ here; newsroom accounts with a model's view permission see every row of it (`vis
 
 from collections.abc import Callable
 
-from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
 
 from claims.models import (
     Appearance,
@@ -31,6 +31,7 @@ from claims.models import (
     SpeakerRecord,
     Topic,
 )
+from claims.workflow import Status
 from sources.models import Outlet, Source
 from tracker.api import sees_everything
 
@@ -44,6 +45,16 @@ def public_language(language: str) -> Q:
     """Public claims in `language` as published: the verdict keeps the language it judged, so a
     re-review that changes a claim's language moves it between filters only when published."""
     return Q(published_review__claim_language=language)
+
+
+def public_live_text() -> Q:
+    """Public claims whose live text and translation are still those their verdict published:
+    all a search over the live columns (intake's matching, on their indexes) may rank for the
+    public, so that a re-reviewed claim's draft text takes no part until it is published."""
+    return Q(status=Status.PUBLISHED) | Q(
+        text=F("published_review__claim_text"),
+        translation=F("published_review__claim_translation"),
+    )
 
 
 def public_reviews() -> QuerySet[Review]:

@@ -23,12 +23,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from django.db.models import F, Q
 from rapidfuzz import fuzz
 
 from claims.models import Claim
-from claims.visibility import visible_claims
-from claims.workflow import Status
+from claims.visibility import public_live_text, visible_claims
 from intake.matchtext import folded_words, prefilter, weights
 from intake.models import MatchText
 from tracker.api import sees_everything
@@ -126,15 +124,7 @@ def match_claims(text: str, *, user=None, limit: int = 10, newsroom: bool = Fals
         return []
     claims = Claim.objects.all() if newsroom else visible_claims(user or AnonymousUser())
     if not newsroom and not sees_everything(user or AnonymousUser(), Claim):
-        # Ranked on the live columns (their trigram indexes): a claim re-reviewed with an
-        # edited text takes no part for the public until its new verdict is published.
-        claims = claims.filter(
-            Q(status=Status.PUBLISHED)
-            | Q(
-                text=F("published_review__claim_text"),
-                translation=F("published_review__claim_translation"),
-            )
-        )
+        claims = claims.filter(public_live_text())  # ranked on the live columns' stored text
     rank = _postgres if connection.vendor == "postgresql" else _sqlite
     ranked = rank(claims, query, limit)
     rows = claims.in_bulk([pk for pk, _ in ranked])  # the public reads them as published
