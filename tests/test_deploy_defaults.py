@@ -21,34 +21,34 @@ PRODUCTION = {
 UNSET = {"DATABASE_URL", "CELERY_BROKER_URL", "REDIS_URL", "CACHE_URL", "CELERY_TASK_ALWAYS_EAGER"}
 
 
-def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
-    merged = {**clean, **PRODUCTION, **env}
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env={k: v for k, v in merged.items() if v is not None},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def setting(name: str, **env: str) -> str:
-    """A setting as Django reads it from `env` (settings only: the apps are not loaded)."""
-    code = f"from django.conf import settings; print(settings.{name})"
+def python(*args: str, **env: str | None) -> subprocess.CompletedProcess:
+    """This Python run in the project with a production environment plus `env` (None unsets)."""
     clean = {k: v for k, v in os.environ.items() if k not in UNSET}
     merged = {**clean, **PRODUCTION, "DJANGO_SETTINGS_MODULE": "tracker.settings", **env}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
+    return subprocess.run(
+        [sys.executable, *args],
         cwd=ROOT,
         env={k: v for k, v in merged.items() if v is not None},
         capture_output=True,
         text=True,
         timeout=120,
     )
+
+
+def manage(*args: str, **env: str | None) -> subprocess.CompletedProcess:
+    return python("manage.py", *args, **env)
+
+
+def printed(code: str, **env: str | None) -> str:
+    """The last line `code` prints (it must succeed)."""
+    result = python("-c", code, **env)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
+
+
+def setting(name: str, **env: str | None) -> str:
+    """A setting as Django reads it from `env` (settings only: the apps are not loaded)."""
+    return printed(f"from django.conf import settings; print(settings.{name})", **env)
 
 
 def test_check_deploy_is_clean_with_an_https_site_url():
@@ -116,18 +116,8 @@ def test_a_bad_url_setting_names_the_variable_and_hides_the_password(variable, v
 def test_the_wsgi_application_freezes_what_it_loaded_out_of_full_collections():
     """Each web worker keeps the objects it loaded at start-up out of the garbage collector's
     full collections (gc.freeze), which otherwise walk them all every few requests."""
-    code = "import gc, tracker.wsgi; print(gc.get_freeze_count())"
-    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, **PRODUCTION},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    assert int(result.stdout.strip().splitlines()[-1]) > 10_000
+    frozen = printed("import gc, tracker.wsgi; print(gc.get_freeze_count())")
+    assert int(frozen) > 10_000
 
 
 def test_postgresql_connections_run_without_parallel_workers_unless_asked():
