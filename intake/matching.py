@@ -26,10 +26,9 @@ from django.db import connection
 from rapidfuzz import fuzz
 
 from claims.models import Claim
-from claims.visibility import public_live_text, visible_claims
+from claims.visibility import public_live_text, sees_everything, visible_claims
 from intake.matchtext import folded_words, prefilter, weights
 from intake.models import MatchText
-from tracker.api import sees_everything
 
 MAX_TEXT = 1000  # characters of the query compared; a sentence rarely needs more
 MIN_SCORE = 0.3  # pg_trgm's default similarity threshold

@@ -133,12 +133,6 @@ def set_validators(
     return response
 
 
-def sees_everything(user, model) -> bool:
-    """Newsroom accounts with the model's view permission see unpublished rows too."""
-    meta = model._meta
-    return user.is_authenticated and user.has_perm(f"{meta.app_label}.view_{meta.model_name}")
-
-
 def viewer_scope(request) -> str:
     """Part of every validator: the same URL answers differently per language and per role."""
     user = request.user

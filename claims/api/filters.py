@@ -13,11 +13,10 @@ from claims.models import (
     Speaker,
 )
 from claims.search import search
-from claims.visibility import public_language
+from claims.visibility import public_language, sees_everything
 from claims.workflow import Status
 from sources.linkcheck.normalize import normalize_url
 from sources.models import LANGUAGE_CHOICES
-from tracker.api import sees_everything
 
 
 class NormalisedURLField(forms.CharField):
