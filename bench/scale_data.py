@@ -282,6 +282,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
                 "source_id",
                 "claim_id",
                 "speaker_id",
+                "awaiting_publication",
             ],
             iter(appearances),
         )
@@ -318,7 +319,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
             quote, folded_quote = gen.pick()
             source = rng.choices(range(1, n_sources + 1), cum_weights=source_weights)[0]
             appearances.append(
-                (app_id, at.date().isoformat(), quote, "vi", "", "", source, pk, speaker)
+                (app_id, at.date().isoformat(), quote, "vi", "", "", source, pk, speaker, "f")
             )
             parts += [folded_quote, speaker_words[speaker]]
         summary, folded_summary = gen.pick()

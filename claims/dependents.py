@@ -50,15 +50,27 @@ SEARCH_INLINE_MAX = 200
 SEARCH_TASK_BATCH = 2000
 
 
+def _any_of(*claim_ids: QuerySet) -> Q:
+    """Claims whose id one of these querysets of claim ids gives: one IN over their UNION.
+    Each part is then read through its own index; an OR of IN-subqueries made PostgreSQL read
+    every claim instead (92 ms at 100,000 claims for publishing one verdict, 0.3 ms now)."""
+    first, *rest = (ids.order_by() for ids in claim_ids)
+    return Q(pk__in=first.union(*rest) if rest else first)
+
+
+def _with_verdicts(reviews) -> QuerySet:
+    return Claim.objects.filter(published_review__in=reviews).values("pk")
+
+
 def _via_sources(**lookup) -> Q:
     """Claims said in, or whose current verdict cites, the sources matching `lookup`."""
     said_in = Appearance.objects.filter(**{f"source__{k}": v for k, v in lookup.items()})
     cited = Evidence.objects.filter(**{f"source__{k}": v for k, v in lookup.items()})
-    return Q(pk__in=said_in.values("claim_id")) | Q(published_review__in=cited.values("review_id"))
+    return _any_of(said_in.values("claim_id"), _with_verdicts(cited.values("review_id")))
 
 
-def _via_corrections(condition: Q) -> Q:
-    return Q(pk__in=Correction.objects.filter(condition).values("claim_id"))
+def _corrected(condition: Q) -> QuerySet:
+    return Correction.objects.filter(condition).values("claim_id")
 
 
 # For each kind: the claims showing the rows with these ids, as a condition on Claim.
@@ -74,13 +86,12 @@ SHOWN_BY: dict[type[Model], Callable[[list[int]], Q]] = {
         published_review__in=Evidence.objects.filter(pk__in=ids).values("review_id")
     ),
     # The current verdict, and the verdicts a correction names (old and new rating, its note).
-    Review: lambda ids: (
-        Q(published_review__in=ids)
-        | _via_corrections(Q(review__in=ids) | Q(previous_review__in=ids))
+    Review: lambda ids: _any_of(
+        _with_verdicts(ids), _corrected(Q(review__in=ids) | Q(previous_review__in=ids))
     ),
-    RatingLevel: lambda ids: (
-        Q(published_review__rating__in=ids)
-        | _via_corrections(Q(review__rating__in=ids) | Q(previous_review__rating__in=ids))
+    RatingLevel: lambda ids: _any_of(
+        Claim.objects.filter(published_review__rating__in=ids).values("pk"),
+        _corrected(Q(review__rating__in=ids) | Q(previous_review__rating__in=ids)),
     ),
     Correction: lambda ids: Q(pk__in=Correction.objects.filter(pk__in=ids).values("claim_id")),
 }

@@ -4,12 +4,19 @@ corrected and attributed.
 A change recounts only the speakers it touches, in three statements whatever their number:
 one aggregate over those speakers' appearances, one update setting their rows to zero, one
 upsert of the new counts. (Rows at zero stay; readers only see counts above zero.)
+
+The aggregate reads every published claim of those speakers: for a speaker of a few claims that
+is nothing, for one of 200,000 (an archive's head of state) seconds. So when the speakers
+touched hold more than INLINE_MAX published claims, the recount runs after the commit in a task
+(`claims.refresh_speaker_records`, eager under `make run`), as the search text of many claims
+does (claims.dependents): publishing stays a fixed cost, and the speaker's counts follow a
+moment later. A recount reads the committed rows, so running one twice, or late, is harmless.
 """
 
 from collections.abc import Iterable
 
-from django.db import transaction
-from django.db.models import Count
+from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
@@ -25,17 +32,44 @@ def _counts(claims) -> list[SpeakerRecord]:
     return [SpeakerRecord(speaker_id=s, rating_id=r, claims=n) for s, r, n in rows]
 
 
+# Above this many published claims among the speakers touched, they are recounted in a task.
+INLINE_MAX = 2000
+# The first key of the recount's advisory locks (the second is the speaker's id).
+RECOUNT_LOCK = 0x5EC0
+
+
 def refresh_speakers(speaker_ids: Iterable[int]) -> None:
-    """Recount the published claims of these speakers per rating."""
+    """Recount the published claims of these speakers per rating: now when they are few, else
+    after the commit in a task."""
     ids = sorted({pk for pk in speaker_ids if pk is not None})
     if not ids:
         return
-    rows = _counts(
-        Claim.objects.published().filter(
-            appearances__speaker_id__in=ids, appearances__awaiting_publication=False
-        )
-    )
+    held = SpeakerRecord.objects.filter(speaker_id__in=ids).aggregate(n=Sum("claims"))["n"]
+    if (held or 0) > INLINE_MAX:
+        from claims.tasks import refresh_speaker_records
+
+        transaction.on_commit(lambda: refresh_speaker_records.delay(ids))
+        return
+    recount_speakers(ids)
+
+
+def recount_speakers(ids: list[int]) -> None:
+    """Recount these speakers' published claims per rating, in one transaction.
+
+    On PostgreSQL a lock per speaker (an advisory lock, held to the commit) makes two recounts
+    of one speaker run one after the other, so the second counts what the first committed and
+    an older count is never written last. Not the speaker's row: a speaker's rename locks it and
+    then their claims, which a publish holds while it recounts."""
     with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                for pk in ids:  # sorted: two recounts never wait on each other in a cycle
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RECOUNT_LOCK, pk])
+        rows = _counts(
+            Claim.objects.published().filter(
+                appearances__speaker_id__in=ids, appearances__awaiting_publication=False
+            )
+        )
         SpeakerRecord.objects.filter(speaker_id__in=ids).update(claims=0)
         SpeakerRecord.objects.bulk_create(
             [r for r in rows if r.speaker_id in ids],

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from claims import search
+from claims import search, stats
 from claims.recheck import recheck_sweep
 
 
@@ -15,3 +15,9 @@ def daily_recheck_sweep() -> dict[str, int]:
 def refresh_search_text(claim_ids: list[int]) -> None:
     """Rebuild the search text of many claims after an edit they all show (claims.dependents)."""
     search.refresh(claim_ids)
+
+
+@shared_task(name="claims.refresh_speaker_records")
+def refresh_speaker_records(speaker_ids: list[int]) -> None:
+    """Recount the rating counts of speakers with many claims after a publish (claims.stats)."""
+    stats.recount_speakers(speaker_ids)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from claims import paging, search, services, sitemaps
+from claims import paging, search, services, sitemaps, stats
 from claims.models import Claim, RatingLevel, Review, SpeakerRecord
 from claims.paging import Cursor, keyset_page
 from claims.views import in_verdict_order
@@ -193,6 +193,26 @@ def test_speaker_records_follow_publishing_correcting_and_reattributing(
     assert records() == recounted()
     other.appearances.get().delete()
     assert records() == recounted()
+
+
+def test_a_speaker_of_many_claims_is_recounted_after_the_commit_not_in_the_publish(
+    make_claim, editor, monkeypatch, django_capture_on_commit_callbacks, eager_tasks
+):
+    """Past stats.INLINE_MAX published claims the publish leaves the recount (which reads all
+    of the speaker's claims) to a task after the commit; the counts then agree again."""
+    big = SpeakerFactory()
+    for _ in range(3):
+        add_appearance(make_claim("published"), speaker=big)
+    claim = make_claim("in_review")
+    add_appearance(claim, speaker=big)
+    monkeypatch.setattr(stats, "INLINE_MAX", 2)
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        services.claim_transition(claim_id=claim.pk, name="publish", by=editor)
+    assert sum(records().values()) == 3  # not yet: the publish did not read the 3 claims
+    for callback in callbacks:
+        callback()
+    assert records() == recounted() and sum(records().values()) == 4
 
 
 def test_publishing_costs_the_same_statements_for_a_speaker_with_1_or_40_claims(
