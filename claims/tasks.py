@@ -1,6 +1,7 @@
 """Background work on claims: thin tasks calling the modules that hold the rules."""
 
 from celery import shared_task
+from django.db import transaction
 
 from claims import search, stats
 from claims.recheck import recheck_sweep
@@ -21,3 +22,18 @@ def refresh_search_text(claim_ids: list[int]) -> None:
 def refresh_speaker_records(speaker_ids: list[int]) -> None:
     """Recount the rating counts of speakers with many claims after a publish (claims.stats)."""
     stats.recount_speakers(speaker_ids)
+
+
+@shared_task(name="claims.refresh_claims_showing")
+def refresh_claims_showing(kind: str, claim_ids: list[int], fields: list[str] | None) -> None:
+    """Touch many claims after an edit they all show (claims.dependents), with their search text
+    and the claims_changed signal; their cached pages were retired by the edit itself."""
+    from django.apps import apps
+
+    from claims import dependents, pagecache
+
+    with transaction.atomic():
+        dependents.touch(
+            apps.get_model(kind), claim_ids, frozenset(fields) if fields is not None else None
+        )
+        pagecache.invalidate_now_and_on_commit()

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from claims import dependents, edits
 from claims.models import Claim
+from claims.signals import claims_changed
 from claims.tasks import refresh_search_text
 from tests.factories import SpeakerFactory
 from tests.site_data import add_appearance
@@ -66,6 +67,40 @@ def test_many_claims_get_their_search_text_from_a_task_after_the_commit(
     finally:
         celery_app.conf.task_always_eager = eager
     assert all("zuberi quang" in d for d in documents(claims))
+
+
+def test_an_edit_shown_by_very_many_claims_touches_them_in_tasks_after_the_commit(
+    said_by_one_speaker, reporter, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Past TOUCH_INLINE_MAX claims the request only retires cached pages; tasks (batches of
+    TOUCH_TASK_BATCH) then move updated_at, rebuild the search text and tell webhooks."""
+    monkeypatch.setattr(dependents, "TOUCH_INLINE_MAX", 2)
+    monkeypatch.setattr(dependents, "TOUCH_TASK_BATCH", 2)
+    speaker, claims = said_by_one_speaker
+    before = stamps(claims)
+    told: list[frozenset] = []
+
+    def listen(sender, claim_ids, **kwargs):
+        told.append(claim_ids)
+
+    claims_changed.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
+            assert stamps(claims) == before and not told
+            assert not any("zuberi" in d for d in documents(claims))
+        eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+        try:
+            for callback in callbacks:
+                callback()
+        finally:
+            celery_app.conf.task_always_eager = eager
+    finally:
+        claims_changed.disconnect(listen)
+    assert all(new > old for new, old in zip(stamps(claims), before, strict=True))
+    assert all("zuberi quang" in d for d in documents(claims))
+    assert sorted(len(ids) for ids in told) == [1, 2]  # two batches, every claim once
+    assert frozenset().union(*told) == {c.pk for c in claims}
 
 
 def test_the_task_can_run_twice(said_by_one_speaker, django_assert_max_num_queries):
