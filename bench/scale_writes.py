@@ -158,7 +158,7 @@ def writes(rows: dict) -> dict:
     }
 
 
-def run_once(prepare, write, shown) -> dict:
+def run_once(prepare, write, shown, *, tasks: bool = True) -> dict:
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
@@ -182,12 +182,12 @@ def run_once(prepare, write, shown) -> dict:
             ids = sorted(dependents.claim_ids_showing(*edited[:1], [edited[1]])) if edited else []
             result["claims"] = len(ids)
             started = time.perf_counter()
-            if len(ids) > dependents.TOUCH_INLINE_MAX:  # what the touch tasks do
+            if tasks and len(ids) > dependents.TOUCH_INLINE_MAX:  # what the touch tasks do
                 now = timezone.now()
                 for start in range(0, len(ids), dependents.TOUCH_BATCH):
                     batch = ids[start : start + dependents.TOUCH_BATCH]
                     Claim.objects.filter(pk__in=batch).update(updated_at=now)
-            if model in search.READS and len(ids) > dependents.SEARCH_INLINE_MAX:
+            if tasks and model in search.READS and len(ids) > dependents.SEARCH_INLINE_MAX:
                 for start in range(0, len(ids), SEARCH_TASK_BATCH):
                     search.refresh(ids[start : start + SEARCH_TASK_BATCH])
             result["after_commit"] = time.perf_counter() - started
@@ -197,11 +197,13 @@ def run_once(prepare, write, shown) -> dict:
     return result
 
 
-def measure(repeat: int) -> dict:
+def measure(repeat: int, only: str = "", tasks: bool = True) -> dict:
     rows = subjects()
     results = {}
     for name, (prepare, write, shown) in writes(rows).items():
-        runs = [run_once(prepare, write, shown) for _ in range(repeat)]
+        if only not in name:
+            continue
+        runs = [run_once(prepare, write, shown, tasks=tasks) for _ in range(repeat)]
         results[name] = {
             "statements": runs[0]["statements"],
             "claims": runs[0]["claims"],
@@ -236,11 +238,17 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=100_000, help="published claims")
     parser.add_argument("--database", default="claimtrack_scale")
     parser.add_argument("--repeat", type=int, default=3, help="runs of each write (median)")
+    parser.add_argument("--only", default="", help="only the writes whose name holds this")
+    parser.add_argument(
+        "--no-tasks", action="store_true", help="leave out the tasks' work after the commit"
+    )
     args = parser.parse_args()
 
     ensure_data(args.claims, database_url(args.database))
     print(f"Writes on {args.claims:,} published claims:", flush=True)
-    results = measure(args.repeat)
+    results = measure(args.repeat, args.only, tasks=not args.no_tasks)
+    if args.only or args.no_tasks:
+        return  # a partial run: the saved table stays the last complete one
     OUT.mkdir(exist_ok=True)
     (OUT / f"scale-writes-{args.claims}.json").write_text(json.dumps(results, indent=2))
     by_size = {

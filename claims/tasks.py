@@ -37,3 +37,18 @@ def refresh_claims_showing(kind: str, claim_ids: list[int], fields: list[str] | 
             apps.get_model(kind), claim_ids, frozenset(fields) if fields is not None else None
         )
         pagecache.invalidate_now_and_on_commit()
+
+
+@shared_task(name="claims.refresh_claims_shown_by")
+def refresh_claims_shown_by(
+    kind: str, pks: list[int], fields: list[str] | None, also: list[int]
+) -> None:
+    """Read which claims show these rows (too many to read in the editor's request) and hand
+    them to refresh_claims_showing in batches (claims.dependents)."""
+    from django.apps import apps
+
+    from claims import dependents
+
+    model = apps.get_model(kind)
+    ids = sorted(dependents.claim_ids_showing(model, pks) | set(also))
+    dependents.hand_on(model, ids, frozenset(fields) if fields is not None else None, now=True)

@@ -127,3 +127,25 @@ def test_a_worker_rebuilds_the_search_text_of_many_claims(
     speaker, claims = said_by_one_speaker
     edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
     wait_for(lambda: all("zuberi quang" in d for d in documents(claims)), 60, worker)
+
+
+@pytest.mark.postgres
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_touches_the_claims_of_an_edit_shown_by_very_many(
+    said_by_one_speaker,
+    reporter,
+    monkeypatch,
+    worker,  # noqa: F811
+):
+    """The request reads no ids past TOUCH_INLINE_MAX: a worker reads them, then touches them."""
+    monkeypatch.setattr(dependents, "TOUCH_INLINE_MAX", 2)
+    speaker, claims = said_by_one_speaker
+    before = stamps(claims)
+    edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
+    wait_for(
+        lambda: all(new > old for new, old in zip(stamps(claims), before, strict=True))
+        and all("zuberi quang" in d for d in documents(claims)),
+        60,
+        worker,
+    )
