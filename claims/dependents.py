@@ -10,6 +10,9 @@ in the same transaction:
   so that renaming a speaker of 10,000 claims does not hold the request for seconds;
 - the cached public pages retired (claims.pagecache);
 and then `claims.signals.claims_changed` is sent with their ids (webhooks listen to it).
+Past TOUCH_INLINE_MAX claims (an outlet or a head of state renamed) only the cached pages are
+retired in the transaction: reading the claims' ids and everything above run in tasks after the
+commit, so the editor's request costs the same for 5,000 claims as for 500,000.
 
 Each kind is one statement over the database (`claims_showing`): no per-claim Python loop, so a
 speaker on 10,000 claims costs the same one query as a speaker on one.
