@@ -8,7 +8,8 @@ from claims import dependents, edits
 from claims.models import Claim
 from claims.signals import claims_changed
 from claims.tasks import refresh_search_text
-from tests.factories import SpeakerFactory
+from sources.models import Outlet
+from tests.factories import SourceFactory, SpeakerFactory
 from tests.site_data import add_appearance
 from tests.test_webhooks_worker import wait_for, worker  # noqa: F401  (the worker fixture)
 from tracker.celery import app as celery_app
@@ -103,6 +104,34 @@ def test_an_edit_shown_by_very_many_claims_touches_them_in_tasks_after_the_commi
     assert frozenset().union(*told) == {c.pk for c in claims}
 
 
+@pytest.mark.parametrize("said_times, deferred", [(1, False), (2, True)])
+def test_an_outlet_is_read_part_by_part_and_repeated_rows_never_hide_a_claim(
+    make_claim, reporter, monkeypatch, django_capture_on_commit_callbacks, said_times, deferred
+):
+    """An outlet shows claims two ways (said in its sources, cited by verdicts): each way is read
+    up to TOUCH_INLINE_MAX + 1 rows. Two claims, each said there `said_times` times: at the
+    limit of 2 rows the edit is touched in the request; past it (4 rows, still 2 claims) the
+    task reads every claim, and both are touched either way."""
+    monkeypatch.setattr(dependents, "TOUCH_INLINE_MAX", 2)
+    outlet = Outlet.objects.create(name="Bao Moi")
+    source = SourceFactory(outlet=outlet)
+    claims = [make_claim("published") for _ in range(2)]
+    for claim in claims:
+        for _ in range(said_times):
+            add_appearance(claim, source=source)
+    before = stamps(claims)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        edits.outlet_update(outlet=outlet, by=reporter, name="Bao Moi Online")
+        assert (stamps(claims) == before) is deferred
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+    try:
+        for callback in callbacks:
+            callback()
+    finally:
+        celery_app.conf.task_always_eager = eager
+    assert all(new > old for new, old in zip(stamps(claims), before, strict=True))
+
+
 def test_the_task_can_run_twice(said_by_one_speaker, django_assert_max_num_queries):
     speaker, claims = said_by_one_speaker
     Claim.objects.filter(pk__in=[c.pk for c in claims]).update(search_document="")
@@ -144,8 +173,10 @@ def test_a_worker_touches_the_claims_of_an_edit_shown_by_very_many(
     before = stamps(claims)
     edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
     wait_for(
-        lambda: all(new > old for new, old in zip(stamps(claims), before, strict=True))
-        and all("zuberi quang" in d for d in documents(claims)),
+        lambda: (
+            all(new > old for new, old in zip(stamps(claims), before, strict=True))
+            and all("zuberi quang" in d for d in documents(claims))
+        ),
         60,
         worker,
     )
