@@ -12,7 +12,7 @@ in the same transaction:
 and then `claims.signals.claims_changed` is sent with their ids (webhooks listen to it).
 Past TOUCH_INLINE_MAX claims (an outlet or a head of state renamed) only the cached pages are
 retired in the transaction: reading the claims' ids and everything above run in tasks after the
-commit, so the editor's request costs the same for 5,000 claims as for 500,000.
+commit, so the editor's request costs the same for 2,000 claims as for 500,000.
 
 Each kind is one statement over the database (`claims_showing`): no per-claim Python loop, so a
 speaker on 10,000 claims costs the same one query as a speaker on one.
@@ -50,7 +50,7 @@ from sources.models import Link, Outlet, Source
 TOUCH_BATCH = 2000
 # Past this many claims an edit's touch (updated_at, search text, claims_changed) runs in tasks
 # after the commit, TOUCH_TASK_BATCH claims each.
-TOUCH_INLINE_MAX = 5000
+TOUCH_INLINE_MAX = 2000  # one TOUCH_BATCH: about half a second of the request at most
 TOUCH_TASK_BATCH = 10000
 # Above this many claims an edit leaves their search text to a task (one per SEARCH_TASK_BATCH).
 SEARCH_INLINE_MAX = 200
