@@ -42,6 +42,16 @@ def stamps(claims) -> list:
     )
 
 
+def run_sent_tasks(callbacks) -> None:
+    """Run captured on-commit callbacks with tasks run as they are sent (no worker here)."""
+    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
+    try:
+        for callback in callbacks:
+            callback()
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
 def test_a_few_claims_get_their_search_text_in_the_same_transaction(said_by_one_speaker, reporter):
     speaker, claims = said_by_one_speaker
     with transaction.atomic():
@@ -61,12 +71,7 @@ def test_many_claims_get_their_search_text_from_a_task_after_the_commit(
         assert all(new > old for new, old in zip(stamps(claims), before, strict=True))
         assert not any("zuberi" in d for d in documents(claims))
     assert callbacks
-    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
-    try:  # no worker in this test: the task runs as it is sent
-        for callback in callbacks:
-            callback()
-    finally:
-        celery_app.conf.task_always_eager = eager
+    run_sent_tasks(callbacks)
     assert all("zuberi quang" in d for d in documents(claims))
 
 
@@ -90,12 +95,7 @@ def test_an_edit_shown_by_very_many_claims_touches_them_in_tasks_after_the_commi
             edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
             assert stamps(claims) == before and not told
             assert not any("zuberi" in d for d in documents(claims))
-        eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
-        try:
-            for callback in callbacks:
-                callback()
-        finally:
-            celery_app.conf.task_always_eager = eager
+        run_sent_tasks(callbacks)
     finally:
         claims_changed.disconnect(listen)
     assert all(new > old for new, old in zip(stamps(claims), before, strict=True))
@@ -123,12 +123,7 @@ def test_an_outlet_is_read_part_by_part_and_repeated_rows_never_hide_a_claim(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         edits.outlet_update(outlet=outlet, by=reporter, name="Bao Moi Online")
         assert (stamps(claims) == before) is deferred
-    eager, celery_app.conf.task_always_eager = celery_app.conf.task_always_eager, True
-    try:
-        for callback in callbacks:
-            callback()
-    finally:
-        celery_app.conf.task_always_eager = eager
+    run_sent_tasks(callbacks)
     assert all(new > old for new, old in zip(stamps(claims), before, strict=True))
 
 
@@ -146,29 +141,17 @@ def test_the_task_can_run_twice(said_by_one_speaker, django_assert_max_num_queri
 @pytest.mark.postgres
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
-def test_a_worker_rebuilds_the_search_text_of_many_claims(
+@pytest.mark.parametrize("threshold", ["SEARCH_INLINE_MAX", "TOUCH_INLINE_MAX"])
+def test_a_worker_finishes_an_edit_shown_by_many_claims(
     said_by_one_speaker,
     reporter,
     monkeypatch,
+    threshold,
     worker,  # noqa: F811
 ):
-    monkeypatch.setattr(dependents, "SEARCH_INLINE_MAX", 2)
-    speaker, claims = said_by_one_speaker
-    edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
-    wait_for(lambda: all("zuberi quang" in d for d in documents(claims)), 60, worker)
-
-
-@pytest.mark.postgres
-@pytest.mark.worker
-@pytest.mark.django_db(transaction=True)
-def test_a_worker_touches_the_claims_of_an_edit_shown_by_very_many(
-    said_by_one_speaker,
-    reporter,
-    monkeypatch,
-    worker,  # noqa: F811
-):
-    """The request reads no ids past TOUCH_INLINE_MAX: a worker reads them, then touches them."""
-    monkeypatch.setattr(dependents, "TOUCH_INLINE_MAX", 2)
+    """Past SEARCH_INLINE_MAX a worker rebuilds the search text; past TOUCH_INLINE_MAX the
+    request reads no ids at all and a worker reads them, then touches them."""
+    monkeypatch.setattr(dependents, threshold, 2)
     speaker, claims = said_by_one_speaker
     before = stamps(claims)
     edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
