@@ -3,7 +3,10 @@
 Plain Python, no Django. A sentence ends at `.`, `!`, `?` or `…` followed by white space and a
 capital, a digit or an opening quote, unless the full stop closes an abbreviation ("U.S.",
 "Mr.", "TP.") or the mark sits inside a quotation: a quotation of several sentences stays one
-candidate, because a fact-checker checks what was said as a whole. A line break always ends a
+candidate, because a fact-checker checks what was said as a whole. Only marks closed on their
+own line hold a sentence open: a quotation that runs on into the next paragraph (its opening “
+left unclosed, as news style has it) or a stray bracket does not swallow the paragraph. A ’
+between letters is an apostrophe ("China’s"), not a closing mark. A line break always ends a
 sentence: headings, link lists and credits are lines of their own. Marks not followed by white
 space never split, so "01.AI", "3.5%" and "2-3 năm" stay whole.
 """
@@ -48,16 +51,49 @@ def _starts_sentence(char: str) -> bool:
     return char.isupper() or char.isdigit() or char in OPENING or char in "\"'-–•"
 
 
+def _is_apostrophe(line: str, i: int) -> bool:
+    return (
+        line[i] == "’" and 0 < i < len(line) - 1 and line[i - 1].isalnum() and line[i + 1].isalpha()
+    )
+
+
+def _paired_marks(line: str) -> set[int]:
+    """Offsets of the quotation marks and brackets in `line` that have a partner on it.
+
+    A closing mark pairs with the nearest open mark of its kind (marks opened after that one and
+    still open stay unpaired); straight quotes pair in turn, so an odd one out is the last.
+    """
+    paired: set[int] = set()
+    stack: list[int] = []
+    straight: list[int] = []
+    for i, char in enumerate(line):
+        if char in OPENING:
+            stack.append(i)
+        elif char in CLOSING and not _is_apostrophe(line, i):
+            for depth in range(len(stack) - 1, -1, -1):
+                if line[stack[depth]] == CLOSING[char]:
+                    paired.update((stack[depth], i))
+                    del stack[depth:]
+                    break
+        elif char == '"':
+            straight.append(i)
+    paired.update(straight[: len(straight) - len(straight) % 2])
+    return paired
+
+
 def _boundaries(line: str) -> list[int]:
     """Offsets in `line` just after each sentence end."""
     ends: list[int] = []
+    paired = _paired_marks(line)
     open_quotes: list[str] = []
     straight_open = False
     i, n = 0, len(line)
     while i < n:
         char = line[i]
         closes_quote = False
-        if char in OPENING:
+        if i not in paired:
+            pass
+        elif char in OPENING:
             open_quotes.append(char)
         elif char in CLOSING:
             if open_quotes and open_quotes[-1] == CLOSING[char]:
@@ -73,7 +109,7 @@ def _boundaries(line: str) -> list[int]:
             while j < n and line[j] in ENDINGS:
                 j += 1
             while j < n and line[j] in TRAILING:
-                if line[j] == '"':
+                if line[j] == '"' and j in paired:
                     straight_open = not straight_open
                 j += 1
             if j < n and line[j].isspace():

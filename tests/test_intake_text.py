@@ -41,6 +41,30 @@ def test_a_quotation_of_several_sentences_stays_one_candidate():
     ]
 
 
+def test_a_quotation_left_open_at_the_end_of_its_paragraph_does_not_swallow_it():
+    # News style: a quotation running on into the next paragraph leaves its “ unclosed.
+    assert texts(
+        "Ông Lee nói: “Trung Quốc chậm hơn 2-3 năm. Có hơn 200 mô hình. Họ sẽ bắt kịp."
+    ) == [
+        "Ông Lee nói: “Trung Quốc chậm hơn 2-3 năm.",
+        "Có hơn 200 mô hình.",
+        "Họ sẽ bắt kịp.",
+    ]
+    assert texts('A stray (bracket. The U.S. leads by 3.5%. And "an odd quote. It ends.') == [
+        "A stray (bracket.",
+        "The U.S. leads by 3.5%.",
+        'And "an odd quote.',
+        "It ends.",
+    ]
+
+
+def test_an_apostrophe_is_not_a_closing_mark():
+    assert texts("‘China’s models are behind. We will catch up,’ he said. Then he left.") == [
+        "‘China’s models are behind. We will catch up,’ he said.",
+        "Then he left.",
+    ]
+
+
 def test_a_line_break_always_ends_a_sentence():
     assert texts("Heading without a stop\nBody text, 12 tons.") == [
         "Heading without a stop",
