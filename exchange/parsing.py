@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import ijson
 import lxml.etree
 
+from sources.linkcheck.content import page_text
+
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 JSONLD_SCRIPTS = lxml.etree.XPath('descendant-or-self::script[@type="application/ld+json"]')
 
@@ -129,8 +131,9 @@ def _from_html(page: bytes) -> Iterator[Entry]:
     import extruct
     from extruct.utils import parse_html
 
+    encoding, _ = page_text(page)  # its <meta> charset, a byte-order mark, else UTF-8
     try:
-        tree = parse_html(page, encoding="utf-8")
+        tree = parse_html(page, encoding=encoding)
     except (ValueError, lxml.etree.LxmlError) as exc:
         yield Entry("page", error=f"unreadable HTML: {exc}")
         return
@@ -145,7 +148,7 @@ def _from_html(page: bytes) -> Iterator[Entry]:
             if entry.error or "ClaimReview" in _types(entry.data):
                 found += 1
                 yield entry
-    other = extruct.extract(page, syntaxes=["microdata", "rdfa"], uniform=True, errors="log")
+    other = extruct.extract(tree, syntaxes=["microdata", "rdfa"], uniform=True, errors="log")
     for syntax, items in other.items():
         for i, item in enumerate(items, 1):
             if "ClaimReview" in _types(item):

@@ -2,6 +2,11 @@
 text, to its main text, title, outlet, author and date. trafilatura extracts the main text of a
 web page, leaving related-article lists, bylines, credits and navigation out.
 
+The text is read as written, with three repairs a copy from a web page, a PDF or a word
+processor needs: Unicode NFC (Vietnamese typed with combining tone marks matches and searches as
+the same letters precomposed), page and other Unicode line separators as line breaks, and other
+control characters left out (they cannot be stored on the record; see tracker.text).
+
 Every refusal is an `IntakeError` with a message for the Reporter; nothing is written here.
 """
 
@@ -9,19 +14,26 @@ import dataclasses
 import datetime
 import json
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from w3lib.encoding import read_bom
 
+from sources.linkcheck import content
 from sources.linkcheck.fetch import ErrorKind, Target, fetch_all
 from sources.services.config import fetch_config, politeness_factory
+from tracker.text import without_control_characters
 
 VIETNAMESE_LETTERS = re.compile(
     r"[ăâđêôơưàảãạáằẳẵặắầẩẫậấèẻẽẹéềểễệếìỉĩịíòỏõọóồổỗộốờởỡợớùủũụúừửữựứỳỷỹỵý]", re.I
 )
+NO_TEXT = "There is no text to read in this article."
 BINARY = "This is a binary file, not an article: paste text or give a web page."
 TEXT_TYPES = ("text/plain", "text/markdown")
+# What str.splitlines() breaks at besides \n: form feeds from PDFs, U+2028 from word processors.
+LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 class IntakeError(Exception):
@@ -54,19 +66,31 @@ def _too_large() -> IntakeError:
 def _checked(text: str) -> str:
     if "\x00" in text:
         raise IntakeError(BINARY)
-    if not text.strip():
-        raise IntakeError("There is no text to read in this article.")
     if len(text.encode()) > settings.INTAKE_MAX_BYTES:
         raise _too_large()
+    if not text.strip():
+        raise IntakeError(NO_TEXT)
     return text
+
+
+def _repaired(text: str) -> str:
+    """NFC, one kind of line break, no control characters (see the module docstring)."""
+    text = unicodedata.normalize("NFC", LINE_BREAKS.sub("\n", text))
+    return without_control_characters(text)
 
 
 def from_text(text: str, *, url: str = "", language: str = "") -> Article:
     """Pasted or plain text: its first line is the title when it reads like one."""
-    text = _checked(text.replace("\r\n", "\n"))
+    text = _repaired(_checked(text))
+    if not text.strip():
+        raise IntakeError(NO_TEXT)
     first = text.strip().splitlines()[0].strip()
     title = first if len(first) <= 300 and first[-1] not in '.!?”"' else ""
     return Article(text=text, title=title, url=url, language=language or guess_language(text))
+
+
+def _one_line(value: str | None) -> str:
+    return " ".join(_repaired(value or "").split())
 
 
 def from_html(html: str, *, url: str = "", language: str = "") -> Article:
@@ -79,7 +103,7 @@ def from_html(html: str, *, url: str = "", language: str = "") -> Article:
         html, url=url or None, output_format="json", with_metadata=True, include_comments=False
     )
     data = json.loads(extracted) if extracted else {}
-    text = (data.get("text") or "").strip()
+    text = _repaired(data.get("text") or "").strip()
     if not text:
         raise IntakeError("No article text was found on this page.")
     published = None
@@ -90,27 +114,50 @@ def from_html(html: str, *, url: str = "", language: str = "") -> Article:
             published = None
     return Article(
         text=text,
-        title=(data.get("title") or "")[:500],
-        outlet=(data.get("sitename") or data.get("hostname") or "")[:200],
-        author=(data.get("author") or "")[:300],
+        title=_one_line(data.get("title"))[:500],
+        outlet=_one_line(data.get("sitename") or data.get("hostname"))[:200],
+        author=_one_line(data.get("author"))[:300],
         published_on=published,
         url=url,
         language=language or guess_language(text),
     )
 
 
-def from_bytes(body: bytes, *, content_type: str = "", url: str = "", language: str = ""):
-    if b"\x00" in body[:8192]:
+def _plain_text(body: bytes, charset: str) -> str:
+    """Plain text in the charset its server declared, else UTF-8: guessing the encoding of a
+    short text too often guesses wrong, and a wrong guess would put words nobody wrote into
+    claims."""
+    for encoding in (charset, "utf-8") if charset else ("utf-8",):
+        try:
+            return body.decode(encoding)
+        except LookupError:  # a charset Python does not know: try UTF-8
+            continue
+        except UnicodeDecodeError:
+            break
+    raise IntakeError(
+        f"This text is not in {charset or 'UTF-8'}; save the article as UTF-8 text first."
+    )
+
+
+def from_bytes(
+    body: bytes, *, content_type: str = "", charset: str = "", url: str = "", language: str = ""
+) -> Article:
+    """An article from bytes: a web page in whatever encoding it declares (the server's
+    charset, its byte-order mark or its own <meta>), or UTF-8 text."""
+    bom, mark = read_bom(body)
+    if bom is None and b"\x00" in body[:8192]:
         raise IntakeError(BINARY)
-    try:
-        decoded = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise IntakeError("This file is not UTF-8 text; save the article as text first.") from None
-    looks_like_html = "html" in content_type or decoded.lstrip()[:1] == "<"
+    looks_like_html = "html" in content_type or body[len(mark or b"") :].lstrip()[:1] == b"<"
     if content_type and not looks_like_html and content_type not in TEXT_TYPES:
         raise IntakeError(f"This address serves {content_type}, not an article.")
-    read = from_html if looks_like_html else from_text
-    return read(decoded, url=url, language=language)
+    if looks_like_html:
+        _, decoded = content.page_text(body, charset)
+        return from_html(decoded, url=url, language=language)
+    if bom is not None:
+        return from_text(
+            body[len(mark) :].decode(bom, errors="replace"), url=url, language=language
+        )
+    return from_text(_plain_text(body, charset), url=url, language=language)
 
 
 def from_file(path: str, *, language: str = "") -> Article:
@@ -143,6 +190,7 @@ def fetch(url: str, *, language: str = "") -> Article:
     return from_bytes(
         result.body,
         content_type=result.content_type,
+        charset=result.charset,
         url=result.final_url or url,
         language=language,
     )

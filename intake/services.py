@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from claims import edits
 from claims.models import Claim, Speaker
@@ -37,12 +38,18 @@ def _source(article_import: ArticleImport, by) -> Source:
     existing = Source.objects.filter(url=article_import.url).first() if article_import.url else None
     return existing or edits.source_create(
         by=by,
-        title=(article_import.title or article_import.article_text[:120]).strip()[:500],
+        title=article_import.title or _first_line(article_import.article_text),
         url=article_import.url,
         outlet=outlet,
         published_on=article_import.published_on,
         language=article_import.language or "en",
     )
+
+
+def _first_line(text: str) -> str:
+    """A title for an article that has none: its first line, cut at a word near 120 letters."""
+    line = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return Truncator(line).chars(120)
 
 
 def _speaker(choice: Choice, by) -> tuple[Speaker, bool]:

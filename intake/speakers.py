@@ -4,7 +4,9 @@ The caller passes the known speakers. In order of evidence: an
 attribution naming someone ("Jenny Xiao, …, cho biết", "”, ông Li nói", "Theo Alain Le
 Couedic,", "said Kevin Xu"), a known speaker named in a sentence that attributes, a role
 ("CEO của Baidu"), then the closest preceding attribution for a sentence that continues it
-(a quotation, a pronoun such as "Bà cũng…", or the rest of the same paragraph). "ông Li" is
+(a quotation, a pronoun such as "Bà cũng…", or the rest of the same paragraph), unless an
+attribution to someone not named comes between ("Experts say", "Theo báo cáo"): generic
+subjects ("Officials", "Analysts") and dates ("said Tuesday") are never names. "ông Li" is
 resolved to the known speaker last named in full before it: the seed has both Robin Li and Xu Li.
 """
 
@@ -20,7 +22,12 @@ NAME = rf"{TOKEN}(?:\s+(?:{TOKEN}|de|van|von|bin|al))*"
 VERBS_VI = (
     r"cho biết|nói|khẳng định|chia sẻ|ước tính|tuyên bố|cho rằng|thừa nhận|nhận định|phát biểu"
 )
-VERBS_EN = r"said|says|told|estimated|estimates|claimed|added|stated|argued|warned"
+VERBS_EN = (
+    r"said|says|say|told|estimated|estimates|claimed|added|stated|argued|warned|noted|insisted"
+    r"|wrote|predicted|acknowledged|admitted"
+)
+# Verbs whose subject may follow them ("…, said Kevin Xu"); not "told", whose object follows it.
+VERBS_BEFORE_NAME = r"said|says|estimated|claimed|added|stated|argued|warned|noted|insisted|wrote"
 VERBS = rf"(?i:{VERBS_VI}|{VERBS_EN})"
 APPOSITION = r"(?:,[^“”\"]{0,200}?,)?"
 
@@ -32,7 +39,7 @@ ATTRIBUTIONS = [
     # After a closing quotation mark: ”, ông Li nói.
     re.compile(rf"[”\"’],?\s*{HONORIFIC}?\s*({NAME})\s+{VERBS}(?!\w)"),
     re.compile(rf"(?:^|\s)(?:Theo|According to)\s+{HONORIFIC}?\s*({NAME})(?=\s*,)"),
-    re.compile(rf"(?:{VERBS_EN})\s+({NAME})"),
+    re.compile(rf"(?<!\w)(?:{VERBS_BEFORE_NAME})\s+({NAME})"),
 ]
 ATTRIBUTING = re.compile(rf"(?<!\w){VERBS}(?!\w)|(?:^|[,.]\s)(?:Theo|According to|according to)\s")
 ROLE = re.compile(
@@ -44,9 +51,23 @@ CONTINUES = re.compile(
 )
 # Capitalised words that start a clause but are not names.
 NOT_NAMES = {
-    "the", "theo", "trong", "khi", "cả", "các", "những", "một", "this", "that", "it",
+    "the", "theo", "trong", "khi", "cả", "các", "những", "một", "this", "that", "it", "these",
+    "those", "there", "some", "many", "most", "others", "both", "all", "one", "a", "an", "our",
+    "its", "their", "his", "her", "nhiều", "mọi", "đây", "điều",
     # pronouns: the sentence continues someone named before
-    "ông", "bà", "anh", "chị", "họ", "chúng", "tôi", "he", "she", "they", "we", "i",
+    "ông", "bà", "anh", "chị", "họ", "chúng", "tôi", "he", "she", "they", "we", "i", "you",
+    # when, not who: "the minister said Tuesday"
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
+    "yesterday", "tomorrow", "last", "next", "earlier", "later", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november",
+    "december",
+    # people in general, not a speaker one could name
+    "officials", "experts", "analysts", "researchers", "scientists", "economists", "critics",
+    "sources", "authorities", "observers", "investors", "lawmakers", "residents", "police",
+    "prosecutors", "officers", "witnesses", "doctors", "scholars", "insiders", "executives",
+    "diplomats", "regulators", "engineers", "leaders", "studies", "data", "figures",
+    "reports", "estimates", "polls", "surveys", "statistics", "people", "users", "supporters",
+    "opponents", "members", "employees", "workers", "teachers", "students", "parents",
 }  # fmt: skip
 
 
@@ -142,8 +163,13 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
         last_here: Suggestion | None = None
         for sentence in paragraph:
             suggestion = _suggest_one(sentence, resolver)
-            if suggestion is None:
-                previous = last_here or (last if CONTINUES.search(sentence) else None)
+            continues = CONTINUES.search(sentence)
+            if suggestion is None and ATTRIBUTING.search(sentence) and not continues:
+                # Said by someone not named ("Experts say", "Theo báo cáo"): neither this
+                # sentence nor the ones after it are the last named speaker's.
+                last_here = last = None
+            elif suggestion is None:
+                previous = last_here or (last if continues else None)
                 if previous is not None:
                     suggestion = Suggestion(
                         previous.name, previous.speaker_id, f"continues: {previous.name}"

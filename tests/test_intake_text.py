@@ -10,7 +10,7 @@ from claims.demo.data import SPEAKERS
 from intake import scoring
 from intake.extraction import extract
 from intake.sentences import split
-from intake.speakers import KnownSpeaker
+from intake.speakers import KnownSpeaker, suggest
 
 SEED = (Path(__file__).parent.parent / "claims" / "demo" / "article-vi.txt").read_text()
 
@@ -138,3 +138,26 @@ def test_speakers_of_the_seeds_attributed_quotes(db):
 def test_an_unknown_attributed_name_is_suggested_as_a_new_speaker(db):
     [candidate] = extract("Nguyen Van An, chuyên gia kinh tế, cho biết GDP tăng 7%.", known=[])
     assert candidate.speaker == "Nguyen Van An" and candidate.speaker_id is None
+
+
+def test_people_in_general_and_dates_are_not_suggested_as_speakers():
+    sentences = [
+        "Prices rose 3%, said Nguyen Van An, an economist.",
+        "It will grow 4% next year.",
+        "Officials said exports rose 40% to 900 tons in 2023.",
+        "The rise will continue, analysts estimated.",
+        "The minister said Tuesday that prices would fall 5%.",
+        "Kevin Xu told Reuters that China has 200 models.",
+        "Chuyên gia cho biết tăng trưởng đạt 7%.",
+    ]
+    suggested = [s and s.name for s in suggest([sentences], [])]
+    assert suggested == ["Nguyen Van An", "Nguyen Van An", None, None, None, "Kevin Xu", None]
+
+
+def test_an_attribution_to_someone_unnamed_ends_the_last_speakers_run():
+    paragraph = [
+        "Nguyen Van An, an economist, said exports rose 12% in 2024.",
+        "Experts say the figure is too high.",
+        "Imports fell 3% in the same year.",
+    ]
+    assert [s and s.name for s in suggest([paragraph], [])] == ["Nguyen Van An", None, None]

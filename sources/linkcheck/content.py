@@ -9,6 +9,8 @@ import html
 import re
 import zlib
 
+from w3lib.encoding import html_to_unicode
+
 FINGERPRINT_SIZE = 64
 SHINGLE = 3
 MAX_TEXT = 500_000
@@ -30,6 +32,20 @@ _MAIN_CLOSE = {
 }
 _TITLE = re.compile(r"<title\b[^>]*>(.*?)</title\s*>", re.S | re.I)
 _TAG = re.compile(r"<!--.*?-->|<[^>]*>", re.S)
+
+
+def page_text(body: bytes, charset: str = "") -> tuple[str, str]:
+    """(encoding, text) of a fetched page. UTF-8 first when the bytes are valid UTF-8: a server
+    that declares ISO-8859-1 by default for pages written in UTF-8 is common, and real text in
+    another encoding is almost never valid UTF-8 beyond ASCII. Otherwise as browsers find it
+    (w3lib): the byte-order mark, the charset the server declared, the page's own <meta> or XML
+    declaration, else UTF-8. Bytes that do not decode become U+FFFD: a page always decodes."""
+    if not body.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16/32 byte-order marks
+        try:
+            return "utf-8", body.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            pass
+    return html_to_unicode(f"text/html; charset={charset}" if charset else None, body)
 
 
 def _visible(fragment: str) -> str:

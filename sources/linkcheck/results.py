@@ -77,6 +77,7 @@ class FetchResult:
     latency_ms: int = 0
     ip: str = ""
     content_type: str = ""
+    charset: str = ""  # as the server declared it in Content-Type, if it did
     content_hash: str = ""
     content_length: int = 0
     truncated: bool = False
@@ -100,6 +101,7 @@ class Response:
     status: int
     location: str = ""
     content_type: str = ""
+    charset: str = ""
     retry_after: float | None = None
     ip: str = ""
     body: bytes = b""

@@ -197,6 +197,7 @@ class Fetcher:
         result.final_url = url
         result.status_code = response.status
         result.content_type = response.content_type
+        result.charset = response.charset
         result.retry_after = response.retry_after
         if 200 <= response.status < 300:
             result.content_hash = hashlib.sha256(response.body).hexdigest()
@@ -231,6 +232,7 @@ class Fetcher:
                 status=raw.status,
                 location=raw.headers.get("Location", ""),
                 content_type=raw.headers.get("Content-Type", "").split(";")[0].strip().lower(),
+                charset=raw.charset or "",
                 ip=_peer_ip(raw),
             )
             if raw.status in SLOW_DOWN_CODES:
@@ -271,7 +273,8 @@ def _fingerprint(result: FetchResult) -> list[int]:
     """The fingerprint of a text page's main text ([] for anything else)."""
     if not result.body:
         return []
-    text = content.main_text(result.body.decode("utf-8", errors="replace"), result.content_type)
+    _, body = content.page_text(result.body, result.charset)
+    text = content.main_text(body, result.content_type)
     return content.fingerprint(text)
 
 
