@@ -11,9 +11,10 @@ resolved to the known speaker last named in full before it: the seed has both Ro
 """
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
-from claims.search import fold
+from claims.search import words
 from intake.scoring import UPPER
 
 HONORIFIC = r"(?i:ông|bà|anh|chị|giáo sư|tiến sĩ|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?)"
@@ -85,44 +86,78 @@ class Suggestion:
     reason: str
 
 
+def _contains(haystack: tuple[str, ...], needle: tuple[str, ...], at: int) -> bool:
+    return haystack[at : at + len(needle)] == needle
+
+
 class _Resolver:
-    """Known speakers by full name and by each word of the name, with who was named last."""
+    """Known speakers by full name and by each word of their name and role, with who was
+    named last. Names and roles are folded into words once and indexed by word, so each
+    sentence costs the same with ten known speakers or a hundred thousand."""
 
     def __init__(self, known: list[KnownSpeaker]):
-        self.known = known
-        self.by_name = {fold(s.name): s for s in known}
+        self.names = {s.id: tuple(words(s.name)) for s in known}
+        self.by_name: dict[tuple[str, ...], KnownSpeaker] = {}
+        self.with_word: dict[str, set[int]] = defaultdict(set)
+        self.roles: dict[int, tuple[str, ...]] = {}
+        self.with_role_word: dict[str, set[int]] = defaultdict(set)
+        self.speakers = {s.id: s for s in known}
+        for speaker in known:
+            name = self.names[speaker.id]
+            if name:
+                self.by_name.setdefault(name, speaker)
+            for word in name:
+                self.with_word[word].add(speaker.id)
+            self.roles[speaker.id] = role = tuple(words(speaker.role))
+            for word in role:
+                self.with_role_word[word].add(speaker.id)
+        self.lengths = sorted({len(name) for name in self.by_name})
         self.last_named: dict[int, int] = {}
 
+    def _named(self, sentence: str) -> list[KnownSpeaker]:
+        """Known speakers named in full in `sentence`, in the order they first appear."""
+        tokens = tuple(words(sentence))
+        found: dict[int, KnownSpeaker] = {}
+        for at in range(len(tokens)):
+            for length in self.lengths:
+                speaker = self.by_name.get(tokens[at : at + length])
+                if speaker is not None:
+                    found.setdefault(speaker.id, speaker)
+        return list(found.values())
+
     def note_mentions(self, sentence: str, position: int) -> None:
-        folded = f" {fold(sentence)} "
-        for speaker in self.known:
-            if f" {fold(speaker.name)} " in folded or fold(speaker.name) in folded.split():
-                self.last_named[speaker.id] = position
+        for speaker in self._named(sentence):
+            self.last_named[speaker.id] = position
+
+    def _having(self, index: dict[str, set[int]], tokens: tuple[str, ...]) -> set[int]:
+        if not tokens:
+            return set()
+        return set.intersection(*(index.get(token, set()) for token in tokens))
 
     def resolve(self, name: str) -> KnownSpeaker | None:
-        folded = fold(name)
-        if folded in self.by_name:
-            return self.by_name[folded]
-        words = folded.split()
-        candidates = [s for s in self.known if all(w in fold(s.name).split() for w in words)]
+        tokens = tuple(words(name))
+        if tokens in self.by_name:
+            return self.by_name[tokens]
+        candidates = self._having(self.with_word, tokens)
         if not candidates:
             return None
-        return max(candidates, key=lambda s: self.last_named.get(s.id, -1))
+        best = max(candidates, key=lambda pk: (self.last_named.get(pk, -1), -pk))
+        return self.speakers[best]
 
     def named_in(self, sentence: str) -> KnownSpeaker | None:
         """The first known speaker named in full in `sentence`."""
-        folded = fold(sentence)
-        found = [
-            (folded.find(fold(s.name)), s)
-            for s in self.known
-            if re.search(rf"(?<!\w){re.escape(fold(s.name))}(?!\w)", folded)
-        ]
-        return min(found, key=lambda pair: pair[0])[1] if found else None
+        named = self._named(sentence)
+        return named[0] if named else None
 
     def by_role(self, organisation: str) -> KnownSpeaker | None:
-        org = fold(organisation)
-        holders = [s for s in self.known if org in fold(s.role) and fold(s.name) != org]
-        return holders[0] if len(holders) == 1 else None
+        org = tuple(words(organisation))
+        holders = [
+            pk
+            for pk in self._having(self.with_role_word, org)
+            if self.names[pk] != org
+            and any(_contains(self.roles[pk], org, at) for at in range(len(self.roles[pk])))
+        ]
+        return self.speakers[holders[0]] if len(holders) == 1 else None
 
 
 def _attributed_name(sentence: str) -> str | None:
