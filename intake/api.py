@@ -50,11 +50,18 @@ class StartSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=["vi", "en"], required=False, allow_blank=True)
 
 
+MAX_ID = 2**63 - 1  # a row id: larger numbers are a clear 400, not a database error
+
+
 class ChoiceSerializer(serializers.Serializer):
     index = serializers.IntegerField(min_value=0)
-    speaker = serializers.IntegerField(required=False, allow_null=True)
+    speaker = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     new_speaker = serializers.CharField(required=False, allow_blank=True, max_length=200)
-    repeat_of = serializers.IntegerField(required=False, allow_null=True)
+    repeat_of = serializers.IntegerField(
+        required=False, allow_null=True, min_value=1, max_value=MAX_ID
+    )
     translation = serializers.CharField(required=False, allow_blank=True)
 
 

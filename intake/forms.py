@@ -1,5 +1,7 @@
 """The desk's forms: an article in, and the Reporter's choices read back from the desk page."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -29,24 +31,36 @@ class StartForm(forms.Form):
         return data
 
 
+KNOWN_SPEAKER = re.compile(r"\(#(\d{1,18})\)\s*$")
+
+
 def _int(value: str) -> int | None:
-    return int(value) if value and value.isdigit() else None
+    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+
+
+def _speaker(value: str) -> tuple[int | None, str]:
+    """(speaker id, new name) from a speaker field: "Jenny Xiao (#7)" as the desk's list
+    offers a known speaker, or a name typed in (an existing speaker of exactly that name, or
+    a new one)."""
+    known = KNOWN_SPEAKER.search(value)
+    return (int(known[1]), "") if known else (None, value.strip())
 
 
 def choices_from(post, candidate_count: int) -> list[Choice]:
-    """One Choice per ticked sentence: fields `pick`, `speaker-N`, `new_speaker-N`,
-    `action-N` ("new" or a claim id) and `translation-N`."""
+    """One Choice per ticked sentence: fields `pick`, `speaker-N` (see `_speaker`), `action-N`
+    ("new" or a claim id) and `translation-N`."""
     chosen = []
     for raw in post.getlist("pick"):
         index = _int(raw)
         if index is None or index >= candidate_count:
             continue
         action = post.get(f"action-{index}", "new")
+        speaker_id, new_speaker = _speaker(post.get(f"speaker-{index}", ""))
         chosen.append(
             Choice(
                 index=index,
-                speaker_id=_int(post.get(f"speaker-{index}", "")),
-                new_speaker=post.get(f"new_speaker-{index}", "").strip(),
+                speaker_id=speaker_id,
+                new_speaker=new_speaker,
                 repeat_of=None if action == "new" else _int(action),
                 translation=post.get(f"translation-{index}", "").strip(),
             )

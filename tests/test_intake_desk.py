@@ -3,10 +3,14 @@ answered with a clear error and nothing created."""
 
 import http.server
 import ipaddress
+import json
 import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from claims.models import Appearance, Claim, Speaker
@@ -199,3 +203,93 @@ def test_only_newsroom_roles_may_import(outsider):
     api = APIClient()
     api.force_authenticate(outsider)
     assert api.post("/api/v1/intake/", {"text": SEED}, format="json").status_code == 403
+
+
+choice_values = (
+    st.none()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.text(max_size=30)
+    | st.sampled_from(["", "   ", "\x1b", "Kevin Xu", "0", 0, 1, 2])
+)
+choices = st.lists(
+    st.fixed_dictionaries(
+        {"index": st.integers(min_value=-2, max_value=60) | choice_values},
+        optional={
+            name: choice_values | st.sampled_from(["{speaker}", "{claim}"])
+            for name in ("speaker", "new_speaker", "repeat_of", "translation")
+        },
+    ),
+    max_size=4,
+)
+
+
+def test_any_confirm_body_is_answered_below_500_all_or_nothing(client, start, make_claim):
+    """Whatever the Reporter's browser (or a script) sends to confirm: a clear 4xx with
+    nothing created, or everything created once."""
+    _, job = start({"text": SEED})
+    claim = make_claim("researching", text="Trung Quốc chậm hơn Mỹ từ 2-3 năm.")
+    speaker = Speaker.objects.create(name="Jenny Xiao")
+    ready = ArticleImport.objects.get(pk=job["id"])
+
+    @hypothesis_settings(
+        max_examples=150, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+    )
+    @given(body=choices | st.fixed_dictionaries({"choices": choices}))
+    def fuzz(body):
+        body = json.loads(
+            json.dumps(body)
+            .replace('"{speaker}"', str(speaker.pk))
+            .replace('"{claim}"', str(claim.pk))
+        )
+        copy = ArticleImport.objects.create(
+            created_by=ready.created_by,
+            status=ArticleImport.Status.READY,
+            article_text=ready.article_text,
+            language=ready.language,
+            candidates=ready.candidates,
+            pasted_text="-",
+        )
+        before = counts()
+        response = client.post(f"/api/v1/intake/{copy.pk}/confirm/", body, format="json")
+        assert response.status_code < 500, (body, response.content[:300])
+        if response.status_code != 200:
+            assert nothing_created(before), body
+            assert ArticleImport.objects.get(pk=copy.pk).status == "ready"
+
+    fuzz()
+
+
+def test_the_desk_lists_every_speaker_once_however_many_there_are(
+    client, start, reporter, django_assert_max_num_queries
+):
+    from django.test import Client
+
+    Speaker.objects.bulk_create(Speaker(name=f"Speaker {i}", slug=f"s-{i}") for i in range(3000))
+    xiao = Speaker.objects.create(name="Jenny Xiao", slug="jenny-xiao")
+    _, job = start({"text": SEED})
+    desk = Client()
+    desk.force_login(reporter)
+    with django_assert_max_num_queries(12):
+        page = desk.get(f"/admin/intake/articleimport/{job['id']}/change/")
+    html = page.content.decode()
+    assert html.count('value="Speaker 17 (#') == 1  # in the one list, not once per sentence
+    assert len(html) < 600_000
+    index = {c["text"][:20]: i for i, c in enumerate(job["candidates"])}
+    lag, kevin = index["Bà cũng ước tính Tru"], index["Kevin Xu, người sáng"]
+    assert f'name="speaker-{lag}"' in html and f"Jenny Xiao (#{xiao.pk})" in html
+
+    response = desk.post(
+        f"/admin/intake/articleimport/{job['id']}/change/",
+        {
+            "pick": [lag, kevin],
+            f"speaker-{lag}": f"Jenny Xiao (#{xiao.pk})",
+            f"speaker-{kevin}": "Kevin Xu",
+        },
+    )
+    assert response.status_code == 302
+    done = ArticleImport.objects.get(pk=job["id"])
+    assert done.status == "done", [m.message for m in response.wsgi_request._messages]
+    claims = Claim.objects.filter(pk__in=done.created["claims"])
+    speakers = {a.speaker.name for c in claims for a in c.appearances.all()}
+    assert speakers == {"Jenny Xiao", "Kevin Xu"}
+    assert Speaker.objects.filter(name="Jenny Xiao").count() == 1

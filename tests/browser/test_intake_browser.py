@@ -40,13 +40,14 @@ def test_the_seed_article_becomes_claims_with_appearances_and_speakers(
         expect(page.locator("#intake-candidates")).to_be_visible(timeout=30_000)
 
         lag = row(page, "Bà cũng ước tính Trung Quốc chậm hơn Mỹ")
-        expect(lag.locator("select")).to_have_value(str(xiao.pk))  # the suggestion
+        speaker = lag.locator("input[name^=speaker]")
+        expect(speaker).to_have_value(f"Jenny Xiao (#{xiao.pk})")  # the suggestion
         lag.locator("input[name=pick]").check()
         lag.locator(f"input[type=radio][value='{repeated.pk}']").check()
 
         kevin = row(page, "Kevin Xu, người sáng lập Interconnected Capital")
         kevin.locator("input[name=pick]").check()
-        expect(kevin.locator("input[name^=new_speaker]")).to_have_value("Kevin Xu")
+        expect(kevin.locator("input[name^=speaker]")).to_have_value("Kevin Xu")  # a new name
         kevin.locator("input[name^=translation]").fill(
             "Innovating with generative AI under the current rules is both hard and risky."
         )
