@@ -273,8 +273,10 @@ def _fingerprint(result: FetchResult) -> list[int]:
     """The fingerprint of a text page's main text ([] for anything else)."""
     if not result.body:
         return []
-    _, body = content.page_text(result.body, result.charset)
-    text = content.main_text(body, result.content_type)
+    # Decoded as UTF-8 whatever the page declares, on purpose: a fingerprint is only ever
+    # compared with the link's earlier ones, and decoding the same bytes the same way keeps the
+    # baselines recorded so far comparable (intake and exchange read pages with page_text).
+    text = content.main_text(result.body.decode("utf-8", errors="replace"), result.content_type)
     return content.fingerprint(text)
 
 
