@@ -1,10 +1,8 @@
 """The intake API end to end (pasted text and a URL through the SSRF guard), and bad input
 answered with a clear error and nothing created."""
 
-import http.server
 import ipaddress
 import json
-import threading
 from pathlib import Path
 
 import pytest
@@ -16,6 +14,7 @@ from rest_framework.test import APIClient
 from claims.models import Appearance, Claim, Speaker
 from intake.models import ArticleImport
 from sources.models import Source
+from tests.exchange_support import DocumentServer
 
 SEED = (Path(__file__).parent.parent / "claims" / "demo" / "article-vi.txt").read_text()
 PAGE = """<!doctype html><html><head><title>Budget grows</title>
@@ -52,27 +51,15 @@ def start(client, django_capture_on_commit_callbacks):
 
 @pytest.fixture
 def article_server():
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            bodies = {
-                "/article": (PAGE.encode(), "text/html; charset=utf-8"),
-                "/binary": (b"\x89PNG\r\n\x1a\n\x00\x00" * 100, "image/png"),
-                "/huge": (b"<html><body><p>" + b"a " * (3 * 1024 * 1024) + b"</p>", "text/html"),
+    with DocumentServer() as server:
+        server.documents.update(
+            {
+                "/article": ("text/html; charset=utf-8", PAGE.encode()),
+                "/binary": ("image/png", b"\x89PNG\r\n\x1a\n\x00\x00" * 100),
+                "/huge": ("text/html", b"<html><body><p>" + b"a " * (3 * 1024 * 1024) + b"</p>"),
             }
-            body, kind = bodies.get(self.path, (b"missing", "text/plain"))
-            self.send_response(200 if self.path in bodies else 404)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+        )
+        yield server.url("")
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 declared or mislabelled, text with page breaks, control characters and decomposed Vietnamese.
 Intake reads them as a reader would, and every candidate can be confirmed."""
 
-import http.server
 import io
 import json
-import threading
 import unicodedata
 
 import pytest
@@ -18,7 +16,7 @@ from exchange.models import ExternalReview
 from intake import article
 from intake.sentences import split
 from sources.linkcheck.content import page_text
-from tests.exchange_support import claim_review
+from tests.exchange_support import DocumentServer, claim_review
 from tests.test_intake_desk import client, local_fetch, start  # noqa: F401  (fixtures)
 from tracker.text import find_control_character
 
@@ -63,22 +61,9 @@ PAGES = {
 
 @pytest.fixture
 def encoded_pages():
-    class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            body, kind, _ = PAGES[self.path]
-            self.send_response(200)
-            self.send_header("Content-Type", kind)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with DocumentServer() as server:
+        server.documents.update({path: (kind, body) for path, (body, kind, _) in PAGES.items()})
+        yield server.url("")
 
 
 @pytest.mark.parametrize("path", PAGES)
