@@ -79,6 +79,7 @@ def _payload(job: ArticleImport) -> dict:
         "title": job.title,
         "outlet": job.outlet_name,
         "language": job.language,
+        "sentences": job.sentences,  # in the article; `candidates` holds the best of them
         "candidates": job.candidates,
         "created": job.created,
     }

@@ -31,18 +31,9 @@ def known_speakers() -> list[speakers.KnownSpeaker]:
     ]
 
 
-def extract(
-    text: str,
-    *,
-    user=None,
-    newsroom: bool = False,
-    known: list[speakers.KnownSpeaker] | None = None,
-    match_above: float = 0.0,
-    progress=None,
-) -> list[Candidate]:
-    """Every sentence of `text` as a candidate, best first. Sentences scoring at least
-    `match_above` are matched against the claims `user` may see; `progress(done, total)` is
-    called while matching, the slow part."""
+def candidates(text: str, *, known: list[speakers.KnownSpeaker] | None = None) -> list[Candidate]:
+    """Every sentence of `text` as a candidate, best first, with its score, reasons and
+    suggested speaker; no matches yet (see `add_matches`)."""
     known = known_speakers() if known is None else known
     paragraphs: list[list[sentences.Sentence]] = []
     offset = 0
@@ -55,10 +46,10 @@ def extract(
         offset += len(line)
     flat = [s for paragraph in paragraphs for s in paragraph]
     suggested = speakers.suggest([[s.text for s in p] for p in paragraphs], known)
-    candidates = []
+    found = []
     for sentence, suggestion in zip(flat, suggested, strict=True):
         scored = scoring.score(sentence.text)
-        candidates.append(
+        found.append(
             Candidate(
                 text=sentence.text,
                 start=sentence.start,
@@ -70,8 +61,22 @@ def extract(
                 speaker_reason=suggestion.reason if suggestion else "",
             )
         )
-    candidates.sort(key=lambda c: (-c.score, c.start))
-    to_match = [c for c in candidates if c.score >= match_above]
+    found.sort(key=lambda c: (-c.score, c.start))
+    return found
+
+
+def add_matches(
+    found: list[Candidate],
+    *,
+    user=None,
+    newsroom: bool = False,
+    match_above: float = 0.0,
+    progress=None,
+) -> None:
+    """Fill in the existing claims each candidate scoring at least `match_above` may repeat,
+    among those `user` may see; `progress(done, total)` is called as it goes (the slow part:
+    a database query per candidate)."""
+    to_match = [c for c in found if c.score >= match_above]
     for done, candidate in enumerate(to_match, start=1):
         candidate.matches = [
             {"claim": m.claim_id, "score": m.score, "text": m.text, "status": m.status}
@@ -79,4 +84,19 @@ def extract(
         ]
         if progress:
             progress(done, len(to_match))
-    return candidates
+
+
+def extract(
+    text: str,
+    *,
+    user=None,
+    newsroom: bool = False,
+    known: list[speakers.KnownSpeaker] | None = None,
+    match_above: float = 0.0,
+    progress=None,
+) -> list[Candidate]:
+    """Every sentence of `text` as a candidate, best first, those scoring at least
+    `match_above` matched against the claims `user` may see."""
+    found = candidates(text, known=known)
+    add_matches(found, user=user, newsroom=newsroom, match_above=match_above, progress=progress)
+    return found

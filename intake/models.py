@@ -33,6 +33,11 @@ class ArticleImport(models.Model):
     published_on = models.DateField(_("published on"), null=True, blank=True)
     article_text = models.TextField(_("article text"), blank=True)
     candidates = models.JSONField(_("candidate sentences"), default=list, blank=True)
+    sentences = models.PositiveIntegerField(
+        _("sentences in the article"),
+        default=0,
+        help_text=_("All of them; `candidates` keeps the best INTAKE_MAX_CANDIDATES."),
+    )
     source = models.ForeignKey(
         "sources.Source",
         verbose_name=_("source"),

@@ -1,6 +1,7 @@
 """Fetching and extraction off the request: thin tasks that load the import and fill it in."""
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 
 from intake import article, extraction
@@ -57,13 +58,14 @@ def _extract(job: ArticleImport) -> None:
         if done % 5 == 0 or done == total:
             _report(job.pk, progress=30 + 65 * done // total, stage="Looking for repeats")
 
-    candidates = extraction.extract(
-        found.text, user=job.created_by, match_above=MATCH_ABOVE, progress=progress
-    )
+    every = extraction.candidates(found.text)
+    kept = every[: settings.INTAKE_MAX_CANDIDATES]  # a desk of 100,000 rows helps nobody
+    extraction.add_matches(kept, user=job.created_by, match_above=MATCH_ABOVE, progress=progress)
     _report(
         job.pk,
         status=ArticleImport.Status.READY,
         progress=100,
         stage="",
-        candidates=[c.as_json() for c in candidates],
+        sentences=len(every),
+        candidates=[c.as_json() for c in kept],
     )

@@ -280,3 +280,22 @@ def test_the_desk_lists_every_speaker_once_however_many_there_are(
     speakers = {a.speaker.name for c in claims for a in c.appearances.all()}
     assert speakers == {"Jenny Xiao", "Kevin Xu"}
     assert Speaker.objects.filter(name="Jenny Xiao").count() == 1
+
+
+def test_a_huge_article_keeps_its_best_sentences_and_says_how_many_it_had(
+    start, reporter, settings
+):
+    from django.test import Client
+
+    settings.INTAKE_MAX_CANDIDATES = 50
+    lines = [f"Line {i} of a data dump." for i in range(5000)]
+    lines[4321] = "The ministry said exports rose 40% to 900 tons in 2023, the highest ever."
+    code, job = start({"text": "\n".join(lines)})
+    assert code == 201 and job["status"] == "ready", job
+    assert job["sentences"] == 5000 and len(job["candidates"]) == 50
+    assert job["candidates"][0]["text"].startswith("The ministry said exports rose 40%")
+    desk = Client()
+    desk.force_login(reporter)
+    page = desk.get(f"/admin/intake/articleimport/{job['id']}/change/").content.decode()
+    assert "The article has 5000 sentences; the best 50 are listed." in page
+    assert page.count('name="pick"') == 50
