@@ -17,9 +17,19 @@ from dataclasses import dataclass
 from claims.search import words
 from intake.scoring import UPPER
 
-HONORIFIC = r"(?i:ông|bà|anh|chị|giáo sư|tiến sĩ|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?)"
+# Forms of address and titles, kept out of the suggested name: "Sen. John Smith" is John Smith.
+HONORIFIC = (
+    r"(?i:ông|bà|anh|chị|giáo sư|tiến sĩ|phó thủ tướng|thủ tướng|tổng thống|chủ tịch|bộ trưởng"
+    r"|thứ trưởng|tổng giám đốc|giám đốc|đại sứ|người phát ngôn|phát ngôn viên"
+    r"|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Professor|Vice President|President|Prime Minister"
+    r"|Minister|Secretary|Sen\.|Senator|Rep\.|Representative|Gov\.|Governor|Mayor|Judge"
+    r"|Gen\.|General|Ambassador|Chairman|Chairwoman)"
+)
 TOKEN = rf"[{UPPER}][\w'’.-]*"
-NAME = rf"{TOKEN}(?:\s+(?:{TOKEN}|de|van|von|bin|al))*"
+# Capitalised words, joined by the particles names and institutions hold: "Alain Le Couedic",
+# "Ludwig van Beethoven", "Bank of England", "Center for Security and Emerging Technology".
+NAME = rf"{TOKEN}(?:(?:\s+(?:de|van|von|bin|al|of|for|and))?\s+{TOKEN})*"
+THE = r"(?:[Tt]he\s+)?"  # "the Labor Department said": the institution, not "the"
 VERBS_VI = (
     r"cho biết|nói|khẳng định|chia sẻ|ước tính|tuyên bố|cho rằng|thừa nhận|nhận định|phát biểu"
 )
@@ -35,12 +45,13 @@ APPOSITION = r"(?:,[^“”\"]{0,200}?,)?"
 ATTRIBUTIONS = [
     # Name at the head of a clause, an optional apposition, then the verb.
     re.compile(
-        rf"(?:^|[.,:;]\s+){HONORIFIC}?\s*({NAME}){APPOSITION}\s*(?:đã\s+|cũng\s+|has\s+)?{VERBS}(?!\w)",
+        rf"(?:^|[.,:;]\s+|—\s*){HONORIFIC}?\s*{THE}({NAME}){APPOSITION}\s*(?:đã\s+|cũng\s+|has\s+)?"
+        rf"{VERBS}(?!\w)",
     ),
     # After a closing quotation mark: ”, ông Li nói.
     re.compile(rf"[”\"’],?\s*{HONORIFIC}?\s*({NAME})\s+{VERBS}(?!\w)"),
     re.compile(rf"(?:^|\s)(?:Theo|According to)\s+{HONORIFIC}?\s*({NAME})(?=\s*,)"),
-    re.compile(rf"(?<!\w)(?:{VERBS_BEFORE_NAME})\s+({NAME})"),
+    re.compile(rf"(?<!\w)(?:{VERBS_BEFORE_NAME})\s+{HONORIFIC}?\s*{THE}({NAME})"),
 ]
 ATTRIBUTING = re.compile(rf"(?<!\w){VERBS}(?!\w)|(?:^|[,.]\s)(?:Theo|According to|according to)\s")
 ROLE = re.compile(

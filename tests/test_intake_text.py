@@ -161,3 +161,21 @@ def test_an_attribution_to_someone_unnamed_ends_the_last_speakers_run():
         "Imports fell 3% in the same year.",
     ]
     assert [s and s.name for s in suggest([paragraph], [])] == ["Nguyen Van An", None, None]
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        ("Thủ tướng Phạm Minh Chính cho biết GDP năm 2024 tăng 7%.", "Phạm Minh Chính"),
+        ("Theo Bộ trưởng Nguyễn Chí Dũng, vốn FDI đạt 20 tỷ USD.", "Nguyễn Chí Dũng"),
+        ("“Kinh tế sẽ phục hồi”, Phó Thủ tướng Lê Minh Khái khẳng định.", "Lê Minh Khái"),
+        ("Sen. John Smith, R-Texas, said inflation cost families $1,200.", "John Smith"),
+        ("President Joe Biden said the economy added 150,000 jobs.", "Joe Biden"),
+        ("The Bank of England said Thursday that growth would slow to 0.5%.", "Bank of England"),
+        ("Jobs rose 2%, the Labor Department said Friday.", "Labor Department"),
+        ("“Hiring has cooled,” said Dr. Jane Doe, an economist.", "Jane Doe"),
+    ],
+)
+def test_titles_stay_out_of_the_name_and_institutions_are_named_whole(sentence, speaker):
+    [suggestion] = suggest([[sentence]], [])
+    assert suggestion is not None and suggestion.name == speaker
