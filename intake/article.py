@@ -12,6 +12,7 @@ Every refusal is an `IntakeError` with a message for the Reporter; nothing is wr
 
 import dataclasses
 import datetime
+import html
 import json
 import re
 import unicodedata
@@ -24,7 +25,7 @@ from w3lib.encoding import read_bom
 from sources.linkcheck import content
 from sources.linkcheck.fetch import ErrorKind, Target, fetch_all
 from sources.services.config import fetch_config, politeness_factory
-from tracker.text import without_control_characters
+from tracker.text import find_control_character, without_control_characters
 
 VIETNAMESE_LETTERS = re.compile(
     r"[ăâđêôơưàảãạáằẳẵặắầẩẫậấèẻẽẹéềểễệếìỉĩịíòỏõọóồổỗộốờởỡợớùủũụúừửữựứỳỷỹỵý]", re.I
@@ -89,18 +90,34 @@ def from_text(text: str, *, url: str = "", language: str = "") -> Article:
     return Article(text=text, title=title, url=url, language=language or guess_language(text))
 
 
+CHARACTER_REFERENCE = re.compile(r"&#(?:[xX][0-9a-fA-F]+|[0-9]+);?")
+
+
+def _reference(match: re.Match) -> str:
+    """A numeric character reference as a browser reads it (html.unescape: "&#150;" is "–"),
+    or nothing for a control character: one "&#27;" made the page's whole text unreadable."""
+    char = html.unescape(match[0])  # "" for a reference HTML forbids (&#27;, &#65535;)
+    if not char or find_control_character(char) is not None:
+        return ""
+    return match[0] if char in "<>&\"'" else char  # markup stays escaped
+
+
 def _one_line(value: str | None) -> str:
     return " ".join(_repaired(value or "").split())
 
 
-def from_html(html: str, *, url: str = "", language: str = "") -> Article:
+def from_html(page: str, *, url: str = "", language: str = "") -> Article:
     # Imported here: trafilatura and what it brings cost every process that loads the admin
     # (every management command, every worker) a tenth of a second, for the desk alone.
     import trafilatura
 
-    _checked(html)
+    _checked(page)
     extracted = trafilatura.extract(
-        html, url=url or None, output_format="json", with_metadata=True, include_comments=False
+        CHARACTER_REFERENCE.sub(_reference, page),
+        url=url or None,
+        output_format="json",
+        with_metadata=True,
+        include_comments=False,
     )
     data = json.loads(extracted) if extracted else {}
     text = _repaired(data.get("text") or "").strip()

@@ -136,3 +136,23 @@ def test_page_breaks_and_control_characters_from_a_copy_still_confirm(client, st
     assert Claim.objects.count() == 3
     source = Claim.objects.first().appearances.get().source
     assert source.title == "Exports rose 40% to 900 tons in 2023, the ministry said."
+
+
+@pytest.mark.parametrize(
+    "reference, read_as",
+    [
+        ("&#27;", ""),  # a control character: dropped (it made the whole page unreadable)
+        ("&#x1F;", ""),
+        ("&#65535;", ""),
+        ("&#150;", "–"),  # as browsers read it: windows-1252's en dash
+        ("&#0;", "\ufffd"),
+        ("&#99999999999;", "\ufffd"),
+        ("&#60;", "<"),  # markup stays text
+    ],
+)
+def test_character_references_read_as_a_browser_reads_them(reference, read_as):
+    sentence = "Exports rose 40% in 2023, the ministry said on Friday in a statement."
+    paragraph = " ".join([sentence] * 8)
+    body = f"<p>{reference}{paragraph}</p><p>{paragraph}</p>"
+    read = article.from_html(f"<html><body><article>{body}</article></body></html>")
+    assert read.text.startswith(f"{read_as}{sentence}")
