@@ -1,4 +1,4 @@
-"""Reading ClaimReview: the four input shapes, and one item into plain fields. No Django here.
+"""Reading ClaimReview: the four input shapes, and one item into plain fields. No database here.
 
 Shapes: one ClaimReview object, a JSON list of them, a schema.org DataFeed (elements that are
 ClaimReviews or DataFeedItems wrapping them), or an HTML page carrying the markup (JSON-LD
@@ -8,7 +8,6 @@ any length is read one element at a time.
 
 import datetime
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
@@ -18,6 +17,7 @@ import ijson
 import lxml.etree
 
 from sources.linkcheck.content import page_text
+from tracker.text import without_control_characters
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 JSONLD_SCRIPTS = lxml.etree.XPath('descendant-or-self::script[@type="application/ld+json"]')
@@ -230,16 +230,14 @@ def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
 
 
-# NUL and lone surrogates are valid in JSON strings but cannot be stored (PostgreSQL refuses them).
-UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
 def _text(value: Any) -> str:
     if isinstance(value, dict):
         value = value.get("@value", "")
     if not isinstance(value, str | int | float) or isinstance(value, bool):
         return ""
-    return " ".join(UNSTORABLE.sub("", str(value)).split())
+    # Control characters, NUL and lone surrogates are valid in JSON strings but are never
+    # stored (tracker.text): another desk's review is kept without them, not refused.
+    return " ".join(without_control_characters(str(value)).split())
 
 
 def _number_text(value: Any) -> str:

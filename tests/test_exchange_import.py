@@ -246,3 +246,11 @@ def test_characters_a_database_cannot_store_are_dropped_not_a_500():
     review = ExternalReview.objects.get()
     assert review.claim_reviewed == "Rice prices doubled"
     assert review.appearance_urls == ["https://news.example.com/ab"]
+
+
+def test_control_characters_in_another_desks_review_are_left_out_not_stored():
+    item = {**claim_review(1), "claimReviewed": "Rice \u001b prices\u0007 doubled\ufffe"}
+    item["reviewRating"] = {**item["reviewRating"], "alternateName": "Fal\u0000se"}
+    assert run([item]).created == 1
+    review = ExternalReview.objects.get()
+    assert (review.claim_reviewed, review.rating_name) == ("Rice prices doubled", "False")
