@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from claims.models import Claim, Correction
 from claims.visibility import public_claims
-from tracker.text import without_control_characters
+from tracker.characters import without_control_characters
 
 FEED_SIZE = 30
 

@@ -17,7 +17,7 @@ import ijson
 import lxml.etree
 
 from sources.linkcheck.content import page_text
-from tracker.text import without_control_characters
+from tracker.characters import without_control_characters
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
 JSONLD_SCRIPTS = lxml.etree.XPath('descendant-or-self::script[@type="application/ld+json"]')

@@ -25,7 +25,7 @@ from w3lib.encoding import read_bom
 from sources.linkcheck import content
 from sources.linkcheck.fetch import ErrorKind, Target, fetch_all
 from sources.services.config import fetch_config, politeness_factory
-from tracker.text import find_control_character, without_control_characters
+from tracker.characters import find_control_character, without_control_characters
 
 VIETNAMESE_LETTERS = re.compile(
     r"[ăâđêôơưàảãạáằẳẵặắầẩẫậấèẻẽẹéềểễệếìỉĩịíòỏõọóồổỗộốờởỡợớùủũụúừửữựứỳỷỹỵý]", re.I

@@ -18,7 +18,7 @@ from intake.sentences import split
 from sources.linkcheck.content import page_text
 from tests.exchange_support import DocumentServer, claim_review
 from tests.test_intake_desk import client, local_fetch, start  # noqa: F401  (fixtures)
-from tracker.text import find_control_character
+from tracker.characters import find_control_character
 
 VI = "Bà Jenny Xiao ước tính Trung Quốc chậm hơn Mỹ từ 2-3 năm về trí tuệ nhân tạo."
 EN = "The café’s exports rose 3.5% to €900 million in 2023, according to the ministry."

@@ -17,7 +17,7 @@ from tests.site_data import (  # noqa: F401
     fresh_page_cache,
     plain_static_storage,
 )
-from tracker.text import find_control_character
+from tracker.characters import find_control_character
 
 pytestmark = pytest.mark.django_db
 

@@ -128,6 +128,19 @@ def test_it_retries_after_server_errors(
     assert attempts == ["1", "2", "3"]
 
 
+def test_a_receiver_answering_binary_is_logged_as_readable_text(
+    local_network, endpoint, receiver, make_claim, django_capture_on_commit_callbacks
+):
+    receiver.answer_body = b"\x00\x1b[31mPNG\x89\xff binary \x07answer"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        make_claim("published")
+
+    delivery = Delivery.objects.get()
+    assert delivery.status == "succeeded"
+    assert delivery.history.get().response_excerpt == "[31mPNG\ufffd\ufffd binary answer"
+
+
 def test_retries_back_off_exponentially(settings):
     settings.WEBHOOK_RETRY_BASE_SECONDS = 30
 

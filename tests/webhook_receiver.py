@@ -1,5 +1,5 @@
 """A local webhook receiver for tests: an HTTP server on 127.0.0.1 that records each POST and
-answers with the status codes queued in `answers` (then 200)."""
+answers with the status codes queued in `answers` (then 200) and the body `answer_body`."""
 
 import json
 import threading
@@ -22,6 +22,7 @@ class Receiver:
     def __init__(self):
         self.received: list[Received] = []
         self.answers: list[int] = []
+        self.answer_body = b"ok"
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -30,9 +31,9 @@ class Receiver:
                 receiver.received.append(Received(self.path, dict(self.headers), body))
                 status = receiver.answers.pop(0) if receiver.answers else 200
                 self.send_response(status)
-                self.send_header("Content-Length", "2")
+                self.send_header("Content-Length", str(len(receiver.answer_body)))
                 self.end_headers()
-                self.wfile.write(b"ok")
+                self.wfile.write(receiver.answer_body)
 
             def log_message(self, *args):
                 pass

@@ -1,8 +1,9 @@
 """Stored text: which characters may be kept, and how slugs are made from any name.
 
-Control characters are refused, not stripped: an ESC or NUL in a quote is almost always a paste
-accident the editor should see, and silently changing a verbatim quote would misquote. Tab, line
-feed and carriage return are ordinary text and stay. Every text field of the editorial apps gets
+Which characters are control characters is tracker.characters' rule. Typed text holding one is
+refused, not stripped: an ESC or NUL in a quote is almost always a paste accident the editor
+should see, and silently changing a verbatim quote would misquote. Tab, line feed and carriage
+return are ordinary text and stay. Every text field of the editorial apps gets
 the validator (forms, the admin and the API show it as a field error), and a pre_save check
 refuses the same characters from code that saves without validating (services, loaders, shell).
 
@@ -10,7 +11,6 @@ Slugs are transliterated (Unidecode: 李彦宏 becomes li-yan-hong), so a slug i
 name in any script; text with nothing to transliterate falls back to a stable stem.
 """
 
-import re
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
@@ -21,14 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges
 from unidecode import unidecode
 
-# C0 and C1 controls except tab, LF and CR; DEL; UTF-16 surrogates (not text on their own);
-# and the two noncharacters XML 1.0 forbids. None of these can be written to an Atom or RSS feed.
-CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-
-
-def find_control_character(value: str) -> str | None:
-    match = CONTROL_CHARACTERS.search(value)
-    return match.group() if match else None
+from tracker.characters import find_control_character
 
 
 def validate_no_control_characters(value: object) -> None:
@@ -41,11 +34,6 @@ def validate_no_control_characters(value: object) -> None:
             code="control_character",
             params={"code": ord(found)},
         )
-
-
-def without_control_characters(value: str) -> str:
-    """For output only (feeds, markup) of rows stored before the validator existed."""
-    return CONTROL_CHARACTERS.sub("", value)
 
 
 def make_slug(text: str, *, max_length: int, fallback: str) -> str:

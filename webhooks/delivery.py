@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import aiohttp
 
 from sources.linkcheck.guard import Network, Refused, check_url, guarded_connector
+from tracker.characters import without_control_characters
 from webhooks.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature
 
 USER_AGENT = "Claimtrack-Webhooks/1"
@@ -81,9 +82,9 @@ async def _send(
             session.post(url, data=body, headers=headers, allow_redirects=False) as response,
         ):
             excerpt = await response.content.read(EXCERPT_BYTES)
-            return Outcome(
-                response.status, elapsed(), response_excerpt=excerpt.decode(errors="replace")
-            )
+            # Whatever the receiver answers is kept as storable text (PostgreSQL refuses NUL).
+            readable = without_control_characters(excerpt.decode(errors="replace"))
+            return Outcome(response.status, elapsed(), response_excerpt=readable)
     except TimeoutError:
         return Outcome(None, elapsed(), error=f"No answer within {timeout:g} s")
     except Exception as exc:  # network failures of every kind are the outcome, not a crash
