@@ -11,6 +11,10 @@ class ExchangeConfig(AppConfig):
 
         from claims import dependents
         from exchange.models import ExternalReview, ReviewLink
+        from tracker.text import guard_text_fields
+
+        # Another desk's review is shown on our claim pages: the same characters as ours.
+        guard_text_fields([ExternalReview, ReviewLink])
 
         # A claim page shows its confirmed links to other fact-checks ("Other fact-checkers"):
         # deciding a link, or editing a review linked to a claim, changes what the claim shows.

@@ -254,3 +254,15 @@ def test_control_characters_in_another_desks_review_are_left_out_not_stored():
     assert run([item]).created == 1
     review = ExternalReview.objects.get()
     assert (review.claim_reviewed, review.rating_name) == ("Rice prices doubled", "False")
+
+
+def test_an_external_review_saved_with_a_control_character_is_refused():
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="U\\+001B"):
+        ExternalReview.objects.create(
+            url="https://factcheck.example.org/r/esc",
+            publisher="Example Checks",
+            claim_reviewed="Rice \x1b prices doubled",
+        )
+    assert not ExternalReview.objects.exists()
