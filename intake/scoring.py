@@ -36,7 +36,7 @@ MONEY = _after_number(
     "usd", "đồng", "vnd", "tỷ", "nghìn tỷ", "triệu", "euro", "yuan", "nhân dân tệ",
     "billion", "million", "trillion", "dollars", "pounds",
 )  # fmt: skip
-CURRENCY_SIGN = re.compile(r"[$€£¥₫]\s?\d")
+CURRENCY_SIGN = re.compile(r"[$€£¥₫]\s?\d+(?:[.,]\d+)*|\d+(?:[.,]\d+)*\s?[₫€]")
 UNIT = _after_number(
     "tấn", "mét", "km", "kg", "ha", "lít", "người", "tháng tuổi", "lần", "mw", "gw",
     "tons", "tonnes", "metres", "meters", "miles", "km", "people", "times", "barrels",

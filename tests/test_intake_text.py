@@ -90,6 +90,8 @@ def test_every_seed_candidate_is_verbatim(db):
         ("Bà cũng ước tính Trung Quốc chậm hơn Mỹ từ 2-3 năm.", "comparison: chậm hơn"),
         ("Khoảng 50% khoản đầu tư vào AI đã đổ vào thị giác máy tính.", "percentage: 50%"),
         ("Startup này đã được định giá 1 tỷ USD sau 8 tháng.", "money: 1 tỷ"),
+        ("Inflation cost families $1,200 a year, the senator said.", "money: $1,200"),
+        ("Giá xăng tăng lên 23.500₫ mỗi lít từ hôm nay.", "money: 23.500₫"),
         ("The company said exports rose to 900 tons in 2023.", "quantity: 900 tons"),
         ("China is the largest market, according to the report.", "superlative: largest"),
         ("Is this the end of cheap AI?", "question: ?"),

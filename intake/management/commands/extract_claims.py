@@ -1,9 +1,11 @@
 """manage.py extract_claims PATH_OR_URL [--language vi|en] [--json]: an article's check-worthy
-sentences, best first, with reasons, suggested speaker and possible repeats. Writes nothing."""
+sentences, best first, with reasons, suggested speaker and possible repeats. Writes nothing.
+Looking for repeats (a query per sentence) shows a progress bar on stderr."""
 
 import json
 
 from django.core.management.base import BaseCommand, CommandError
+from tqdm import tqdm
 
 from intake import article, extraction
 from intake.scoring import THRESHOLD
@@ -19,13 +21,29 @@ class Command(BaseCommand):
         parser.add_argument(
             "--all", action="store_true", help="Every sentence, not only check-worthy ones."
         )
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def handle(self, *args, path_or_url: str, language: str, **options):
         try:
             found = article.load(path_or_url, language=language)
         except article.IntakeError as exc:
             raise CommandError(str(exc)) from None
-        candidates = extraction.extract(found.text, newsroom=True, match_above=THRESHOLD)
+        candidates = extraction.candidates(found.text)
+        with tqdm(
+            desc="Looking for repeats",
+            unit=" sentences",
+            disable=options["no_progress"],
+            file=self.stderr._out,
+            dynamic_ncols=True,
+        ) as bar:
+
+            def progress(done: int, total: int) -> None:
+                bar.total = total
+                bar.update(done - bar.n)
+
+            extraction.add_matches(
+                candidates, newsroom=True, match_above=THRESHOLD, progress=progress
+            )
         if not options["all"]:
             candidates = [c for c in candidates if c.score >= THRESHOLD]
         if options["json"]:
