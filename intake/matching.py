@@ -13,9 +13,10 @@ the GIN-indexed tsvector of the folded text) takes at most CANDIDATES claims hol
 query's rarest words; these are ordered by how many of the query's words they hold; the best
 2 × `limit` are scored with pg_trgm. A claim that shares none of the rare words is not found:
 one close enough to score shares most of the query's words, and so its rare ones (bench/
-intake_match.py measures what this loses against scoring every claim). On SQLite rapidfuzz
-computes edit-distance ratios (whole, and partial for a short query inside a longer claim)
-in Python over every visible claim's stored folded text.
+intake_match.py measures what this loses against scoring every claim). On SQLite the same two
+pg_trgm scores are computed in Python (`intake.trigrams`, held equal to PostgreSQL's by a test)
+over every visible claim's stored folded text, with the same thresholds: `make run` finds the
+repeats production finds.
 Callers see only the claims `user` may see: published ones for the public.
 """
 
@@ -23,10 +24,10 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
-from rapidfuzz import fuzz
 
 from claims.models import Claim
 from claims.visibility import public_live_text, sees_everything, visible_claims
+from intake import trigrams
 from intake.matchtext import folded_words, prefilter, weights
 from intake.models import MatchText
 
@@ -37,8 +38,6 @@ CANDIDATES = 2000  # claims the prefilter lets through at most, whatever pg_stat
 SCORED_PER_RESULT = 2  # of those, the 2 × limit (at least 10) sharing the most words with the
 MIN_SCORED = 10  # query are scored: pg_trgm's word_similarity costs ~0.1 ms a row
 MAX_RANK_WORDS = 64  # query words counted for that
-SQLITE_MIN_PARTIAL_LENGTH = 12  # shorter queries match too many claims by accident
-SQLITE_MIN_SCORE = 0.6  # edit-distance ratios of unrelated sentences of one topic reach ~0.5
 
 # Candidates: the claims holding the query's rare words (the GIN index). Of those, the ones
 # sharing the most query words, rare words weighing more ({overlap}: one ts_delete() per
@@ -99,18 +98,27 @@ def _postgres(claims, query: str, limit: int) -> list[tuple[int, float]]:
 
 
 def _sqlite(claims, query: str, limit: int) -> list[tuple[int, float]]:
+    """RANK_SQL's four scores, thresholds and order, over every visible claim. A claim whose
+    text and translation share too few of the query's trigrams for either threshold is passed
+    over without the costlier word_similarity (at most the share of the query's trigrams a
+    text holds)."""
+    wanted = set(trigrams.trigrams(query))
+    if not wanted:
+        return []
     scored = []
     rows = MatchText.objects.filter(claim__in=claims).values_list("pk", "text", "translation")
     for pk, *fields in rows:
-        best = 0.0
-        for candidate in fields:
-            if not candidate:
-                continue
-            best = max(best, fuzz.ratio(query, candidate) / 100)
-            if len(query) >= SQLITE_MIN_PARTIAL_LENGTH and len(query) <= len(candidate):
-                best = max(best, fuzz.partial_ratio(query, candidate) / 100 * 0.9)
-        if best >= SQLITE_MIN_SCORE:
-            scored.append((pk, best))
+        wholes, bounds = [], []
+        for field in fields:
+            held = set(trigrams.trigrams(field))
+            shared = len(wanted & held)
+            wholes.append(shared / (len(wanted) + len(held) - shared) if held else 0.0)
+            bounds.append(shared / len(wanted))
+        if max(wholes) < MIN_SCORE and max(bounds) < MIN_WORD_SCORE:
+            continue
+        insides = [trigrams.word_similarity(query, field) for field in fields]
+        if max(wholes) >= MIN_SCORE or max(insides) >= MIN_WORD_SCORE:
+            scored.append((pk, max(*wholes, *insides)))
     scored.sort(key=lambda pair: (-pair[1], pair[0]))
     return scored[:limit]
 

@@ -1,5 +1,5 @@
 """Repeats: accent- and case-insensitive, across languages, and never leaking unpublished claims.
-Runs on both databases: pg_trgm on PostgreSQL, rapidfuzz on SQLite."""
+Runs on both databases: pg_trgm on PostgreSQL, its scores in Python (intake.trigrams) on SQLite."""
 
 import pytest
 from rest_framework.test import APIClient
