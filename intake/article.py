@@ -5,7 +5,7 @@ web page, leaving related-article lists, bylines, credits and navigation out.
 The text is read as written, with three repairs a copy from a web page, a PDF or a word
 processor needs: Unicode NFC (Vietnamese typed with combining tone marks matches and searches as
 the same letters precomposed), page and other Unicode line separators as line breaks, and other
-control characters left out (they cannot be stored on the record; see tracker.text).
+control characters left out (they cannot be stored on the record; see tracker.characters).
 
 Every refusal is an `IntakeError` with a message for the Reporter; nothing is written here.
 """
@@ -111,7 +111,9 @@ def from_html(page: str, *, url: str = "", language: str = "") -> Article:
     # (every management command, every worker) a tenth of a second, for the desk alone.
     import trafilatura
 
-    _checked(page)
+    # A stray NUL in a page is dropped: binary files are told apart from pages by from_bytes,
+    # on the raw bytes.
+    page = _checked(page.replace("\x00", ""))
     extracted = trafilatura.extract(
         CHARACTER_REFERENCE.sub(_reference, page),
         url=url or None,

@@ -156,3 +156,12 @@ def test_character_references_read_as_a_browser_reads_them(reference, read_as):
     body = f"<p>{reference}{paragraph}</p><p>{paragraph}</p>"
     read = article.from_html(f"<html><body><article>{body}</article></body></html>")
     assert read.text.startswith(f"{read_as}{sentence}")
+
+
+def test_a_stray_nul_deep_in_a_page_is_dropped_not_taken_for_a_binary_file():
+    sentence = "Exports rose 40% in 2023, the ministry said on Friday in a statement."
+    padding = "<!-- " + "x" * 9000 + " -->"
+    page = f"<html><body>{padding}<article><p>{sentence}\x00 {sentence}</p></article></body></html>"
+    assert article.from_bytes(page.encode()).text == f"{sentence} {sentence}"
+    with pytest.raises(article.IntakeError, match="binary"):
+        article.from_bytes(b"<html>\x00" + page.encode())  # NUL up front: a binary file
