@@ -31,11 +31,14 @@ class StartForm(forms.Form):
         return data
 
 
-KNOWN_SPEAKER = re.compile(r"\(#(\d{1,18})\)\s*$")
+# An id as the desk writes it: ASCII digits (str.isdigit() also takes "²", which int() refuses),
+# at most 18 of them (int() refuses more than 4,300; no row id has more than 19).
+ID = r"[0-9]{1,18}"
+KNOWN_SPEAKER = re.compile(rf"\(#({ID})\)\s*$")
 
 
 def _int(value: str) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) <= 18 else None
+    return int(value) if re.fullmatch(ID, value or "") else None
 
 
 def _speaker(value: str) -> tuple[int | None, str]:

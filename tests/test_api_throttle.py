@@ -35,7 +35,7 @@ def test_token_holders_have_their_own_higher_rate(low_rates, reporter):
     assert client_for().get("/api/v1/ratings/").status_code == 200
 
 
-@pytest.mark.parametrize("value", ["lots", "10/fortnight", "0/minute", "-1/day"])
+@pytest.mark.parametrize("value", ["lots", "10/fortnight", "0/minute", "-1/day", "²/minute"])
 def test_a_bad_rate_setting_fails_at_start_naming_the_variable(monkeypatch, value):
     from tracker.env import envrate
 

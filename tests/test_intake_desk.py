@@ -299,3 +299,21 @@ def test_a_huge_article_keeps_its_best_sentences_and_says_how_many_it_had(
     page = desk.get(f"/admin/intake/articleimport/{job['id']}/change/").content.decode()
     assert "The article has 5000 sentences; the best 50 are listed." in page
     assert page.count('name="pick"') == 50
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [("pick", "²"), ("action-1", "²"), ("pick", "9" * 5000), ("speaker-1", "X (#²)")],
+)
+def test_odd_values_from_the_desk_form_are_answered_not_a_500(start, reporter, field, value):
+    from django.test import Client
+
+    _, job = start({"text": SEED})
+    desk = Client(raise_request_exception=False)
+    desk.force_login(reporter)
+    form = {"pick": "1", "speaker-1": "Kevin Xu", "action-1": "new", field: value}
+    before = counts()
+    response = desk.post(f"/admin/intake/articleimport/{job['id']}/change/", form)
+    assert response.status_code == 302
+    if ArticleImport.objects.get(pk=job["id"]).status != "done":
+        assert nothing_created(before)

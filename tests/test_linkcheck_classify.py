@@ -140,3 +140,4 @@ def test_retry_after_is_read_as_seconds_or_a_date():
     assert parse_retry_after("120") == 120
     assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412480 - 60) == 60
     assert parse_retry_after("soon") is None
+    assert parse_retry_after("²") is None  # a digit to str.isdigit(), not to float()

@@ -82,7 +82,7 @@ def envrate(name: str, default: str) -> str:
     """A request rate such as 100/minute (periods: second, minute, hour, day)."""
     raw = envstr(name, default)
     count, _, period = raw.partition("/")
-    if not (count.isdigit() and int(count) > 0 and period in RATE_PERIODS):
+    if not (count.isascii() and count.isdigit() and int(count) > 0 and period in RATE_PERIODS):
         raise ImproperlyConfigured(
             f"{name} must be a rate such as 100/minute (second, minute, hour or day), not {raw!r}"
         )
