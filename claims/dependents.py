@@ -20,6 +20,7 @@ speaker on 10,000 claims costs the same one query as a speaker on one.
 
 from collections.abc import Callable, Iterable
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.db.models.signals import (
@@ -172,7 +173,7 @@ def refresh_showing(
     pagecache.invalidate_now_and_on_commit()
     from claims.tasks import refresh_claims_shown_by as task
 
-    kind, names = sender._meta.label, sorted(fields) if fields is not None else None
+    kind, names = to_task(sender, fields)
     extra = sorted(set(also))
     transaction.on_commit(lambda: task.delay(kind, list(pks), names, extra))
 
@@ -197,6 +198,15 @@ def _first_ids(model: type[Model], pks: list[int], limit: int) -> set[int] | Non
     return ids if len(ids) <= limit else None
 
 
+def to_task(sender: type[Model], fields: frozenset[str] | None) -> tuple[str, list[str] | None]:
+    """A sender and its changed fields as a task's JSON arguments (`from_task` reads them)."""
+    return sender._meta.label, sorted(fields) if fields is not None else None
+
+
+def from_task(kind: str, names: list[str] | None) -> tuple[type[Model], frozenset[str] | None]:
+    return apps.get_model(kind), frozenset(names) if names is not None else None
+
+
 def hand_on(
     sender: type[Model], ids: list[int], fields: frozenset[str] | None, *, now: bool = False
 ) -> None:
@@ -204,7 +214,7 @@ def hand_on(
     (from a task, whose edit is committed already)."""
     from claims.tasks import refresh_claims_showing as task
 
-    kind, names = sender._meta.label, sorted(fields) if fields is not None else None
+    kind, names = to_task(sender, fields)
     for start in range(0, len(ids), TOUCH_TASK_BATCH):
         batch = ids[start : start + TOUCH_TASK_BATCH]
         if now:

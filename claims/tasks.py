@@ -28,14 +28,11 @@ def refresh_speaker_records(speaker_ids: list[int]) -> None:
 def refresh_claims_showing(kind: str, claim_ids: list[int], fields: list[str] | None) -> None:
     """Touch many claims after an edit they all show (claims.dependents), with their search text
     and the claims_changed signal; their cached pages were retired by the edit itself."""
-    from django.apps import apps
-
     from claims import dependents, pagecache
 
+    model, changed = dependents.from_task(kind, fields)
     with transaction.atomic():
-        dependents.touch(
-            apps.get_model(kind), claim_ids, frozenset(fields) if fields is not None else None
-        )
+        dependents.touch(model, claim_ids, changed)
         pagecache.invalidate_now_and_on_commit()
 
 
@@ -45,10 +42,8 @@ def refresh_claims_shown_by(
 ) -> None:
     """Read which claims show these rows (too many to read in the editor's request) and hand
     them to refresh_claims_showing in batches (claims.dependents)."""
-    from django.apps import apps
-
     from claims import dependents
 
-    model = apps.get_model(kind)
+    model, changed = dependents.from_task(kind, fields)
     ids = sorted(dependents.claim_ids_showing(model, pks) | set(also))
-    dependents.hand_on(model, ids, frozenset(fields) if fields is not None else None, now=True)
+    dependents.hand_on(model, ids, changed, now=True)

@@ -108,12 +108,9 @@ def _sqlite(claims, query: str, limit: int) -> list[tuple[int, float]]:
     scored = []
     rows = MatchText.objects.filter(claim__in=claims).values_list("pk", "text", "translation")
     for pk, *fields in rows:
-        wholes, bounds = [], []
-        for field in fields:
-            held = set(trigrams.trigrams(field))
-            shared = len(wanted & held)
-            wholes.append(shared / (len(wanted) + len(held) - shared) if held else 0.0)
-            bounds.append(shared / len(wanted))
+        held = [set(trigrams.trigrams(field)) for field in fields]
+        wholes = [trigrams.jaccard(wanted, trigram_set) for trigram_set in held]
+        bounds = [len(wanted & trigram_set) / len(wanted) for trigram_set in held]
         if max(wholes) < MIN_SCORE and max(bounds) < MIN_WORD_SCORE:
             continue
         insides = [trigrams.word_similarity(query, field) for field in fields]

@@ -27,7 +27,11 @@ def trigrams(text: str) -> list[str]:
 
 
 def similarity(a: str, b: str) -> float:
-    first, second = set(trigrams(a)), set(trigrams(b))
+    return jaccard(set(trigrams(a)), set(trigrams(b)))
+
+
+def jaccard(first: set[str], second: set[str]) -> float:
+    """pg_trgm's similarity of two trigram sets (0 when either is empty)."""
     if not first or not second:
         return 0.0
     shared = len(first & second)
