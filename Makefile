@@ -44,6 +44,7 @@ run: install
 
 test: install-dev system-packages
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest --durations=20 $(PYTEST_ARGS)
 

@@ -25,13 +25,13 @@ import django  # noqa: E402
 
 django.setup()
 
-from claims.demo.data import CLAIMS, SPEAKERS  # noqa: E402
 from claims.search import fold  # noqa: E402
+from demo.data import CLAIMS, SPEAKERS  # noqa: E402
 from intake import scoring  # noqa: E402
 from intake.extraction import extract  # noqa: E402
 from intake.speakers import KnownSpeaker  # noqa: E402
 
-SEED = (PROJECT / "claims" / "demo" / "article-vi.txt").read_text()
+SEED = (PROJECT / "demo" / "article-vi.txt").read_text()
 LABELLED = PROJECT / "bench" / "intake_labelled.tsv"
 
 

@@ -46,9 +46,9 @@ def percentile(samples: list[float], share: float) -> float:
 def queries(per_kind: int, seed: int = 10) -> list[tuple[str, str, set[int]]]:
     """(kind, text, the claims it was made from) for every kind, from the loaded claims: what a
     desk or a reader sends."""
-    from claims.demo.data import CLAIMS
     from claims.models import Claim
     from claims.search import fold
+    from demo.data import CLAIMS
 
     rng = random.Random(seed)
     top = Claim.objects.order_by("-pk").values_list("pk", flat=True).first()

@@ -313,7 +313,7 @@ def main() -> None:
     from django.db import connection
 
     from claims.models import Claim
-    from claims.sitemaps import SECTION_SIZE
+    from public.sitemaps import SECTION_SIZE
 
     SAMPLE["claim_count"] = args.claims
     top = Claim.objects.published().order_by("-pk").values_list("pk", flat=True).first()

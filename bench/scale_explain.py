@@ -67,7 +67,7 @@ def main() -> None:
 
     from bench.scale import SAMPLE, next_values
     from claims.models import Claim
-    from claims.sitemaps import SECTION_SIZE
+    from public.sitemaps import SECTION_SIZE
 
     settings.ALLOWED_HOSTS = ["*"]
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0

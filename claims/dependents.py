@@ -9,7 +9,7 @@ in the same transaction:
   transaction for a few claims, by a Celery task after the commit for more (SEARCH_INLINE_MAX),
   so that renaming a speaker of 10,000 claims does not hold the request for seconds;
 - the cached public pages retired (claims.pagecache);
-and then `claims.signals.claims_changed` is sent with their ids (webhooks listen to it).
+and then `claims.events.faces_changed` is sent with their ids (webhooks listen to it).
 Past TOUCH_INLINE_MAX claims (an outlet or a head of state renamed) only the cached pages are
 retired in the transaction: reading the claims' ids and everything above run in tasks after the
 commit, so the editor's request costs the same for 2,000 claims as for 500,000.
@@ -34,6 +34,7 @@ from django.db.models.signals import (
 from django.utils import timezone
 
 from claims import pagecache, search
+from claims.events import faces_changed
 from claims.models import (
     Appearance,
     Claim,
@@ -44,12 +45,11 @@ from claims.models import (
     Speaker,
     Topic,
 )
-from claims.signals import claims_changed
 from sources.events import link_health_changed
 from sources.models import Link, Outlet, Source
 
 TOUCH_BATCH = 2000
-# Past this many claims an edit's touch (updated_at, search text, claims_changed) runs in tasks
+# Past this many claims an edit's touch (updated_at, search text, faces_changed) runs in tasks
 # after the commit, TOUCH_TASK_BATCH claims each.
 TOUCH_INLINE_MAX = 2000  # one TOUCH_BATCH: about half a second of the request at most
 TOUCH_TASK_BATCH = 10000
@@ -225,13 +225,13 @@ def hand_on(
 
 def touch(sender: type[Model], ids: list[int], fields: frozenset[str] | None = None) -> None:
     """Move these claims' updated_at, rebuild their search text if it shows `sender`, and send
-    claims_changed (webhooks listen)."""
+    faces_changed (webhooks listen)."""
     now = timezone.now()
     for start in range(0, len(ids), TOUCH_BATCH):
         Claim.objects.filter(pk__in=ids[start : start + TOUCH_BATCH]).update(updated_at=now)
     if sender in search.READS:
         refresh_search_text(ids)
-    claims_changed.send(sender=sender, claim_ids=frozenset(ids), fields=fields)
+    faces_changed.send(sender=sender, claim_ids=frozenset(ids), fields=fields)
 
 
 def refresh_search_text(ids: list[int]) -> None:

@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from claims import workflow
 from claims.models import Appearance, Claim, Evidence, RatingLevel, Review, Speaker, Topic
-from claims.workflow import NotPermitted
 from sources.models import Outlet, Source
+from tracker.refusals import NotAllowedNow, NotPermitted
 from tracker.text import unique_slug
 
 RECORD_EDIT_REASON = "edited the claim's record"
@@ -103,7 +103,7 @@ def claim_delete(*, claim: Claim, by) -> None:
     with transaction.atomic():
         claim = _locked_open_claim(claim.pk)
         if claim.published_review_id is not None or claim.reviews.exists():
-            raise workflow.NotAllowedNow(_("A claim with a review is rejected, not deleted."))
+            raise NotAllowedNow(_("A claim with a review is rejected, not deleted."))
         _delete(claim, by=by)
 
 

@@ -9,8 +9,8 @@ from django.db.models import Min, QuerySet
 from django.utils import timezone
 
 from claims import dependents
+from claims.events import claim_announced
 from claims.models import Claim, Review
-from claims.signals import claim_changed
 from claims.workflow import Status
 from sources.models import Link
 
@@ -69,7 +69,7 @@ def recheck_sweep(today: datetime.date | None = None) -> dict[str, int]:
         dependents.refresh(Claim, touched)
         for claim_id in touched:
             transaction.on_commit(
-                lambda pk=claim_id: claim_changed.send(
+                lambda pk=claim_id: claim_announced.send(
                     sender=Claim, claim_id=pk, event="claim.updated"
                 )
             )

@@ -9,6 +9,7 @@ from django_fsm import ConcurrentTransition
 from simple_history.utils import bulk_create_with_history
 
 from claims import workflow
+from claims.events import claim_announced
 from claims.models import (
     PUBLISHED_FACE_FIELDS,
     Claim,
@@ -18,8 +19,8 @@ from claims.models import (
     Review,
 )
 from claims.recheck import default_recheck_after
-from claims.signals import claim_changed
-from claims.workflow import InvalidAction, NotAllowedNow, Status
+from claims.workflow import Status
+from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted
 
 
 def claim_transition(
@@ -36,6 +37,20 @@ def claim_transition(
     `expected_status` is the status the user saw; if someone moved the claim meanwhile the
     action is refused instead of being applied to a state the user never saw.
     `recheck_after` (publish only) is the date past which the verdict is due for a re-check.
+
+    In order, in one transaction:
+    1. lock the claim; check the rule (workflow.refusal) and the note;
+    2. `_prepare`: on submit, a complete review exists; on publish, the draft becomes the
+       published review (the previous one superseded, with a public Correction), and the
+       appearances awaiting publication go public;
+    3. save the claim (`move_to`: the protected status field, refused if the row moved), which
+       writes its history row and, through claims.dependents and claims.stats (post_save),
+       moves updated_at (ETag), refreshes the search text, retires the cached pages and recounts
+       its speakers' records, then sends events.faces_changed (intake's match text, webhooks'
+       claim.updated);
+    4. log the ClaimTransition (who, when, from, to, note);
+    and after the commit, events.claim_announced ("claim.published" or "claim.corrected") for
+    webhooks.
     """
     note = (note or "").strip()
     with transaction.atomic():
@@ -53,7 +68,7 @@ def claim_transition(
             raise InvalidAction(_("Say why in the note: readers of the log need it."), field="note")
         from_status = claim.status
         event = _prepare(claim, name, by=by, note=note, recheck_after=recheck_after)
-        getattr(claim, name)()
+        claim.move_to(rule.target)
         try:
             claim.save()
         except ConcurrentTransition:
@@ -70,7 +85,7 @@ def claim_transition(
         )
         if event:
             transaction.on_commit(
-                lambda: claim_changed.send(sender=Claim, claim_id=claim.pk, event=event)
+                lambda: claim_announced.send(sender=Claim, claim_id=claim.pk, event=event)
             )
     return claim
 
@@ -149,7 +164,7 @@ def review_start(*, claim: Claim, by) -> Review:
         if claim.status != Status.RESEARCHING:
             raise NotAllowedNow(_("Reviews are written while a claim is being researched."))
         if not by.has_perm("claims.add_review"):
-            raise workflow.NotPermitted(_("Your role does not allow writing reviews."))
+            raise NotPermitted(_("Your role does not allow writing reviews."))
         draft = claim.working_review()
         if draft is not None:
             return draft

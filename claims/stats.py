@@ -21,6 +21,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from claims.models import Appearance, Claim, SpeakerRecord
+from claims.visibility import appearance_on_record
 
 
 def _counts(claims) -> list[SpeakerRecord]:
@@ -67,7 +68,7 @@ def recount_speakers(ids: list[int]) -> None:
                     cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [RECOUNT_LOCK, pk])
         rows = _counts(
             Claim.objects.published().filter(
-                appearances__speaker_id__in=ids, appearances__awaiting_publication=False
+                appearance_on_record("appearances__"), appearances__speaker_id__in=ids
             )
         )
         SpeakerRecord.objects.filter(speaker_id__in=ids).update(claims=0)
@@ -84,7 +85,7 @@ def rebuild_speaker_records() -> None:
     with transaction.atomic():
         SpeakerRecord.objects.all().delete()
         SpeakerRecord.objects.bulk_create(
-            _counts(Claim.objects.published().filter(appearances__awaiting_publication=False)),
+            _counts(Claim.objects.published().filter(appearance_on_record("appearances__"))),
             batch_size=5000,
         )
 

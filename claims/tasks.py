@@ -27,7 +27,7 @@ def refresh_speaker_records(speaker_ids: list[int]) -> None:
 @shared_task(name="claims.refresh_claims_showing")
 def refresh_claims_showing(kind: str, claim_ids: list[int], fields: list[str] | None) -> None:
     """Touch many claims after an edit they all show (claims.dependents), with their search text
-    and the claims_changed signal; their cached pages were retired by the edit itself."""
+    and the faces_changed signal; their cached pages were retired by the edit itself."""
     from claims import dependents, pagecache
 
     model, changed = dependents.from_task(kind, fields)

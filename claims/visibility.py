@@ -35,6 +35,19 @@ from claims.workflow import Status
 from sources.models import Outlet, Source
 
 
+def claim_is_public(via: str = "") -> Q:
+    """The condition of Claim.objects.published() seen from a related row: `via` is the lookup
+    path to the claim ("claim__" from an appearance or a topic link)."""
+    return Q(**{f"{via}published_review__isnull": False})
+
+
+def appearance_on_record(via: str = "") -> Q:
+    """An appearance the public record shows: not one added while its claim is re-reviewed.
+    `via` is the lookup path to the appearance ("appearances__" from a claim). Whether its
+    claim is public is the caller's other condition (claim_is_public, public_claims)."""
+    return Q(**{f"{via}awaiting_publication": False})
+
+
 def public_claims() -> QuerySet[Claim]:
     """Published claims, as published: see ClaimQuerySet.as_published."""
     return Claim.objects.published().as_published()
@@ -71,7 +84,7 @@ def public_evidence() -> QuerySet[Evidence]:
 
 def public_appearances() -> QuerySet[Appearance]:
     """Appearances of public claims, less those added while the claim is re-reviewed."""
-    return Appearance.objects.filter(claim__in=public_claims(), awaiting_publication=False)
+    return Appearance.objects.filter(appearance_on_record(), claim__in=public_claims())
 
 
 def public_corrections() -> QuerySet[Correction]:

@@ -11,11 +11,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from claims.workflow import WorkflowError
 from exchange import services
 from exchange.importing import ImportRefused, download, import_claimreview
 from exchange.models import ExternalReview, ReviewLink
 from tracker.history_admin import HistoryAdmin
+from tracker.refusals import WorkflowError
 
 SHOWN_SKIPS = 50
 

@@ -8,7 +8,7 @@ from tracker.api import ModelSerializer
 
 def confirmed_external_reviews(claim) -> list[ExternalReview]:
     """The external reviews readers see beside `claim`, from the prefetch of
-    Claim.objects.with_public_details() when it ran."""
+    public.details.with_public_details() when it ran."""
     links = getattr(claim, "confirmed_external_links", None)
     if links is None:
         links = ReviewLink.objects.confirmed().filter(claim=claim)

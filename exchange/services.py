@@ -4,8 +4,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims.workflow import NotPermitted
 from exchange.models import ReviewLink
+from tracker.refusals import NotPermitted
 
 
 def review_link_decide(*, link: ReviewLink, state: str, by) -> ReviewLink:

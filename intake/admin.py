@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from claims.models import Speaker
-from claims.workflow import WorkflowError
 from intake import forms, services
 from intake.models import ArticleImport
 from intake.scoring import THRESHOLD
+from tracker.refusals import WorkflowError
 
 
 @admin.register(ArticleImport)

@@ -2,7 +2,7 @@
 up to date on every edit, and on PostgreSQL the choice of the query's rare words.
 
 `refresh(claim_ids)` rebuilds the rows of these claims. It runs on claims.dependents'
-`claims_changed` when a claim is created or its text or translation changes (edits through
+`faces_changed` when a claim is created or its text or translation changes (edits through
 claims.edits, the admin, the API, the intake desk), in the writing transaction; a deleted claim
 takes its row with it (CASCADE). Bulk loaders that bypass the models call it themselves, or
 write `folded_words()` of each column as bench/scale_data.py does.
@@ -21,9 +21,9 @@ from collections.abc import Iterable
 from django.db import connection
 from django.dispatch import receiver
 
+from claims.events import faces_changed
 from claims.models import Claim
 from claims.search import words
-from claims.signals import claims_changed
 from intake.models import MatchText
 
 BATCH = 500
@@ -60,8 +60,8 @@ def refresh(claim_ids: Iterable[int]) -> None:
         )
 
 
-@receiver(claims_changed, dispatch_uid="intake-match-text")
-def _claims_changed(sender, claim_ids, fields=None, **kwargs) -> None:
+@receiver(faces_changed, dispatch_uid="intake-match-text")
+def _faces_changed(sender, claim_ids, fields=None, **kwargs) -> None:
     if sender is Claim and (fields is None or fields & MATCHED_FIELDS):
         refresh(claim_ids)
 

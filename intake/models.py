@@ -65,7 +65,7 @@ class ArticleImport(models.Model):
 class MatchText(models.Model):
     """What intake.matching compares for one claim: its text and translation folded (lower
     case, no diacritics, words only; `intake.matching.folded_words`). Kept up to date from
-    claims.dependents' `claims_changed` (intake.matching.refresh); on PostgreSQL migration 0004
+    claims.dependents' `faces_changed` (intake.matching.refresh); on PostgreSQL migration 0004
     adds `words`, a generated tsvector of both, with a GIN index: the rare-word prefilter."""
 
     claim = models.OneToOneField(

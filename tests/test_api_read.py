@@ -3,8 +3,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from claims.jsonld import claim_review
 from claims.models import Claim
+from public.details import with_public_details
+from public.jsonld import claim_review
 from sources.models import Link, Source
 from tests.api_support import claims_in_every_state, client_for
 from tests.factories import AppearanceFactory, ClaimFactory, SourceFactory, walk_to
@@ -197,7 +198,7 @@ def test_the_claimreview_feed_is_built_by_the_one_claimreview_builder(make_claim
 
     feed = client_for().get("/api/v1/claimreview/").json()["results"]
 
-    expected = claim_review(Claim.objects.published().with_public_details().get(pk=published.pk))
+    expected = claim_review(with_public_details(Claim.objects.published()).get(pk=published.pk))
     assert feed == [expected]
 
 

@@ -46,3 +46,18 @@ def test_a_bad_rate_setting_fails_at_start_naming_the_variable(monkeypatch, valu
 
 def test_rates_come_from_the_environment():
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["anon"] == "100000/minute"
+
+
+@pytest.mark.parametrize(
+    "forwarded", ["", "203.0.113.9", "198.51.100.1, 203.0.113.9", ", ", "198.51.100.1,", " , ,"]
+)
+@pytest.mark.parametrize("proxies", [0, 1, 2])
+def test_the_throttles_know_the_client_by_the_same_rule_as_the_admin_lockout(
+    rf, settings, forwarded, proxies
+):
+    from tracker.api_limits import AnonThrottle
+    from tracker.clientip import client_ip
+
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/api/v1/claims/", HTTP_X_FORWARDED_FOR=forwarded, REMOTE_ADDR="192.0.2.7")
+    assert AnonThrottle().get_ident(request) == client_ip(request)

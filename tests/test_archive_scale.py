@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from claims import paging, search, services, sitemaps, stats
+from claims import search, services, stats
 from claims.models import Claim, RatingLevel, Review, SpeakerRecord
-from claims.paging import Cursor, keyset_page
-from claims.views import in_verdict_order
+from public import sitemaps
+from public.views import in_verdict_order
 from tests.factories import ClaimFactory, SourceFactory, SpeakerFactory, UserFactory
 from tests.site_data import (  # noqa: F401
     add_appearance,
@@ -23,6 +23,8 @@ from tests.site_data import (  # noqa: F401
     plain_static_storage,
     sitemap_urls,
 )
+from tracker import paging
+from tracker.paging import Cursor, keyset_page
 
 MOMENT = timezone.make_aware(datetime.datetime(2025, 1, 1))
 

@@ -1,12 +1,13 @@
-from claims.jsonld import CLAIM_REVIEWED_MAX, claim_review
 from claims.models import Claim
+from public.details import with_public_details
+from public.jsonld import CLAIM_REVIEWED_MAX, claim_review
 from tests.factories import AppearanceFactory
 
 
 def test_it_describes_a_published_verdict_as_claimreview(make_claim):
     claim = make_claim("published", rating="mostly-false", text="x " * 80)
     AppearanceFactory(claim=claim)
-    claim = Claim.objects.published().with_public_details().get(pk=claim.pk)
+    claim = with_public_details(Claim.objects.published()).get(pk=claim.pk)
 
     data = claim_review(claim)
 
@@ -25,6 +26,6 @@ def test_it_describes_a_published_verdict_as_claimreview(make_claim):
 
 def test_an_off_scale_verdict_carries_only_its_name(make_claim):
     claim = make_claim("published", rating="misleading")
-    claim = Claim.objects.published().with_public_details().get(pk=claim.pk)
+    claim = with_public_details(Claim.objects.published()).get(pk=claim.pk)
 
     assert claim_review(claim)["reviewRating"] == {"@type": "Rating", "alternateName": "Misleading"}

@@ -47,7 +47,7 @@ def test_the_demo_covers_the_seed_article(db):
 
 
 def test_every_quote_is_verbatim_from_the_seed_article(db, settings):
-    article = (settings.BASE_DIR / "claims" / "demo" / "article-vi.txt").read_text()
+    article = (settings.BASE_DIR / "demo" / "article-vi.txt").read_text()
     call_command("load_demo", verbosity=0)
     from claims.models import Appearance
 
@@ -62,8 +62,8 @@ def test_demo_verdicts_say_they_are_examples(db):
 
 
 def test_the_demo_has_a_confirmed_external_review_and_a_verdict_due_for_a_re_check(db, client):
-    from claims.demo import data
     from claims.recheck import due_for_recheck
+    from demo import data
     from exchange.models import ExternalReview, ReviewLink
 
     call_command("load_demo", verbosity=0)

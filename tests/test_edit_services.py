@@ -7,10 +7,10 @@ from django.urls import reverse
 
 from claims import edits, services
 from claims.models import Appearance, Claim, RatingLevel
-from claims.workflow import NotAllowedNow, NotPermitted
 from sources.models import Source
 from tests.api_support import client_for
 from tests.factories import AppearanceFactory, ClaimFactory, SourceFactory, TopicFactory
+from tracker.refusals import NotAllowedNow, NotPermitted
 
 
 def test_the_api_records_the_caller_in_history_without_any_stamping(reporter):

@@ -10,9 +10,9 @@ import extruct
 import pytest
 
 from claims import services
-from exchange import feed
 from exchange.importing import import_claimreview
 from exchange.models import ExternalReview
+from public.api import claimreview_feed as feed
 from tests.site_data import add_appearance, fresh_page_cache, plain_static_storage  # noqa: F401
 
 FEED = "/api/v1/claimreview/feed/"

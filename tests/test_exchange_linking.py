@@ -86,7 +86,7 @@ def test_linking_twice_keeps_the_editors_decision(make_claim, editor):
 
 
 def test_only_editors_decide_and_each_decision_is_kept_in_history(make_claim, checker, editor):
-    from claims.workflow import NotPermitted
+    from tracker.refusals import NotPermitted
 
     make_claim("published", text="Rice prices doubled last year", translation="")
     [review] = imported(claim_review(1, claimReviewed="Rice prices doubled last year"))

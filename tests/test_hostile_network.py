@@ -171,7 +171,7 @@ def test_the_parameters_a_page_reads_still_select_what_it_shows(client, make_cla
 
 
 def test_appearance_url_does_not_normalise_stored_sources_per_request(make_claim, monkeypatch):
-    from claims.api import filters
+    from public.api import filters
     from tests.factories import AppearanceFactory, SourceFactory
 
     claim = make_claim("published")

@@ -6,13 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claims.demo.data import SPEAKERS
+from demo.data import SPEAKERS
 from intake import scoring
 from intake.extraction import extract
 from intake.sentences import split
 from intake.speakers import KnownSpeaker, suggest
 
-SEED = (Path(__file__).parent.parent / "claims" / "demo" / "article-vi.txt").read_text()
+SEED = (Path(__file__).parent.parent / "demo" / "article-vi.txt").read_text()
 
 
 def texts(text: str) -> list[str]:

@@ -15,10 +15,10 @@ from claims import services
 from claims.models import Claim, ClaimTransition, Review
 from claims.recheck import due_for_recheck, recheck_sweep
 from claims.tasks import daily_recheck_sweep
-from claims.workflow import InvalidAction
 from sources.models import Link, Source
 from tests.api_support import client_for
 from tests.site_data import fresh_page_cache, plain_static_storage  # noqa: F401
+from tracker.refusals import InvalidAction
 
 pytestmark = pytest.mark.django_db
 

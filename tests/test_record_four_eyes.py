@@ -5,8 +5,8 @@ from django.urls import reverse
 
 from claims import edits, services
 from claims.models import RatingLevel
-from claims.workflow import NotAllowedNow, NotPermitted
 from tests.factories import SourceFactory, SpeakerFactory, TopicFactory
+from tracker.refusals import NotAllowedNow, NotPermitted
 
 
 def submit(claim, checker):

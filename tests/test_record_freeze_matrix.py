@@ -14,7 +14,6 @@ from django.urls import reverse
 
 from claims import edits
 from claims.models import RatingLevel
-from claims.workflow import NotAllowedNow, NotPermitted
 from tests.api_support import client_for
 from tests.factories import UserFactory
 from tests.record_support import (
@@ -25,6 +24,7 @@ from tests.record_support import (
     snapshot,
     source_form,
 )
+from tracker.refusals import NotAllowedNow, NotPermitted
 
 ROLES = ["anonymous", "no-group", "Reporter", "Fact-checker", "Editor", "superuser"]
 EDITED = "Edited outside the workflow"

@@ -7,7 +7,7 @@ from django.db import connection
 
 from claims import search
 from claims.models import Claim
-from claims.views import in_verdict_order
+from public.views import in_verdict_order
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the plan choice reads PostgreSQL's statistics"

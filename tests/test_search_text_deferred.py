@@ -5,8 +5,8 @@ import pytest
 from django.db import transaction
 
 from claims import dependents, edits
+from claims.events import faces_changed
 from claims.models import Claim
-from claims.signals import claims_changed
 from claims.tasks import refresh_search_text
 from sources.models import Outlet
 from tests.factories import SourceFactory, SpeakerFactory
@@ -89,7 +89,7 @@ def test_an_edit_shown_by_very_many_claims_touches_them_in_tasks_after_the_commi
     def listen(sender, claim_ids, **kwargs):
         told.append(claim_ids)
 
-    claims_changed.connect(listen)
+    faces_changed.connect(listen)
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
             edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
@@ -97,7 +97,7 @@ def test_an_edit_shown_by_very_many_claims_touches_them_in_tasks_after_the_commi
             assert not any("zuberi" in d for d in documents(claims))
         run_sent_tasks(callbacks)
     finally:
-        claims_changed.disconnect(listen)
+        faces_changed.disconnect(listen)
     assert all(new > old for new, old in zip(stamps(claims), before, strict=True))
     assert all("zuberi quang" in d for d in documents(claims))
     assert sorted(len(ids) for ids in told) == [1, 2]  # two batches, every claim once

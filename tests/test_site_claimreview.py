@@ -6,8 +6,8 @@ import datetime
 import extruct
 import pytest
 
-from claims.jsonld import CLAIM_REVIEWED_MAX
 from claims.models import RatingLevel
+from public.jsonld import CLAIM_REVIEWED_MAX
 from tests.factories import OutletFactory, SourceFactory, SpeakerFactory
 from tests.site_data import add_appearance, fresh_page_cache, plain_static_storage  # noqa: F401
 

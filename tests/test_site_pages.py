@@ -155,7 +155,7 @@ def test_a_source_page_lists_its_claims_and_link_health(client, demo):
 def test_a_source_page_counts_exactly_the_public_claims_it_lists(
     client, make_claim, editor, checker
 ):
-    """The count comes from the source's appearances (claims.paging `counted`), the list from
+    """The count comes from the source's appearances (tracker.paging `counted`), the list from
     the public claims: they must agree. Said twice: one claim. Said only since a reopen
     (awaiting publication), or by a claim never published: not counted, not listed."""
     source = SourceFactory()

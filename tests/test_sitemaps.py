@@ -13,9 +13,9 @@ from django.db.models import Exists, OuterRef
 from django.test import RequestFactory
 from django.urls import reverse
 
-from claims import sitemaps
 from claims.models import Speaker, SpeakerRecord
 from claims.visibility import public_claims, public_sources
+from public import sitemaps
 from tests.factories import SourceFactory, SpeakerFactory
 from tests.site_data import (  # noqa: F401
     SITEMAP_NS,

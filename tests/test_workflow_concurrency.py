@@ -7,8 +7,9 @@ from django.db import connection
 
 from claims import services
 from claims.models import ClaimTransition, Review
-from claims.workflow import NotAllowedNow, Status, WorkflowError
+from claims.workflow import Status
 from tests.factories import ClaimFactory, walk_to
+from tracker.refusals import NotAllowedNow, WorkflowError
 
 
 @pytest.mark.postgres

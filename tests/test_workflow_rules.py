@@ -5,8 +5,9 @@ from django.db import IntegrityError
 
 from claims import services
 from claims.models import ClaimTransition, Correction, RatingLevel, Review
-from claims.workflow import RULES, InvalidAction, NotAllowedNow, NotPermitted, Status
+from claims.workflow import RULES, Status
 from tests.factories import ClaimFactory, UserFactory, walk_to
+from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted
 
 GROUP_MAY = {
     "Reporter": set(),

@@ -1,17 +1,18 @@
 """The REST API's shared plumbing: error shape, pagination, throttles, conditional GETs, schema.
 
 Every API error has one JSON shape, `{"detail", "code", "fields"}`, and bad input of any kind
-answers 4xx: domain refusals (claims.workflow.WorkflowError) keep their own status code.
+answers 4xx: domain refusals (tracker.refusals.WorkflowError) keep their own status code.
 """
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, models
-from django.db.models import ProtectedError, RestrictedError
+from django.db.models import Model, ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -27,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from claims.workflow import InvalidAction, NotAllowedNow, NotPermitted, WorkflowError
+from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted, WorkflowError
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -139,28 +140,34 @@ def viewer_scope(request) -> str:
     return f"{get_language()}:{user.pk if user.is_authenticated else 'public'}"
 
 
+@dataclass(frozen=True)
+class Writes:
+    """The service functions one resource's writes go through (claims.edits' `<entity>_create`,
+    `_update`, `_delete`, which check the role and the freeze rule and record history with the
+    caller); `entity` is the keyword naming the row for update and delete."""
+
+    entity: str
+    create: Callable[..., Model]
+    update: Callable[..., Model]
+    delete: Callable[..., None]
+
+
 class WritesThroughEdits:
-    """Creates, updates and deletes through `claims.edits` (`<edits_entity>_create`, `_update`,
-    `_delete`), which check the role and the freeze rule and record history with the caller."""
+    """Creates, updates and deletes of a viewset through its `writes`."""
 
-    edits_entity: str
-
-    def _edit(self, action: str):
-        from claims import edits
-
-        return getattr(edits, f"{self.edits_entity}_{action}")
+    writes: Writes
 
     def perform_create(self, serializer):
         data = serializer.validated_data
-        serializer.instance = self._edit("create")(by=self.request.user, **data)
+        serializer.instance = self.writes.create(by=self.request.user, **data)
 
     def perform_update(self, serializer):
-        target = {self.edits_entity: serializer.instance}
+        target = {self.writes.entity: serializer.instance}
         data = serializer.validated_data
-        serializer.instance = self._edit("update")(**target, by=self.request.user, **data)
+        serializer.instance = self.writes.update(**target, by=self.request.user, **data)
 
     def perform_destroy(self, instance):
-        self._edit("delete")(**{self.edits_entity: instance}, by=self.request.user)
+        self.writes.delete(**{self.writes.entity: instance}, by=self.request.user)
 
 
 class BodyETagMixin:

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, throttling
 from rest_framework.pagination import CursorPagination
 
+from tracker.clientip import client_ip
+
 
 class CursorPage(CursorPagination):
     """Cursor pagination with a stable order; a view may offer orderings by `ordering_choices`."""
@@ -48,10 +50,14 @@ class CursorPage(CursorPagination):
 
 
 class _SettingsRateThrottle(throttling.SimpleRateThrottle):
-    """Read the rate from settings on each request, so a changed setting applies at once."""
+    """Read the rate from settings on each request, so a changed setting applies at once, and
+    know the client by the one rule of tracker.clientip (the admin lockout's too)."""
 
     def get_rate(self) -> str | None:
         return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(self.scope)
+
+    def get_ident(self, request) -> str:
+        return client_ip(request)
 
 
 class AnonThrottle(_SettingsRateThrottle, throttling.AnonRateThrottle):

@@ -8,11 +8,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
-from claims.api import views as claims_api
 from exchange import api as exchange_api
-from exchange.feed import claimreview_feed
 from intake import api as intake_api
-from sources import api as sources_api
+from public.api import sources as sources_api
+from public.api import views as claims_api
+from public.api.claimreview_feed import claimreview_feed
 from tracker.api import error_response
 from webhooks.api import EndpointViewSet
 

@@ -8,7 +8,7 @@ from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from claims.workflow import WorkflowError
+from tracker.refusals import WorkflowError
 
 
 def editable_values(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:

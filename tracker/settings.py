@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "claims",
     "sources",
     "intake",
+    "public",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -4,11 +4,11 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from claims import views as claim_views
-from claims.feeds import ClaimAtomFeed, ClaimRssFeed
 from claims.pagecache import cached_page
-from claims.sitemaps import sitemap_index, sitemap_section
-from sources import views as source_views
+from public import source_views
+from public import views as claim_views
+from public.feeds import ClaimAtomFeed, ClaimRssFeed
+from public.sitemaps import sitemap_index, sitemap_section
 
 urlpatterns = [
     path("", claim_views.home, name="home"),

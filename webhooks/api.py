@@ -15,7 +15,7 @@ from drf_spectacular.utils import (
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.decorators import action
 
-from claims.api.serializers import ClaimSerializer
+from public.api.serializers import ClaimSerializer
 from tracker.api import ModelSerializer
 from tracker.api_limits import CursorPage
 from webhooks import services

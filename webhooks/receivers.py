@@ -1,12 +1,12 @@
 """Turn public changes to claims into webhook events.
 
-- `claim.published` / `claim.corrected` come from the workflow (claims.signals.claim_changed,
+- `claim.published` / `claim.corrected` come from the workflow (claims.events.claim_announced,
   sent on commit).
 - `claim.updated` is sent here, on commit and once per transaction and claim, when a published
   claim's own public content (its slug, topics) or its appearances are edited. Its text,
   translation and language reach readers only with a verdict (claim.published/corrected):
   edited while the claim is re-reviewed, they are a draft, and no event. Which claims an edit
-  touches is claims.dependents' answer (claims_changed); edits of
+  touches is claims.dependents' answer (faces_changed); edits of
   a speaker, source, outlet or link health move those claims' updated_at and ETag there, but
   are no event: the claim itself was not edited.
 """
@@ -16,8 +16,8 @@ import logging
 from django.db import transaction
 from django.dispatch import receiver
 
+from claims.events import claim_announced, faces_changed
 from claims.models import Appearance, Claim
-from claims.signals import claim_changed, claims_changed
 from claims.visibility import public_claims
 from webhooks import services
 from webhooks.models import EventType
@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 CLAIM_CONTENT_FIELDS = frozenset({"slug", "topics"})
 
 
-@receiver(claim_changed, dispatch_uid="webhooks-record-event")
+@receiver(claim_announced, dispatch_uid="webhooks-record-event")
 def record_event(sender, claim_id: int, event: str, **kwargs) -> None:
     # The change is committed already: a failure here must not turn its request into a 500.
     try:
@@ -47,7 +47,7 @@ def _announce_update(claim_id: int) -> None:
         return
 
     def send() -> None:
-        claim_changed.send(sender=Claim, claim_id=claim_id, event=EventType.UPDATED)
+        claim_announced.send(sender=Claim, claim_id=claim_id, event=EventType.UPDATED)
 
     send.claim_updated = claim_id
     transaction.on_commit(send)
@@ -59,7 +59,7 @@ def is_content_edit(sender, fields: frozenset[str] | None) -> bool:
     return sender is Appearance
 
 
-@receiver(claims_changed, dispatch_uid="webhooks-claims-changed")
+@receiver(faces_changed, dispatch_uid="webhooks-claims-changed")
 def announce_content_edits(sender, claim_ids: frozenset[int], fields=None, **kwargs) -> None:
     if claim_ids and is_content_edit(sender, fields):
         edited = public_claims().filter(pk__in=claim_ids).values_list("pk", flat=True)

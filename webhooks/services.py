@@ -35,7 +35,7 @@ def event_record(*, claim_id: int, event_type: str) -> Event | None:
     claim = public_claims().filter(pk=claim_id).first()
     if claim is None or not endpoints:
         return None  # nothing public to announce, or nobody to tell
-    from claims.api.serializers import claim_payload
+    from public.api.serializers import claim_payload
 
     with translation.override("en"):
         data = {"claim": claim_payload(claim)}

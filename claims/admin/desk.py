@@ -21,10 +21,11 @@ from django.views.decorators.http import require_POST
 
 from claims import edits, services, workflow
 from claims.models import Appearance, Claim, Evidence, Review, Speaker
-from claims.paging import CappedPaginator
 from claims.recheck import due_for_recheck
-from claims.workflow import InvalidAction, Status, WorkflowError
+from claims.workflow import Status
 from tracker.history_admin import HistoryAdmin
+from tracker.paging import CappedPaginator
+from tracker.refusals import InvalidAction, NotPermitted, WorkflowError
 from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
 
 admin.site.site_header = _("Claimtrack editors' desk")
@@ -280,8 +281,7 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
         return {
             "transitions": [(name, workflow.RULES[name]) for name in allowed],
             "four_eyes_hint": publish_refusal.message
-            if isinstance(publish_refusal, workflow.NotPermitted)
-            and user.has_perm("claims.publish_claim")
+            if isinstance(publish_refusal, NotPermitted) and user.has_perm("claims.publish_claim")
             else "",
             "working_review": draft,
             "working_evidence": draft.evidence.select_related("source__outlet", "source__link")

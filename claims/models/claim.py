@@ -57,36 +57,6 @@ class ClaimQuerySet(models.QuerySet):
             for claim in self._result_cache:
                 claim.hide_appearances_awaiting_publication()
 
-    def with_public_details(self):
-        """Everything a public claim page or API response shows, in a fixed number of queries."""
-        from claims.models.review import Correction, Evidence
-        from exchange.models import ReviewLink
-
-        return self.select_related("published_review__rating").prefetch_related(
-            "topics",
-            models.Prefetch(
-                "appearances",
-                queryset=Appearance.objects.select_related(
-                    "speaker", "source__outlet", "source__link"
-                ),
-            ),
-            models.Prefetch(
-                "published_review__evidence",
-                queryset=Evidence.objects.select_related("source__outlet", "source__link"),
-            ),
-            models.Prefetch(
-                "corrections",
-                queryset=Correction.objects.select_related(
-                    "review__rating", "previous_review__rating"
-                ),
-            ),
-            models.Prefetch(
-                "external_links",
-                queryset=ReviewLink.objects.confirmed(),
-                to_attr="confirmed_external_links",
-            ),
-        )
-
 
 class Claim(ClaimWorkflow, models.Model):
     text = models.TextField(_("claim, in its original language"))

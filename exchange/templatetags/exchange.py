@@ -10,7 +10,7 @@ register = template.Library()
 
 @register.inclusion_tag("exchange/_other_fact_checkers.html")
 def other_fact_checkers(claim) -> dict:
-    """Readers' list: links an editor confirmed (prefetched by with_public_details())."""
+    """Readers' list: links an editor confirmed (prefetched by public.details)."""
     return {"reviews": confirmed_external_reviews(claim)}
 
 

@@ -9,7 +9,6 @@ its configuration and its results into rows. The names below are what other apps
 from sources.services.archives import FAILING, archive_due, links_find_archives
 from sources.services.checking import (
     REPORTED,
-    claims_with_failing_evidence,
     links_check,
     links_claim,
     links_release,
@@ -33,7 +32,6 @@ __all__ = [
     "REPORTED",
     "archive_due",
     "classify_rules",
-    "claims_with_failing_evidence",
     "fetch_config",
     "link_accept_content",
     "link_forget_if_uncited",

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -148,18 +148,3 @@ def links_check(
             ids = list(failing)
             transaction.on_commit(lambda: tasks.find_archives.delay(ids))
     return summary
-
-
-def claims_with_failing_evidence(statuses: Iterable[str] = tuple(REPORTED)) -> models.QuerySet:
-    """Claims whose current review (published, or the draft in the works) cites a source whose
-    link is failing."""
-    from claims.models import Claim, Review
-
-    return (
-        Claim.objects.filter(
-            reviews__state__in=[Review.State.PUBLISHED, Review.State.DRAFT],
-            reviews__evidence__source__link__status__in=list(statuses),
-        )
-        .distinct()
-        .order_by("-updated_at", "-id")
-    )

@@ -17,7 +17,7 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-SEED = (Path(settings.BASE_DIR) / "claims" / "demo" / "article-vi.txt").read_text()
+SEED = (Path(settings.BASE_DIR) / "demo" / "article-vi.txt").read_text()
 
 
 def row(page, starts_with: str):

@@ -16,25 +16,6 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from claims import edits, services
-from claims.api.filters import (
-    AppearanceFilter,
-    ClaimFilter,
-    ClaimReviewFilter,
-    EvidenceFilter,
-    ReviewFilter,
-    SpeakerFilter,
-)
-from claims.api.serializers import (
-    AppearanceSerializer,
-    ClaimSerializer,
-    ClaimTransitionSerializer,
-    EvidenceSerializer,
-    RatingSerializer,
-    ReviewSerializer,
-    SpeakerSerializer,
-    TransitionRequestSerializer,
-)
-from claims.jsonld import claim_review, rating_bounds
 from claims.models import (
     Appearance,
     Claim,
@@ -45,8 +26,29 @@ from claims.models import (
     Speaker,
 )
 from claims.visibility import public_claims, reviews_for, visible_claims, visible_to
+from public.api.filters import (
+    AppearanceFilter,
+    ClaimFilter,
+    ClaimReviewFilter,
+    EvidenceFilter,
+    ReviewFilter,
+    SpeakerFilter,
+)
+from public.api.serializers import (
+    AppearanceSerializer,
+    ClaimSerializer,
+    ClaimTransitionSerializer,
+    EvidenceSerializer,
+    RatingSerializer,
+    ReviewSerializer,
+    SpeakerSerializer,
+    TransitionRequestSerializer,
+)
+from public.details import with_public_details
+from public.jsonld import claim_review, rating_bounds
 from tracker.api import (
     BodyETagMixin,
+    Writes,
     WritesThroughEdits,
     conditional,
     quote_etag,
@@ -132,7 +134,7 @@ class ClaimViewSet(
 
     def render_page(self, ids: list[int]) -> list:
         # The viewer's own queryset: the public sees each claim as its verdict published it.
-        by_id = self.get_queryset().with_public_details().in_bulk(ids)
+        by_id = with_public_details(self.get_queryset()).in_bulk(ids)
         return self.get_serializer([by_id[pk] for pk in ids], many=True).data
 
     def retrieve(self, request, *args, **kwargs):
@@ -143,12 +145,12 @@ class ClaimViewSet(
         not_modified = conditional(request, etag=etag, last_modified=row["updated_at"])
         if not_modified is not None:
             return not_modified
-        claim = self.get_queryset().with_public_details().get(pk=row["pk"])
+        claim = with_public_details(self.get_queryset()).get(pk=row["pk"])
         response = Response(self.get_serializer(claim).data)
         return set_validators(response, etag=etag, last_modified=row["updated_at"])
 
     def _respond_with(self, claim: Claim, status: int) -> Response:
-        claim = Claim.objects.with_public_details().get(pk=claim.pk)
+        claim = with_public_details(Claim.objects).get(pk=claim.pk)
         return Response(self.get_serializer(claim).data, status=status)
 
     def create(self, request, *args, **kwargs):
@@ -250,7 +252,7 @@ class ClaimReviewViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.G
         return public_claims()
 
     def render_page(self, ids: list[int]) -> list:
-        by_id = public_claims().with_public_details().in_bulk(ids)
+        by_id = with_public_details(public_claims()).in_bulk(ids)
         bounds = rating_bounds()
         return [claim_review(by_id[pk], bounds=bounds) for pk in ids]
 
@@ -259,7 +261,9 @@ class ClaimReviewViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.G
     list=extend_schema(summary="Appearances: where and when claims were made"),
 )
 class AppearanceViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
-    edits_entity = "appearance"
+    writes = Writes(
+        "appearance", edits.appearance_create, edits.appearance_update, edits.appearance_delete
+    )
     serializer_class = AppearanceSerializer
     queryset = Appearance.objects.none()
     permission_classes = [ReadAnonWriteByRole]
@@ -274,7 +278,7 @@ class AppearanceViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet
 
 @extend_schema_view(list=extend_schema(summary="Speakers"))
 class SpeakerViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
-    edits_entity = "speaker"
+    writes = Writes("speaker", edits.speaker_create, edits.speaker_update, edits.speaker_delete)
     serializer_class = SpeakerSerializer
     queryset = Speaker.objects.none()
     permission_classes = [ReadAnonWriteByRole]

@@ -13,7 +13,7 @@ from claims.models import (
     Speaker,
 )
 from claims.search import search
-from claims.visibility import public_language, sees_everything
+from claims.visibility import appearance_on_record, public_language, sees_everything
 from claims.workflow import Status
 from sources.linkcheck.normalize import normalize_url
 from sources.models import LANGUAGE_CHOICES
@@ -65,7 +65,7 @@ class ClaimFilter(filters.FilterSet):
         (the queryset filtered is already the public claims)."""
         if sees_everything(self.request.user, Appearance):
             return Appearance.objects.all()
-        return Appearance.objects.filter(awaiting_publication=False)
+        return Appearance.objects.filter(appearance_on_record())
 
     def filter_language(self, queryset, name, value):
         if sees_everything(self.request.user, Claim):

@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group, User
 from django.db import transaction
 
 from claims import edits, services
-from claims.demo import data
 from claims.models import Claim, RatingLevel, Review, Speaker, Topic
+from demo import data
 from sources.models import Outlet, Source
 
 PATHS = {

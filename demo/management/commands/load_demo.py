@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from claims.demo.data import ACCOUNTS
-from claims.demo.loader import demo_password, load_demo
+from demo.data import ACCOUNTS
+from demo.loader import demo_password, load_demo
 
 
 class Command(BaseCommand):

@@ -1,11 +1,13 @@
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from claims import edits
+from claims.models import Claim, Evidence, Review
 from sources import services
 from sources.models import Link, LinkCheck, Outlet, Source
 from sources.templatetags.linkhealth import link_badge
@@ -13,6 +15,15 @@ from tracker.history_admin import HistoryAdmin
 from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
 
 REPORT_LIMIT = 500
+
+
+def claims_with_failing_evidence() -> QuerySet[Claim]:
+    """Claims whose current review (published, or the draft in the works) cites a source whose
+    link is broken, soft-404 or dead."""
+    return Claim.objects.filter(
+        reviews__state__in=[Review.State.PUBLISHED, Review.State.DRAFT],
+        reviews__evidence__source__link__status__in=services.REPORTED,
+    ).distinct()
 
 
 def render_badge(link: Link | None) -> str:
@@ -35,16 +46,12 @@ class OutletAdmin(RefusalAdminMixin, HistoryAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
     def save_model(self, request, obj, form, change):
-        from claims import edits
-
         if change:
             edits.outlet_update(outlet=obj, by=request.user, **changed_values(form))
         else:
             adopt(obj, edits.outlet_create(by=request.user, **editable_values(obj)))
 
     def delete_service(self, outlet, *, by):
-        from claims import edits
-
         edits.outlet_delete(outlet=outlet, by=by)
 
 
@@ -60,23 +67,17 @@ class SourceAdmin(RefusalAdminMixin, HistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         # Read-only while a verdict on record cites it: its URL, title and date are frozen.
-        from claims import edits
-
         return super().has_change_permission(request, obj) and (
             obj is None or not edits.source_cited_on_record(obj)
         )
 
     def save_model(self, request, obj, form, change):
-        from claims import edits
-
         if change:
             edits.source_update(source=obj, by=request.user, **changed_values(form))
         else:
             adopt(obj, edits.source_create(by=request.user, **editable_values(obj)))
 
     def delete_service(self, source, *, by):
-        from claims import edits
-
         edits.source_delete(source=source, by=by)
 
     @admin.display(description=_("link health"), ordering="link__status")
@@ -305,12 +306,10 @@ class LinkAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def _failing_count(self) -> int:
-        return services.claims_with_failing_evidence().count()
+        return claims_with_failing_evidence().count()
 
     def broken_evidence_view(self, request):
         """Claims whose published or in-progress review cites a broken, soft-404 or dead link."""
-        from claims.models import Evidence, Review
-
         if not self.has_view_permission(request):
             from django.core.exceptions import PermissionDenied
 

@@ -51,7 +51,7 @@ def _appearance(appearance: Appearance) -> dict:
 def claim_review(claim: Claim, *, bounds: tuple[int, int] | None = None) -> dict:
     """The ClaimReview object for a published claim's current verdict.
 
-    Expects `claim` from `visibility.public_claims().with_public_details()` so that this runs no
+    Expects `claim` from `with_public_details(public_claims())` so that this runs no
     queries of its own (pass `bounds` from rating_bounds() when rendering many).
     """
     review = claim.published_review

@@ -18,7 +18,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
 from claims import search, visibility
-from claims.jsonld import claim_review
 from claims.models import (
     Appearance,
     Claim,
@@ -29,7 +28,6 @@ from claims.models import (
     Topic,
 )
 from claims.pagecache import cached_page
-from claims.paging import CappedPaginator, Cursor, estimated_count, keyset_page, next_cursor_of
 from claims.records import (
     CHART_BAR_WIDTH,
     ROW_HEIGHT,
@@ -37,7 +35,10 @@ from claims.records import (
     record_strips,
     speaker_record,
 )
+from public.details import with_public_details
+from public.jsonld import claim_review
 from sources.models import LANGUAGE_CHOICES
+from tracker.paging import CappedPaginator, Cursor, estimated_count, keyset_page, next_cursor_of
 
 HOME_LATEST = 10
 logger = logging.getLogger(__name__)
@@ -72,7 +73,7 @@ def speakers_with_counts() -> QuerySet:
 
 
 def paginate(request: HttpRequest, items, parameter: str = "page", counted=None) -> Page:
-    """A page of `items`, counting at most claims.paging.CAP of them (or of `counted`, one row
+    """A page of `items`, counting at most tracker.paging.CAP of them (or of `counted`, one row
     per item, when that is faster to count)."""
     paginator = CappedPaginator(items, settings.PUBLIC_PAGE_SIZE, counted=counted)
     return paginator.get_page(request.GET.get(parameter))
@@ -142,7 +143,7 @@ class ClaimFilterForm(forms.Form):
         # Each topic stops at its first published claim: a LIMIT 1 subquery per topic, which
         # the planner cannot turn into a join over every claim of every topic.
         first_public = Claim.topics.through.objects.filter(
-            topic=OuterRef("pk"), claim__published_review__isnull=False
+            visibility.claim_is_public("claim__"), topic=OuterRef("pk")
         ).values("claim_id")[:1]
         topics = Topic.objects.annotate(first_public=Subquery(first_public)).filter(
             first_public__isnull=False
@@ -161,7 +162,7 @@ class ClaimFilterForm(forms.Form):
             # how many claims the speaker has, and walks the date index for a prolific one.
             speaker = Speaker.objects.filter(slug=data["speaker"]).values_list("pk", flat=True)
             said = Appearance.objects.filter(
-                speaker_id=speaker.first(), claim=OuterRef("pk"), awaiting_publication=False
+                visibility.appearance_on_record(), speaker_id=speaker.first(), claim=OuterRef("pk")
             )
             claims = claims.filter(Exists(said))
         if data.get("topic"):
@@ -209,9 +210,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
 @cached_page
 def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     claim = get_object_or_404(
-        visibility.public_claims()
-        .with_public_details()
-        .select_related("published_review__author", "published_review__approved_by"),
+        with_public_details(visibility.public_claims()).select_related(
+            "published_review__author", "published_review__approved_by"
+        ),
         pk=pk,
     )
     if slug != (claim.slug or "claim"):
@@ -301,7 +302,7 @@ def _is_staff(request: HttpRequest) -> bool:
 def speaker_claims(speaker: Speaker) -> QuerySet:
     """The speaker's published claims (each once, however often they said it)."""
     said = Appearance.objects.filter(
-        speaker=speaker, claim=OuterRef("pk"), awaiting_publication=False
+        visibility.appearance_on_record(), speaker=speaker, claim=OuterRef("pk")
     )
     return visibility.public_claims().filter(Exists(said))
 

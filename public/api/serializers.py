@@ -25,7 +25,8 @@ from claims.models import (
 from claims.visibility import public_claims, reviews_for, visible_claims
 from claims.workflow import RULES, Status, in_newsroom
 from exchange.serializers import OtherFactCheckSerializer, confirmed_external_reviews
-from sources.api import LinkHealthSerializer, SourceSerializer
+from public.api.sources import LinkHealthSerializer, SourceSerializer
+from public.details import with_public_details
 from tracker.api import (
     ModelSerializer,
 )
@@ -213,7 +214,7 @@ class ClaimSerializer(ModelSerializer):
 def claim_payload(claim: Claim) -> dict:
     """The public representation of one claim, for webhook bodies: same shape as the API, as
     readers see it (a reopened claim as its public verdict was published with)."""
-    claim = public_claims().with_public_details().get(pk=claim.pk)
+    claim = with_public_details(public_claims()).get(pk=claim.pk)
     return ClaimSerializer(claim).data
 
 

@@ -13,9 +13,10 @@ from rest_framework import serializers
 from rest_framework.decorators import api_view, permission_classes
 from rest_framework.permissions import AllowAny
 
-from claims.jsonld import claim_review, rating_bounds
 from claims.models import Claim, RatingLevel
 from claims.visibility import public_claims
+from public.details import with_public_details
+from public.jsonld import claim_review, rating_bounds
 from tracker.api import conditional, quote_etag, set_validators
 
 CHUNK = 200
@@ -63,7 +64,7 @@ def feed_chunks(language: str, modified) -> Iterator[str]:
             )
             if not ids:
                 break
-            claims = public_claims().with_public_details().in_bulk(ids)
+            claims = with_public_details(public_claims()).in_bulk(ids)
             parts = []
             for pk in ids:
                 review = claim_review(claims[pk], bounds=bounds)

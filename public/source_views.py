@@ -7,8 +7,8 @@ from django.views.decorators.http import require_safe
 
 from claims.models import Appearance, Evidence
 from claims.pagecache import cached_page
-from claims.views import claim_cards, in_verdict_order, paginate
-from claims.visibility import public_claims
+from claims.visibility import appearance_on_record, claim_is_public, public_claims
+from public.views import claim_cards, in_verdict_order, paginate
 from sources.models import Source
 
 
@@ -18,16 +18,14 @@ def source_detail(request: HttpRequest, pk: int) -> HttpResponse:
     source = get_object_or_404(Source.objects.select_related("outlet", "link"), pk=pk)
     published = claim_cards(public_claims())
     made_here = Appearance.objects.filter(
-        source=source, claim=OuterRef("pk"), awaiting_publication=False
+        appearance_on_record(), source=source, claim=OuterRef("pk")
     )
     cites = Evidence.objects.filter(source=source, review=OuterRef("published_review_id"))
     # Counted from the source's own appearances (one per claim), not by walking the public
     # claims until a thousand of them are found here (29 ms for the most cited source of a
     # million claims).
     said_here_claims = (
-        Appearance.objects.filter(
-            source=source, awaiting_publication=False, claim__published_review__isnull=False
-        )
+        Appearance.objects.filter(appearance_on_record(), claim_is_public("claim__"), source=source)
         .values("claim_id")
         .distinct()
     )

@@ -11,9 +11,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import permissions, serializers, viewsets
 
+from claims import edits
 from claims.visibility import visible_to
 from sources.models import LANGUAGE_CHOICES, Link, Outlet, Source
-from tracker.api import BodyETagMixin, ModelSerializer, WritesThroughEdits
+from tracker.api import BodyETagMixin, ModelSerializer, Writes, WritesThroughEdits
 from tracker.api_limits import CursorPage
 
 
@@ -87,7 +88,7 @@ class SourceFilter(filters.FilterSet):
 
 @extend_schema_view(list=extend_schema(summary="Sources: where claims appear and evidence is"))
 class SourceViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
-    edits_entity = "source"
+    writes = Writes("source", edits.source_create, edits.source_update, edits.source_delete)
     serializer_class = SourceSerializer
     queryset = Source.objects.none()
     permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]
@@ -102,7 +103,7 @@ class SourceViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
 
 @extend_schema_view(list=extend_schema(summary="Outlets (publishers)"))
 class OutletViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
-    edits_entity = "outlet"
+    writes = Writes("outlet", edits.outlet_create, edits.outlet_update, edits.outlet_delete)
     serializer_class = OutletSerializer
     queryset = Outlet.objects.none()
     permission_classes = [permissions.DjangoModelPermissionsOrAnonReadOnly]

@@ -1,1 +1,0 @@
-"""Claims over REST: serializers, filters and viewsets, one module each."""

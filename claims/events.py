@@ -1,0 +1,22 @@
+"""The record's two events. The record sends them; what lives above it (and keeps data derived
+from the record, or tells the world) listens. tests/test_events.py pins every listener, so that
+a consequence wired up elsewhere shows here first.
+
+- `faces_changed`: the public face of some claims changed. Sent by claims.dependents inside the
+  writing transaction, once it has moved their updated_at (ETag), retired the cached pages and
+  refreshed (or queued) their search text; with `claim_ids` and `fields` (for an edited claim
+  the names of its changed fields, "topics" included; None for other kinds). `sender` is the
+  edited row's model. Listeners, in order of connection:
+    1. intake.matchtext: rebuilds the match text of claims whose text or translation changed;
+    2. webhooks.receivers: queues `claim.updated` for published claims whose own content
+       (slug, topics, appearances) was edited.
+- `claim_announced`: one claim has news for the outside world (`event`: "claim.published",
+  "claim.corrected", "claim.updated"), sent after the commit by the transition service, by the
+  re-check sweep and by webhooks' own `claim.updated` queue. Listener: webhooks.receivers,
+  which records the event and its deliveries.
+"""
+
+from django.dispatch import Signal
+
+faces_changed = Signal()
+claim_announced = Signal()

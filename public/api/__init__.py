@@ -1,0 +1,1 @@
+"""The REST API over the record: serializers (the payload webhooks share), filters, viewsets."""
