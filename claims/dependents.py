@@ -20,6 +20,7 @@ speaker on 10,000 claims costs the same one query as a speaker on one.
 
 from collections.abc import Callable, Iterable
 
+from celery import shared_task
 from django.apps import apps
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
@@ -171,11 +172,9 @@ def refresh_showing(
         refresh(sender, ids | set(also), fields)
         return
     pagecache.invalidate_now_and_on_commit()
-    from claims.tasks import refresh_claims_shown_by as task
-
     kind, names = to_task(sender, fields)
     extra = sorted(set(also))
-    transaction.on_commit(lambda: task.delay(kind, list(pks), names, extra))
+    transaction.on_commit(lambda: refresh_claims_shown_by.delay(kind, list(pks), names, extra))
 
 
 def _first_ids(model: type[Model], pks: list[int], limit: int) -> set[int] | None:
@@ -212,15 +211,15 @@ def hand_on(
 ) -> None:
     """Give these claims to the touch tasks, TOUCH_TASK_BATCH each: after the commit, or `now`
     (from a task, whose edit is committed already)."""
-    from claims.tasks import refresh_claims_showing as task
-
     kind, names = to_task(sender, fields)
     for start in range(0, len(ids), TOUCH_TASK_BATCH):
         batch = ids[start : start + TOUCH_TASK_BATCH]
         if now:
-            task.delay(kind, batch, names)
+            refresh_claims_showing.delay(kind, batch, names)
         else:
-            transaction.on_commit(lambda batch=batch: task.delay(kind, batch, names))
+            transaction.on_commit(
+                lambda batch=batch: refresh_claims_showing.delay(kind, batch, names)
+            )
 
 
 def touch(sender: type[Model], ids: list[int], fields: frozenset[str] | None = None) -> None:
@@ -240,11 +239,40 @@ def refresh_search_text(ids: list[int]) -> None:
     if len(ids) <= SEARCH_INLINE_MAX:
         search.refresh(ids)
         return
-    from claims.tasks import refresh_search_text as task
-
     for start in range(0, len(ids), SEARCH_TASK_BATCH):
         batch = ids[start : start + SEARCH_TASK_BATCH]
-        transaction.on_commit(lambda batch=batch: task.delay(batch))
+        transaction.on_commit(lambda batch=batch: refresh_search_text_task.delay(batch))
+
+
+# The tasks the functions above hand work on to, after the commit: thin, taking ids, safe to
+# run twice (each reads the committed rows).
+
+
+@shared_task(name="claims.refresh_search_text")
+def refresh_search_text_task(claim_ids: list[int]) -> None:
+    """Rebuild the search text of many claims after an edit they all show."""
+    search.refresh(claim_ids)
+
+
+@shared_task(name="claims.refresh_claims_showing")
+def refresh_claims_showing(kind: str, claim_ids: list[int], fields: list[str] | None) -> None:
+    """Touch many claims after an edit they all show, with their search text and the
+    faces_changed event; their cached pages were retired by the edit itself."""
+    model, changed = from_task(kind, fields)
+    with transaction.atomic():
+        touch(model, claim_ids, changed)
+        pagecache.invalidate_now_and_on_commit()
+
+
+@shared_task(name="claims.refresh_claims_shown_by")
+def refresh_claims_shown_by(
+    kind: str, pks: list[int], fields: list[str] | None, also: list[int]
+) -> None:
+    """Read which claims show these rows (too many to read in the editor's request) and hand
+    them to refresh_claims_showing in batches."""
+    model, changed = from_task(kind, fields)
+    ids = sorted(claim_ids_showing(model, pks) | set(also))
+    hand_on(model, ids, changed, now=True)
 
 
 def _snapshot(instance: Model) -> tuple:

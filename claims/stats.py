@@ -15,6 +15,7 @@ moment later. A recount reads the committed rows, so running one twice, or late,
 
 from collections.abc import Iterable
 
+from celery import shared_task
 from django.db import connection, transaction
 from django.db.models import Count, Sum
 from django.db.models.signals import post_delete, post_save, pre_save
@@ -47,8 +48,6 @@ def refresh_speakers(speaker_ids: Iterable[int]) -> None:
         return
     held = SpeakerRecord.objects.filter(speaker_id__in=ids).aggregate(n=Sum("claims"))["n"]
     if (held or 0) > INLINE_MAX:
-        from claims.tasks import refresh_speaker_records
-
         transaction.on_commit(lambda: refresh_speaker_records.delay(ids))
         return
     recount_speakers(ids)
@@ -78,6 +77,12 @@ def recount_speakers(ids: list[int]) -> None:
             unique_fields=["speaker", "rating"],
             update_fields=["claims"],
         )
+
+
+@shared_task(name="claims.refresh_speaker_records")
+def refresh_speaker_records(speaker_ids: list[int]) -> None:
+    """Recount speakers with many claims after a publish, after its commit."""
+    recount_speakers(speaker_ids)
 
 
 def rebuild_speaker_records() -> None:

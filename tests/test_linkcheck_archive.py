@@ -7,7 +7,7 @@ import time
 from django.template import Context, Template
 from django.utils import timezone
 
-from sources import services, tasks
+from sources import services
 from sources.models import Link
 from tests.factories import SourceFactory
 
@@ -28,7 +28,7 @@ def wayback_calls(web) -> int:
 def test_a_failing_link_gets_its_nearest_archived_copy(db, linkcheck_settings, linkcheck_web):
     link = failing_link(linkcheck_web, "/status/404?story=1")
     linkcheck_web.archived[link.url] = "20240105103000"
-    assert tasks.find_archives([link.pk]) == 1
+    assert services.find_archives([link.pk]) == 1
     link.refresh_from_db()
     assert link.archive_url == f"https://web.archive.org/web/20240105103000/{link.url}"
     assert link.archived_at == datetime.datetime(2024, 1, 5, 10, 30, tzinfo=datetime.UTC)
@@ -37,15 +37,15 @@ def test_a_failing_link_gets_its_nearest_archived_copy(db, linkcheck_settings, l
 
 def test_the_archive_is_asked_at_most_weekly_per_link(db, linkcheck_settings, linkcheck_web):
     link = failing_link(linkcheck_web, "/status/410")
-    tasks.find_archives([link.pk])
-    tasks.find_archives([link.pk])
+    services.find_archives([link.pk])
+    services.find_archives([link.pk])
     assert wayback_calls(linkcheck_web) == 1
     link.refresh_from_db()
     assert link.archive_url == ""  # the archive has none
     Link.objects.filter(pk=link.pk).update(
         archive_looked_up_at=timezone.now() - datetime.timedelta(days=8)
     )
-    tasks.find_archives([link.pk])
+    services.find_archives([link.pk])
     assert wayback_calls(linkcheck_web) == 2
 
 
@@ -53,7 +53,7 @@ def test_archive_lookups_are_rate_limited(db, linkcheck_settings, linkcheck_web)
     linkcheck_settings.ARCHIVE_INTERVAL_MS = 300
     links = [failing_link(linkcheck_web, f"/status/404?n={n}") for n in range(3)]
     started = time.monotonic()
-    tasks.find_archives([link.pk for link in links])
+    services.find_archives([link.pk for link in links])
     assert time.monotonic() - started >= 0.55
     assert wayback_calls(linkcheck_web) == 3
 
@@ -62,7 +62,7 @@ def test_healthy_links_are_not_looked_up(db, linkcheck_settings, linkcheck_web):
     link = services.link_register(url=linkcheck_web.url("/ok/fine"))
     token, _ = services.links_claim(limit=1)
     services.links_check(lease_token=token)
-    assert tasks.find_archives([link.pk]) == 0
+    assert services.find_archives([link.pk]) == 0
     assert wayback_calls(linkcheck_web) == 0
 
 

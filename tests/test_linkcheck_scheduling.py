@@ -112,8 +112,8 @@ def test_links_not_yet_due_are_not_claimed(db):
 def test_running_a_batch_twice_checks_each_link_once(db, linkcheck_settings, linkcheck_web):
     links = [services.link_register(url=linkcheck_web.url(f"/ok/twice-{n}")) for n in range(3)]
     token, _ = services.links_claim(limit=3)
-    tasks.check_links([link.pk for link in links], token)
-    tasks.check_links([link.pk for link in links], token)  # a redelivered message
+    services.check_links([link.pk for link in links], token)
+    services.check_links([link.pk for link in links], token)  # a redelivered message
     assert LinkCheck.objects.count() == 3
     assert not Link.objects.exclude(lease_token="").exists()
 
@@ -121,7 +121,7 @@ def test_running_a_batch_twice_checks_each_link_once(db, linkcheck_settings, lin
 def test_a_link_held_by_a_worker_is_left_to_it(db, linkcheck_settings, linkcheck_web):
     link = services.link_register(url=linkcheck_web.url("/ok/held"))
     services.links_claim(limit=1)
-    assert tasks.check_links([link.pk]) == {}
+    assert services.check_links([link.pk]) == {}
     assert LinkCheck.objects.count() == 0
 
 

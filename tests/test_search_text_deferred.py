@@ -5,9 +5,9 @@ import pytest
 from django.db import transaction
 
 from claims import dependents, edits
+from claims.dependents import refresh_search_text_task as refresh_search_text
 from claims.events import faces_changed
 from claims.models import Claim
-from claims.tasks import refresh_search_text
 from sources.models import Outlet
 from tests.factories import SourceFactory, SpeakerFactory
 from tests.site_data import add_appearance

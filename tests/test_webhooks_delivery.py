@@ -20,8 +20,8 @@ from tests.factories import AppearanceFactory
 from tests.webhook_receiver import Receiver
 from webhooks import services
 from webhooks.models import Delivery, Endpoint, Event
+from webhooks.services import deliver_webhook
 from webhooks.signing import signature, verify
-from webhooks.tasks import deliver_webhook
 
 pytestmark = pytest.mark.django_db
 SECRET = "s3cret-for-tests-only-0123456789"

@@ -9,6 +9,7 @@ two workers never send the same one.
 import datetime
 import logging
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -50,8 +51,6 @@ def event_record(*, claim_id: int, event_type: str) -> Event | None:
 
 
 def _enqueue_on_commit(delivery_id: int, *, countdown: int = 0) -> None:
-    from webhooks.tasks import deliver_webhook
-
     transaction.on_commit(lambda: deliver_webhook.apply_async((delivery_id,), countdown=countdown))
 
 
@@ -154,8 +153,6 @@ def delivery_attempt(*, delivery_id: int) -> Delivery | None:
         item.next_attempt_at = timezone.now() + datetime.timedelta(seconds=wait)
         item.save(update_fields=_OUTCOME_FIELDS)
         log.info("webhook delivery %s failed (%s); retrying in %ss", item.pk, error, wait)
-        from webhooks.tasks import deliver_webhook
-
         deliver_webhook.apply_async((item.pk,), countdown=wait)
     return item
 
@@ -199,8 +196,6 @@ def _hand_over(item: Delivery) -> None:
         .first()
     )
     if following is not None:
-        from webhooks.tasks import deliver_webhook
-
         deliver_webhook.apply_async((following,))
 
 
@@ -247,9 +242,13 @@ def deliveries_resend_stalled(*, older_than_seconds: int = 300) -> int:
         & (Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lt=cutoff))
         | Q(status=Delivery.Status.SENDING, locked_at__lt=_lock_expired_before())
     ).values_list("pk", flat=True)
-    from webhooks.tasks import deliver_webhook
-
     ids = list(stalled[:1000])
     for delivery_id in ids:
         deliver_webhook.apply_async((delivery_id,))
     return len(ids)
+
+
+@shared_task(name="webhooks.deliver")
+def deliver_webhook(delivery_id: int) -> None:
+    """One attempt at one delivery, as a task; retries are scheduled above with backoff."""
+    delivery_attempt(delivery_id=delivery_id)

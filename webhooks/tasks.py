@@ -1,14 +1,9 @@
-"""Celery tasks for webhooks: thin, idempotent, taking ids."""
+"""Celery beat's webhook work: thin, idempotent. A delivery's own task sits beside the
+delivery logic (webhooks.services.deliver_webhook)."""
 
 from celery import shared_task
 
 from webhooks import services
-
-
-@shared_task(name="webhooks.deliver")
-def deliver_webhook(delivery_id: int) -> None:
-    """One attempt at one delivery; retries are scheduled by the service with backoff."""
-    services.delivery_attempt(delivery_id=delivery_id)
 
 
 @shared_task(name="webhooks.resend_stalled")

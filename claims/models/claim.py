@@ -208,23 +208,22 @@ class Claim(ClaimWorkflow, models.Model):
         return self.published_review_id is not None and self.status != Status.PUBLISHED
 
     def working_review(self) -> "Review | None":  # noqa: F821  (claims.models.review)
-        from claims.models.review import Review
-
-        return self.reviews.filter(state=Review.State.DRAFT).first()
+        # Through the relation: claims.models.review imports this module, not the reverse.
+        reviews = self.reviews
+        return reviews.filter(state=reviews.model.State.DRAFT).first()
 
     def review_writer_ids(self) -> set[int]:
         """Everyone who wrote or edited the review now in the works, or its evidence."""
-        from claims.models.review import Evidence
-
         review = self.working_review()
         if review is None:
             return set()
+        evidence = review.evidence.model
         writers = {review.author_id}
         writers.update(
             review.history.exclude(history_user=None).values_list("history_user_id", flat=True)
         )
         writers.update(
-            Evidence.history.filter(review_id=review.pk)
+            evidence.history.filter(review_id=review.pk)
             .exclude(history_user=None)
             .values_list("history_user_id", flat=True)
         )

@@ -6,9 +6,10 @@ The network side lives in sources/linkcheck/ (plain Python); these modules turn 
 its configuration and its results into rows. The names below are what other apps call.
 """
 
-from sources.services.archives import FAILING, archive_due, links_find_archives
+from sources.services.archives import FAILING, archive_due, find_archives, links_find_archives
 from sources.services.checking import (
     REPORTED,
+    check_links,
     links_check,
     links_claim,
     links_release,
@@ -31,6 +32,8 @@ __all__ = [
     "FAILING",
     "REPORTED",
     "archive_due",
+    "check_links",
+    "find_archives",
     "classify_rules",
     "fetch_config",
     "link_accept_content",

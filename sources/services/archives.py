@@ -3,6 +3,7 @@
 import datetime
 from collections.abc import Iterable
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -60,3 +61,16 @@ def links_find_archives(*, link_ids: Iterable[int], quick: bool = False) -> int:
     if archived:
         link_health_changed.send(sender=Link, link_ids=archived)
     return Link.objects.filter(pk__in=[link.pk for link in links]).exclude(archive_url="").count()
+
+
+@shared_task(
+    name="sources.tasks.find_archives",
+    acks_late=True,
+    ignore_result=True,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def find_archives(link_ids: list[int]) -> int:
+    """Look up archived copies of failing links, as a task (rate-limited, at most weekly per
+    link)."""
+    return links_find_archives(link_ids=link_ids, quick=bool(find_archives.request.is_eager))

@@ -6,6 +6,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
 
+from celery import shared_task
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
@@ -14,8 +15,8 @@ from django.utils import timezone
 from sources.linkcheck.fetch import Checker, FetchConfig, FetchResult, Target, iter_results
 from sources.linkcheck.politeness import Politeness
 from sources.models import Link
-from sources.services.archives import FAILING, archive_due
-from sources.services.config import fetch_config
+from sources.services.archives import FAILING, archive_due, find_archives
+from sources.services.config import fetch_config, politeness_factory
 from sources.services.records import record_results
 
 # What the "broken evidence" report lists: unreachable is often passing, so it is left out.
@@ -143,8 +144,30 @@ def links_check(
         if archive_ids is not None:
             archive_ids.extend(failing)
         elif failing:
-            from sources import tasks
-
             ids = list(failing)
-            transaction.on_commit(lambda: tasks.find_archives.delay(ids))
+            transaction.on_commit(lambda: find_archives.delay(ids))
     return summary
+
+
+# A batch must finish (or be stopped) before its lease runs out, or a second worker could take
+# the same links while the first still writes them.
+LEASE = settings.LINKCHECK_LEASE_SECONDS
+CHECK_LIMITS = {"soft_time_limit": int(LEASE * 0.85), "time_limit": int(LEASE * 0.95)}
+
+
+@shared_task(name="sources.tasks.check_links", acks_late=True, ignore_result=True, **CHECK_LIMITS)
+def check_links(link_ids: list[int], lease_token: str = "") -> dict[str, int]:
+    """Check the given links (a task, safe to run twice: the lease makes it idempotent).
+    Without a lease token (a new link, "recheck now") the links are leased here first; links
+    another worker holds are left to it."""
+    quick = bool(check_links.request.is_eager)
+    if not lease_token:
+        lease_token, _ = links_claim(limit=len(link_ids), link_ids=link_ids, due_only=False)
+        if not lease_token:
+            return {}
+    summary = links_check(
+        lease_token=lease_token,
+        config=fetch_config(quick=quick),
+        politeness=politeness_factory(),
+    )
+    return dict(summary)

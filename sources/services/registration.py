@@ -8,13 +8,12 @@ from django.utils import timezone
 
 from sources.linkcheck.normalize import normalize_url
 from sources.models import Link, Source
+from sources.services.checking import check_links
 
 
 def link_register(*, url: str) -> Link | None:
     """The Link for `url` (created if new, its first check enqueued on commit); None when the
     URL cannot be a link (no host)."""
-    from sources import tasks
-
     try:
         normalised = normalize_url(url)
     except ValueError:
@@ -29,7 +28,7 @@ def link_register(*, url: str) -> Link | None:
         },
     )
     if created:
-        transaction.on_commit(lambda: tasks.check_links.delay([link.pk]))
+        transaction.on_commit(lambda: check_links.delay([link.pk]))
     return link
 
 
@@ -56,11 +55,9 @@ def link_forget_if_uncited(*, link_id: int) -> bool:
 
 def link_recheck_now(*, link_ids: Iterable[int]) -> int:
     """Make links due now and enqueue their check on commit (admin's "recheck now")."""
-    from sources import tasks
-
     ids = list(link_ids)
     count = Link.objects.filter(pk__in=ids).update(next_check_at=timezone.now())
-    transaction.on_commit(lambda: tasks.check_links.delay(ids))
+    transaction.on_commit(lambda: check_links.delay(ids))
     return count
 
 

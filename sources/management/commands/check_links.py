@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from sources import services, tasks
+from sources import services
 from sources.models import Link
 from sources.services import parallel
 
@@ -120,8 +120,8 @@ class Command(BaseCommand):
             self.find_archives(archive_ids)
 
     def find_archives(self, link_ids: list[int]) -> None:
-        if not tasks.find_archives.app.conf.task_always_eager:
-            tasks.find_archives.delay(link_ids)
+        if not services.find_archives.app.conf.task_always_eager:
+            services.find_archives.delay(link_ids)
             self.stdout.write(f"Archive lookups for {len(link_ids)} failing links were queued.")
             return
         self.stdout.write(
