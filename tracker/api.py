@@ -5,14 +5,13 @@ answers 4xx: domain refusals (tracker.refusals.WorkflowError) keep their own sta
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError, models
-from django.db.models import Model, ProtectedError, RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
@@ -29,6 +28,7 @@ from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted, WorkflowError
+from tracker.writes import Writes
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -140,18 +140,6 @@ def viewer_scope(request) -> str:
     return f"{get_language()}:{user.pk if user.is_authenticated else 'public'}"
 
 
-@dataclass(frozen=True)
-class Writes:
-    """The service functions one resource's writes go through (claims.edits' `<entity>_create`,
-    `_update`, `_delete`, which check the role and the freeze rule and record history with the
-    caller); `entity` is the keyword naming the row for update and delete."""
-
-    entity: str
-    create: Callable[..., Model]
-    update: Callable[..., Model]
-    delete: Callable[..., None]
-
-
 class WritesThroughEdits:
     """Creates, updates and deletes of a viewset through its `writes`."""
 
@@ -167,6 +155,8 @@ class WritesThroughEdits:
         serializer.instance = self.writes.update(**target, by=self.request.user, **data)
 
     def perform_destroy(self, instance):
+        if self.writes.delete is None:
+            raise exceptions.MethodNotAllowed(self.request.method)
         self.writes.delete(**{self.writes.entity: instance}, by=self.request.user)
 
 

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from tracker.refusals import WorkflowError
+from tracker.writes import Writes
 
 
 def editable_values(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
@@ -30,22 +31,42 @@ def adopt(target: models.Model, saved: models.Model) -> None:
 
 
 class RefusalAdminMixin:
-    """Turns a service's refusal into a page with the reason, after the rollback; deletes go
-    through `delete_service(obj, by=user)` when the admin names one."""
+    """Writes through the services and turns a refusal into a page with the reason, after the
+    rollback. An admin names its services as `writes` (saves and deletes go through them), or
+    overrides save_model and names `delete_service(obj, by=user)` for what differs."""
 
+    writes: Writes | None = None
     delete_service: Callable[..., None] | None = None
 
+    def save_model(self, request, obj, form, change):
+        if self.writes is None:
+            return super().save_model(request, obj, form, change)
+        if change:
+            self.writes.update(**{self.writes.entity: obj}, by=request.user, **changed_values(form))
+        else:
+            adopt(obj, self.writes.create(by=request.user, **editable_values(obj)))
+
+    def _deleter(self) -> Callable[..., None] | None:
+        if self.delete_service is not None:
+            return self.delete_service
+        writes = self.writes
+        if writes is None or writes.delete is None:
+            return None
+        return lambda obj, *, by: writes.delete(**{writes.entity: obj}, by=by)
+
     def delete_model(self, request, obj):
-        if self.delete_service is None:
+        delete = self._deleter()
+        if delete is None:
             return super().delete_model(request, obj)
-        self.delete_service(obj, by=request.user)
+        delete(obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        if self.delete_service is None:
+        delete = self._deleter()
+        if delete is None:
             return super().delete_queryset(request, queryset)
         with transaction.atomic():
             for obj in queryset:
-                self.delete_service(obj, by=request.user)
+                delete(obj, by=request.user)
 
     def _refused(self, request: HttpRequest, message: str, status: int) -> HttpResponse:
         context = {

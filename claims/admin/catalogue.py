@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from claims import edits
 from claims.models import ClaimTransition, Correction, RatingLevel, Speaker, Topic
 from tracker.history_admin import HistoryAdmin
-from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
+from tracker.service_admin import RefusalAdminMixin
+from tracker.writes import Writes
 
 
 @admin.register(Speaker)
@@ -16,15 +17,7 @@ class SpeakerAdmin(RefusalAdminMixin, HistoryAdmin):
     list_filter = ["kind"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            edits.speaker_update(speaker=obj, by=request.user, **changed_values(form))
-        else:
-            adopt(obj, edits.speaker_create(by=request.user, **editable_values(obj)))
-
-    def delete_service(self, speaker, *, by):
-        edits.speaker_delete(speaker=speaker, by=by)
+    writes = Writes("speaker", edits.speaker_create, edits.speaker_update, edits.speaker_delete)
 
 
 @admin.register(Topic)
@@ -32,15 +25,7 @@ class TopicAdmin(RefusalAdminMixin, HistoryAdmin):
     list_display = ["name", "name_vi", "slug", "recheck_months"]
     search_fields = ["name", "name_vi"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            edits.topic_update(topic=obj, by=request.user, **changed_values(form))
-        else:
-            adopt(obj, edits.topic_create(by=request.user, **editable_values(obj)))
-
-    def delete_service(self, topic, *, by):
-        edits.topic_delete(topic=topic, by=by)
+    writes = Writes("topic", edits.topic_create, edits.topic_update, edits.topic_delete)
 
 
 @admin.register(RatingLevel)
@@ -48,6 +33,7 @@ class RatingLevelAdmin(RefusalAdminMixin, HistoryAdmin):
     list_display = ["label_en", "label_vi", "value", "position", "colour_swatch"]
     list_editable = ["position"]
     ordering = ["position"]
+    writes = Writes("level", edits.rating_level_create, edits.rating_level_update)
 
     @admin.display(description=_("colour"))
     def colour_swatch(self, level):
@@ -57,12 +43,6 @@ class RatingLevelAdmin(RefusalAdminMixin, HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # reviews point at levels; retire a level by editing it instead
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            edits.rating_level_update(level=obj, by=request.user, **changed_values(form))
-        else:
-            adopt(obj, edits.rating_level_create(by=request.user, **editable_values(obj)))
 
 
 class ReadOnlyMixin:

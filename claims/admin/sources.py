@@ -12,7 +12,8 @@ from sources import services
 from sources.models import Link, LinkCheck, Outlet, Source
 from sources.templatetags.linkhealth import link_badge
 from tracker.history_admin import HistoryAdmin
-from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
+from tracker.service_admin import RefusalAdminMixin
+from tracker.writes import Writes
 
 REPORT_LIMIT = 500
 
@@ -44,15 +45,7 @@ class OutletAdmin(RefusalAdminMixin, HistoryAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            edits.outlet_update(outlet=obj, by=request.user, **changed_values(form))
-        else:
-            adopt(obj, edits.outlet_create(by=request.user, **editable_values(obj)))
-
-    def delete_service(self, outlet, *, by):
-        edits.outlet_delete(outlet=outlet, by=by)
+    writes = Writes("outlet", edits.outlet_create, edits.outlet_update, edits.outlet_delete)
 
 
 @admin.register(Source)
@@ -71,14 +64,7 @@ class SourceAdmin(RefusalAdminMixin, HistoryAdmin):
             obj is None or not edits.source_cited_on_record(obj)
         )
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            edits.source_update(source=obj, by=request.user, **changed_values(form))
-        else:
-            adopt(obj, edits.source_create(by=request.user, **editable_values(obj)))
-
-    def delete_service(self, source, *, by):
-        edits.source_delete(source=source, by=by)
+    writes = Writes("source", edits.source_create, edits.source_update, edits.source_delete)
 
     @admin.display(description=_("link health"), ordering="link__status")
     def link_health(self, source: Source) -> str:

@@ -14,8 +14,9 @@ from rest_framework import permissions, serializers, viewsets
 from claims import edits
 from claims.visibility import visible_to
 from sources.models import LANGUAGE_CHOICES, Link, Outlet, Source
-from tracker.api import BodyETagMixin, ModelSerializer, Writes, WritesThroughEdits
+from tracker.api import BodyETagMixin, ModelSerializer, WritesThroughEdits
 from tracker.api_limits import CursorPage
+from tracker.writes import Writes
 
 
 class LinkHealthSerializer(ModelSerializer):

@@ -48,7 +48,6 @@ from public.details import with_public_details
 from public.jsonld import claim_review, rating_bounds
 from tracker.api import (
     BodyETagMixin,
-    Writes,
     WritesThroughEdits,
     conditional,
     quote_etag,
@@ -56,6 +55,7 @@ from tracker.api import (
     viewer_scope,
 )
 from tracker.api_limits import CursorPage
+from tracker.writes import Writes
 
 ReadAnonWriteByRole = permissions.DjangoModelPermissionsOrAnonReadOnly
 
