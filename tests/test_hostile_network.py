@@ -37,7 +37,7 @@ def test_rotating_x_forwarded_for_does_not_lift_the_anonymous_limit(low_anon_rat
 
 
 def test_behind_one_trusted_proxy_the_client_is_the_address_it_saw(low_anon_rate):
-    low_anon_rate.REST_FRAMEWORK = {**low_anon_rate.REST_FRAMEWORK, "NUM_PROXIES": 1}
+    low_anon_rate.TRUSTED_PROXY_COUNT = 1
     client = client_for()
 
     def get(forwarded: str) -> int:

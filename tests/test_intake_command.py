@@ -1,4 +1,4 @@
-"""manage.py extract_claims, as SPEC.md describes it: JSON on stdout, progress on stderr."""
+"""manage.py extract_claims as docs/contract.md describes it: JSON on stdout, progress on stderr."""
 
 import io
 import json

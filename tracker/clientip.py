@@ -1,5 +1,5 @@
 """The client's address, trusting exactly TRUSTED_PROXY_COUNT proxies: one rule for the API
-throttles (DRF's NUM_PROXIES follows the same arithmetic) and the admin login lockout."""
+throttles (tracker.api_limits) and the admin login lockout (django-axes)."""
 
 from django.conf import settings
 from django.http import HttpRequest

@@ -271,7 +271,6 @@ REST_FRAMEWORK = {
         "user": envrate("API_THROTTLE_USER", "1200/minute"),
     },
     "EXCEPTION_HANDLER": "tracker.api.api_exception_handler",
-    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
     "PAGE_SIZE": 50,
 }
 SPECTACULAR_SETTINGS = {
