@@ -2,21 +2,21 @@
 
 Shapes: one ClaimReview object, a JSON list of them, a schema.org DataFeed (elements that are
 ClaimReviews or DataFeedItems wrapping them), or an HTML page carrying the markup (JSON-LD
-scripts, microdata or RDFa, read with extruct). JSON is stream-parsed with ijson, so a feed of
-any length is read one element at a time.
+scripts, microdata or RDFa, read with extruct). JSON is read within bounds of number size and
+depth (tracker.bounded_json); a feed is stream-parsed, so one of any length is read one element
+at a time.
 """
 
 import datetime
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-import ijson
 import lxml.etree
 
 from sources.linkcheck.content import page_text
+from tracker import bounded_json
 from tracker.characters import without_control_characters
 
 MAX_PAGE_BYTES = 10 * 1024 * 1024
@@ -64,8 +64,8 @@ def entries(stream: IO[bytes]) -> Iterator[Entry]:
         else:
             stream.seek(0)
             try:
-                data = json.load(stream)
-            except ValueError as exc:
+                data = bounded_json.loads(stream.read())
+            except bounded_json.BadJSON as exc:
                 yield Entry("document", error=f"not valid JSON: {exc}")
                 return
             yield from _unwrap(data, "object")
@@ -87,12 +87,12 @@ def _is_feed(stream: IO[bytes]) -> bool:
     """Does the top-level object carry `dataFeedElement`? Stops reading as soon as it knows."""
     start = stream.tell()
     try:
-        for prefix, event, value in ijson.parse(stream):
+        for prefix, event, value in bounded_json.events(stream):
             if prefix == "" and event == "map_key" and value == "dataFeedElement":
                 return True
             if prefix == "" and event == "end_map":
                 return False
-    except ijson.JSONError:
+    except bounded_json.BadJSON:
         return False
     finally:
         stream.seek(start)
@@ -102,9 +102,9 @@ def _is_feed(stream: IO[bytes]) -> bool:
 def _streamed(stream: IO[bytes], path: str, label: str) -> Iterator[Entry]:
     count = 0
     try:
-        for count, element in enumerate(ijson.items(stream, path, use_float=True), 1):
+        for count, element in enumerate(bounded_json.items(stream, path), 1):
             yield from _unwrap(element, f"{label} {count}")
-    except ijson.JSONError as exc:
+    except bounded_json.BadJSON as exc:
         yield Entry(f"after {label} {count}", error=f"the JSON breaks off here: {exc}")
 
 
@@ -140,8 +140,8 @@ def _from_html(page: bytes) -> Iterator[Entry]:
     found = 0
     for i, script in enumerate(JSONLD_SCRIPTS(tree), 1):
         try:
-            data = json.loads(script.xpath("string()"), strict=False)
-        except ValueError as exc:
+            data = bounded_json.loads(script.xpath("string()"))
+        except bounded_json.BadJSON as exc:
             yield Entry(f"JSON-LD script {i}", error=f"not valid JSON: {exc}")
             continue
         for entry in _unwrap(data, f"JSON-LD script {i}"):

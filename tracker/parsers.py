@@ -4,24 +4,12 @@ No endpoint takes more than a few levels of nesting; a body of ten thousand brac
 to exhaust the interpreter's recursion limit, which would otherwise surface as a 500.
 """
 
-from collections.abc import Mapping
-
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
+from tracker.bounded_json import depth
+
 MAX_JSON_DEPTH = 20
-
-
-def json_depth(value: object) -> int:
-    """How deeply `value` nests lists and objects (a scalar is 0), without recursing."""
-    deepest, stack = 0, [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        if isinstance(item, Mapping | list):
-            deepest = max(deepest, depth)
-            children = item.values() if isinstance(item, Mapping) else item
-            stack.extend((child, depth + 1) for child in children)
-    return deepest
 
 
 class DepthLimitedJSONParser(JSONParser):
@@ -30,6 +18,6 @@ class DepthLimitedJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError:
             raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.") from None
-        if json_depth(data) > MAX_JSON_DEPTH:
+        if depth(data) > MAX_JSON_DEPTH:
             raise ParseError(f"JSON nested deeper than {MAX_JSON_DEPTH} levels.")
         return data

@@ -14,6 +14,9 @@ import aiohttp
 from yarl import URL
 
 from sources.linkcheck.politeness import LocalPoliteness, Politeness
+from tracker import bounded_json
+
+MAX_ANSWER_BYTES = 64 * 1024  # an availability answer is a few hundred bytes
 
 
 @dataclass(frozen=True)
@@ -80,8 +83,11 @@ async def _lookup_all(
                         continue
                     if response.status != 200:
                         continue
-                    payload = await response.json(content_type=None)
-            except (aiohttp.ClientError, TimeoutError, ValueError):
+                    body = await response.content.read(MAX_ANSWER_BYTES + 1)
+                    if len(body) > MAX_ANSWER_BYTES:
+                        continue  # no availability answer is this long
+                    payload = bounded_json.loads(body)
+            except (aiohttp.ClientError, TimeoutError, ValueError):  # BadJSON is a ValueError
                 continue  # not found this time; the next failing check asks again
             found[query.key] = _parse(payload)
     return found

@@ -1,0 +1,132 @@
+"""JSON from outside cannot crash or stall the process: huge numbers, deep nesting, any bytes.
+
+The hostile documents go through `manage.py import_claimreview` in a child process with a memory
+cap and a time limit, the way an editor's upload or a feed imported by URL reaches the parser:
+ijson's C backend used to segfault on a 4.4 kB file (an integer of more than 4,300 digits),
+taking every request of its gunicorn worker down with it.
+"""
+
+import contextlib
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker import bounded_json
+
+ROOT = Path(__file__).resolve().parent.parent
+MEMORY_CAP = 1024 * 1024 * 1024  # 1 GiB of address space for the importing process
+
+DIGITS = b"9" * 5000
+HOSTILE = {
+    "a rating of 5,000 digits": b'{"@type":"ClaimReview","reviewRating":{"ratingValue":'
+    + DIGITS
+    + b"}}",
+    "a feed item of 5,000 digits": b'[{"@type":"ClaimReview","reviewRating":{"ratingValue":-'
+    + DIGITS
+    + b"}}]",
+    "a float beyond a double": b'[{"@type":"ClaimReview","reviewRating":{"ratingValue":1e99999}}]',
+    "200,000 brackets in a feed": b"[" * 200_000 + b"]" * 200_000,
+    "100,000 objects deep": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "a DataFeed nested past the limit": b'{"dataFeedElement":' + b"[" * 50_000 + b"]" * 50_000,
+    "a page whose script nests 100,000 lists": b'<html><script type="application/ld+json">'
+    + b"[" * 100_000
+    + b"]" * 100_000
+    + b"</script></html>",
+}
+
+
+def _capped() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP, MEMORY_CAP))
+
+
+@pytest.fixture(scope="module")
+def site_env(tmp_path_factory):
+    """A migrated SQLite database of its own, for the child processes."""
+    database = tmp_path_factory.mktemp("hostile") / "db.sqlite3"
+    env = {**os.environ, "DEBUG": "1", "DATABASE_URL": f"sqlite:///{database}"}
+    env.pop("CELERY_BROKER_URL", None)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
+    return env
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_a_hostile_document_is_reported_and_the_importing_process_lives(name, tmp_path, site_env):
+    path = tmp_path / "feed.json"
+    path.write_bytes(HOSTILE[name])
+    result = subprocess.run(
+        [sys.executable, "manage.py", "import_claimreview", str(path), "--no-progress"],
+        cwd=ROOT,
+        env=site_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_capped,
+    )
+    assert result.returncode in (0, 1), result.stderr[-2000:]  # never a signal, never a crash
+    report = result.stdout + result.stderr
+    assert "skipped" in report.lower()
+    reasons = ("overflow", "digits", "nested deeper", "no ClaimReview")
+    assert any(reason in report for reason in reasons), report[-2000:]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [b"[" + DIGITS + b"]", b"[1e99999]", b"[" * 40 + b"]" * 40, b"[NaN]", b"", b"{} x"],
+)
+def test_loads_and_items_refuse_what_is_out_of_bounds_with_their_own_error(document):
+    with pytest.raises(bounded_json.BadJSON):
+        bounded_json.loads(document)
+    with pytest.raises(bounded_json.BadJSON):
+        list(bounded_json.items(io.BytesIO(document), "item"))
+
+
+def test_a_page_script_may_hold_raw_line_breaks_inside_strings():
+    assert bounded_json.loads('{"claimReviewed": "line one\nline two\ttab"}') == {
+        "claimReviewed": "line one\nline two\ttab"
+    }
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1)  # ijson: 64-bit integers
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=8), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(json_values)
+def test_any_document_within_bounds_reads_back_as_written(value):
+    text = json.dumps(value)
+    assert bounded_json.loads(text) == value
+    assert list(bounded_json.items(io.BytesIO(text.encode()), "")) == [value]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=200))
+def test_any_bytes_are_a_value_or_a_bad_json_error(data):
+    for read in (
+        lambda: bounded_json.loads(data),
+        lambda: list(bounded_json.items(io.BytesIO(data), "item")),
+    ):
+        with contextlib.suppress(bounded_json.BadJSON):
+            read()
