@@ -19,6 +19,7 @@ speaker on 10,000 claims costs the same one query as a speaker on one.
 """
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from django.apps import apps
 from django.db import transaction
@@ -220,7 +221,7 @@ def hand_on(
         if now:
             task.delay(kind, batch, names)
         else:
-            transaction.on_commit(lambda batch=batch: task.delay(kind, batch, names))
+            transaction.on_commit(partial(task.delay, kind, batch, names))
 
 
 def touch(sender: type[Model], ids: list[int], fields: frozenset[str] | None = None) -> None:
@@ -244,7 +245,7 @@ def refresh_search_text(ids: list[int]) -> None:
 
     for start in range(0, len(ids), SEARCH_TASK_BATCH):
         batch = ids[start : start + SEARCH_TASK_BATCH]
-        transaction.on_commit(lambda batch=batch: task.delay(batch))
+        transaction.on_commit(partial(task.delay, batch))
 
 
 def _snapshot(instance: Model) -> tuple:
@@ -252,7 +253,7 @@ def _snapshot(instance: Model) -> tuple:
 
 
 def _remember(sender, instance: Model, **kwargs) -> None:
-    instance._shown_snapshot = _snapshot(instance)
+    instance._shown_snapshot = _snapshot(instance)  # type: ignore[attr-defined]
 
 
 def _changed_fields(instance: Model) -> frozenset[str] | None:
@@ -262,13 +263,13 @@ def _changed_fields(instance: Model) -> frozenset[str] | None:
         return None
     before = getattr(instance, "_shown_snapshot", (None,) * len(names))
     after = _snapshot(instance)
-    instance._shown_snapshot = after
+    instance._shown_snapshot = after  # type: ignore[attr-defined]
     return frozenset(n for n, old, new in zip(names, before, after, strict=True) if old != new)
 
 
 def _before_save(sender, instance: Model, raw: bool = False, **kwargs) -> None:
     if not raw and instance.pk is not None:
-        instance._shown_before = claim_ids_showing(sender, [instance.pk])
+        instance._shown_before = claim_ids_showing(sender, [instance.pk])  # type: ignore[attr-defined]
 
 
 def _saved(sender, instance: Model, raw: bool = False, **kwargs) -> None:
@@ -282,11 +283,11 @@ def _saved(sender, instance: Model, raw: bool = False, **kwargs) -> None:
 
 def _before_delete(sender, instance: Model, **kwargs) -> None:
     # Afterwards the row is gone and with it the way to its claims.
-    instance._shown_before = claim_ids_showing(sender, [instance.pk])
+    instance._shown_before = claim_ids_showing(sender, [instance.pk])  # type: ignore[attr-defined]
 
 
 def _deleted(sender, instance: Model, **kwargs) -> None:
-    refresh(sender, instance._shown_before)
+    refresh(sender, instance._shown_before)  # type: ignore[attr-defined]
 
 
 def _topics_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:

@@ -2,6 +2,7 @@
 status code (403, 409 or 400), and the admin's transaction leaves nothing half-written."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -9,6 +10,13 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from tracker.refusals import WorkflowError
+
+if TYPE_CHECKING:  # what the mixin is mixed into, for its super() calls and admin_site
+    from django.contrib.admin import ModelAdmin
+
+    _ModelAdmin = ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 
 def editable_values(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
@@ -29,7 +37,7 @@ def adopt(target: models.Model, saved: models.Model) -> None:
     target.__dict__.update(saved.__dict__)
 
 
-class RefusalAdminMixin:
+class RefusalAdminMixin(_ModelAdmin):
     """Turns a service's refusal into a page with the reason, after the rollback; deletes go
     through `delete_service(obj, by=user)` when the admin names one."""
 
