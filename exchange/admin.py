@@ -34,7 +34,7 @@ class ImportForm(forms.Form):
 class ReviewLinkInline(admin.TabularInline):
     model = ReviewLink
     fields = ["claim", "state", "basis", "score", "decided_by", "decided_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the flat list above
     extra = 0
     can_delete = False
 
