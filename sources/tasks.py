@@ -4,6 +4,8 @@
 it leases due links in bounded batches and hands each batch to `check_links`.
 """
 
+from typing import Any
+
 from celery import shared_task
 from django.conf import settings
 
@@ -12,7 +14,10 @@ from sources import services
 LEASE = settings.LINKCHECK_LEASE_SECONDS
 # A batch must finish (or be stopped) before its lease runs out, or a second worker could take
 # the same links while the first still writes them.
-CHECK_LIMITS = {"soft_time_limit": int(LEASE * 0.85), "time_limit": int(LEASE * 0.95)}
+CHECK_LIMITS: dict[str, Any] = {
+    "soft_time_limit": int(LEASE * 0.85),
+    "time_limit": int(LEASE * 0.95),
+}
 
 
 @shared_task(acks_late=True, ignore_result=True, **CHECK_LIMITS)
