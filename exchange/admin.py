@@ -1,6 +1,8 @@
 """The desk's side of the exchange: import ClaimReview (a file or a URL), browse external
 reviews, and confirm or reject their links to our claims."""
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -25,7 +27,7 @@ class ImportForm(forms.Form):
     url = forms.URLField(label=_("or a URL"), required=False, assume_scheme="https")
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if bool(data.get("file")) == bool(data.get("url")):
             raise forms.ValidationError(_("Give a file or a URL (one of them)."))
         return data
