@@ -42,11 +42,19 @@ run: install
 	@echo "Claimtrack is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: install-dev system-packages
+test: install-dev system-packages .mypy_cache/settings.stamp
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
+	DEBUG=1 $(VENV)/bin/mypy
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest --durations=20 $(PYTEST_ARGS)
+
+# mypy's cache does not notice a change in the settings' types (the Django plugin reads them
+# through django.conf): it starts afresh when the settings change.
+.mypy_cache/settings.stamp: tracker/settings.py tracker/env.py
+	rm -rf .mypy_cache
+	mkdir -p .mypy_cache
+	touch $@
 
 # The read path at archive scale (PostgreSQL and Redis on 127.0.0.1; see bench/README.md).
 CLAIMS ?= 100000
@@ -62,4 +70,4 @@ format: install-dev
 	$(VENV)/bin/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache .mypy_cache

@@ -19,6 +19,7 @@ speaker on 10,000 claims costs the same one query as a speaker on one.
 """
 
 from collections.abc import Callable, Iterable
+from functools import partial
 
 from celery import shared_task
 from django.apps import apps
@@ -217,9 +218,7 @@ def hand_on(
         if now:
             refresh_claims_showing.delay(kind, batch, names)
         else:
-            transaction.on_commit(
-                lambda batch=batch: refresh_claims_showing.delay(kind, batch, names)
-            )
+            transaction.on_commit(partial(refresh_claims_showing.delay, kind, batch, names))
 
 
 def touch(sender: type[Model], ids: list[int], fields: frozenset[str] | None = None) -> None:
@@ -241,7 +240,7 @@ def refresh_search_text(ids: list[int]) -> None:
         return
     for start in range(0, len(ids), SEARCH_TASK_BATCH):
         batch = ids[start : start + SEARCH_TASK_BATCH]
-        transaction.on_commit(lambda batch=batch: refresh_search_text_task.delay(batch))
+        transaction.on_commit(partial(refresh_search_text_task.delay, batch))
 
 
 # The tasks the functions above hand work on to, after the commit: thin, taking ids, safe to
@@ -280,7 +279,7 @@ def _snapshot(instance: Model) -> tuple:
 
 
 def _remember(sender, instance: Model, **kwargs) -> None:
-    instance._shown_snapshot = _snapshot(instance)
+    instance._shown_snapshot = _snapshot(instance)  # type: ignore[attr-defined]
 
 
 def _changed_fields(instance: Model) -> frozenset[str] | None:
@@ -290,13 +289,13 @@ def _changed_fields(instance: Model) -> frozenset[str] | None:
         return None
     before = getattr(instance, "_shown_snapshot", (None,) * len(names))
     after = _snapshot(instance)
-    instance._shown_snapshot = after
+    instance._shown_snapshot = after  # type: ignore[attr-defined]
     return frozenset(n for n, old, new in zip(names, before, after, strict=True) if old != new)
 
 
 def _before_save(sender, instance: Model, raw: bool = False, **kwargs) -> None:
     if not raw and instance.pk is not None:
-        instance._shown_before = claim_ids_showing(sender, [instance.pk])
+        instance._shown_before = claim_ids_showing(sender, [instance.pk])  # type: ignore[attr-defined]
 
 
 def _saved(sender, instance: Model, raw: bool = False, **kwargs) -> None:
@@ -310,11 +309,11 @@ def _saved(sender, instance: Model, raw: bool = False, **kwargs) -> None:
 
 def _before_delete(sender, instance: Model, **kwargs) -> None:
     # Afterwards the row is gone and with it the way to its claims.
-    instance._shown_before = claim_ids_showing(sender, [instance.pk])
+    instance._shown_before = claim_ids_showing(sender, [instance.pk])  # type: ignore[attr-defined]
 
 
 def _deleted(sender, instance: Model, **kwargs) -> None:
-    refresh(sender, instance._shown_before)
+    refresh(sender, instance._shown_before)  # type: ignore[attr-defined]
 
 
 def _topics_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:

@@ -40,13 +40,13 @@ def _save(instance: Model, *, by, reason: str | None = None) -> None:
     # A protected FSM field refuses even the assignment clean_fields makes; transitions own it.
     workflow_owned = [f.name for f in instance._meta.fields if getattr(f, "protected", False)]
     instance.full_clean(exclude=workflow_owned)
-    instance._history_user = by
-    instance._change_reason = reason
+    instance._history_user = by  # type: ignore[attr-defined]  # read by simple_history
+    instance._change_reason = reason  # type: ignore[attr-defined]
     instance.save()
 
 
 def _delete(instance: Model, *, by) -> None:
-    instance._history_user = by
+    instance._history_user = by  # type: ignore[attr-defined]  # read by simple_history
     instance.delete()
 
 
@@ -90,7 +90,7 @@ def claim_update(*, claim: Claim, by, topics: Iterable[Topic] | None = None, **f
             if refusal is not None:
                 raise refusal
         _save(claim, by=by)
-        if "topics" in changed:
+        if "topics" in changed and new_topics is not None:
             claim.topics.set(new_topics)
         if changed & set(workflow.CLAIM_RECORD_FIELDS):
             _count_as_review_writer(claim, by=by)
@@ -278,8 +278,9 @@ def topic_delete(*, topic: Topic, by) -> None:
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
         closed = topic.claims.exclude(status__in=workflow.RECORD_OPEN_STATUSES).first()
-        if closed is not None:
-            raise workflow.record_edit_refusal(closed)
+        refusal = None if closed is None else workflow.record_edit_refusal(closed)
+        if refusal is not None:
+            raise refusal
         _delete(topic, by=by)
 
 

@@ -9,6 +9,7 @@ import hashlib
 import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import cast, overload
 
 from django.conf import settings
 from django.core.cache import cache
@@ -19,7 +20,7 @@ GENERATION_KEY = "public-pages:generation"
 
 
 def generation() -> str:
-    return cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None)
+    return cast(str, cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None))
 
 
 def invalidate() -> None:
@@ -27,9 +28,18 @@ def invalidate() -> None:
     cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 
 
+PageView = Callable[..., HttpResponse]
+
+
+@overload
+def cached_page(view: PageView, *, reads: Iterable[str] = ()) -> PageView: ...
+@overload
 def cached_page(
-    view: Callable[..., HttpResponse] | None = None, *, reads: Iterable[str] = ()
-) -> Callable[..., HttpResponse]:
+    view: None = None, *, reads: Iterable[str] = ()
+) -> Callable[[PageView], PageView]: ...
+def cached_page(
+    view: PageView | None = None, *, reads: Iterable[str] = ()
+) -> PageView | Callable[[PageView], PageView]:
     """Serve anonymous GETs of `view` from the cache, per path, language and the query
     parameters in `reads`: `@cached_page` for a page that reads none,
     `@cached_page(reads=("page",))` for one that does.
@@ -45,7 +55,7 @@ def cached_page(
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        request.GET = _only(request.GET, read)
+        request.GET = _only(request.GET, read)  # type: ignore[assignment]  # immutable, as GET is
         request.META["QUERY_STRING"] = request.GET.urlencode()  # what get_full_path() echoes
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not seconds or request.method not in ("GET", "HEAD") or request.user.is_authenticated:

@@ -2,6 +2,7 @@
 flags those whose evidence died (a dead link with no archived copy)."""
 
 import datetime
+from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -69,8 +70,8 @@ def recheck_sweep(today: datetime.date | None = None) -> dict[str, int]:
         dependents.refresh(Claim, touched)
         for claim_id in touched:
             transaction.on_commit(
-                lambda pk=claim_id: claim_announced.send(
-                    sender=Claim, claim_id=pk, event="claim.updated"
+                partial(
+                    claim_announced.send, sender=Claim, claim_id=claim_id, event="claim.updated"
                 )
             )
     return counts

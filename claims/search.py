@@ -16,7 +16,7 @@ several common words is told to walk the list's order (`_common_together`).
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import connection
 from django.db.models import BooleanField, Expression, Func, Q, QuerySet
@@ -56,8 +56,9 @@ def document_for(claim: Claim) -> str:
     parts += [f"{t.name} {t.name_vi}" for t in claim.topics.all()]
     for appearance in claim.appearances.all():
         parts += [appearance.quote, appearance.quote_translation, appearance.speaker.name]
-    if claim.published_review_id is not None:
-        parts.append(claim.published_review.summary)
+    review = claim.published_review
+    if review is not None:
+        parts.append(review.summary)
     return " ".join(words(" ".join(parts)))
 
 
@@ -127,7 +128,7 @@ def search(claims: QuerySet, query: str) -> QuerySet:
     return claims.filter(pk__in=_first_ids(matching, order))
 
 
-def _first_ids(matching: QuerySet, order: list) -> list[int]:
+def _first_ids(matching: QuerySet, order: Sequence) -> list[int]:
     return list(matching.order_by(*order).values_list("pk", flat=True)[:CANDIDATES])
 
 

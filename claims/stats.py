@@ -40,7 +40,7 @@ INLINE_MAX = 2000
 RECOUNT_LOCK = 0x5EC0
 
 
-def refresh_speakers(speaker_ids: Iterable[int]) -> None:
+def refresh_speakers(speaker_ids: Iterable[int | None]) -> None:
     """Recount the published claims of these speakers per rating: now when they are few, else
     after the commit in a task."""
     ids = sorted({pk for pk in speaker_ids if pk is not None})
@@ -106,7 +106,7 @@ def _claim_saved(sender, instance: Claim, raw: bool = False, **kwargs) -> None:
 def _appearance_moving(sender, instance: Appearance, raw: bool = False, **kwargs) -> None:
     # Remember the speaker an edited appearance is taken from: their count changes too.
     if not raw and instance.pk is not None:
-        instance._previous_speaker_id = (
+        instance._previous_speaker_id = (  # type: ignore[attr-defined]
             Appearance.objects.filter(pk=instance.pk).values_list("speaker_id", flat=True).first()
         )
 

@@ -5,6 +5,7 @@ whether a move is allowed and why not.
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.db.models import Q
@@ -12,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, transition
 
 from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted, WorkflowError
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # a lazy translation (types only)
 
 
 class Status(models.TextChoices):
@@ -27,7 +31,7 @@ class Rule:
     sources: tuple[str, ...]
     target: str
     permission: str
-    label: str
+    label: "str | _StrPromise"
     needs_note: bool = False
 
 

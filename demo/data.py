@@ -4,6 +4,8 @@ Quotes are verbatim from the Vietnamese article; English translations are ours. 
 is invented: the article gives none for itself or for the reports it cites, so they stay empty.
 """
 
+from typing import Any
+
 ARTICLE_TITLE = (
     "Nổi tiếng sao chép giỏi nhưng Trung Quốc đành chịu thua Mỹ ở 1 lĩnh vực quan trọng, "
     "hiện vẫn phải phụ thuộc rất nhiều"
@@ -11,7 +13,7 @@ ARTICLE_TITLE = (
 
 OUTLETS = ["Nhịp sống Thị trường", "The New York Times", "South China Morning Post"]
 
-SOURCES = {
+SOURCES: dict[str, dict[str, Any]] = {
     "article": dict(title=ARTICLE_TITLE, outlet="Nhịp sống Thị trường", language="vi"),
     "nyt": dict(
         title="The New York Times report on China's AI industry and its reliance on LLaMA "
@@ -65,7 +67,7 @@ EXAMPLE = "Example verdict (demo data, not a real fact-check): "
 
 # Each claim: key, text (vi), translation (en), topics, appearances, workflow state, review.
 # A review's evidence quotes the seed article itself, the only source we have.
-CLAIMS = [
+CLAIMS: list[dict[str, Any]] = [
     dict(
         key="lag-2-3-years",
         text="Trung Quốc chậm hơn Mỹ từ 2-3 năm trong việc phát triển AI.",

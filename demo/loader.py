@@ -106,7 +106,7 @@ def _recheck_due(users: dict) -> None:
     """The demo's verdict due for a re-check: its date is set to the day it was published, as
     if that day had come (the desk itself only accepts a future date)."""
     review = _claim(data.RECHECK_DUE).published_review
-    if review is not None and review.recheck_after is None:
+    if review is not None and review.recheck_after is None and review.published_at is not None:
         Review.objects.filter(pk=review.pk).update(recheck_after=review.published_at.date())
 
 

@@ -1,6 +1,8 @@
 """The desk's side of the exchange: import ClaimReview (a file or a URL), browse external
 reviews, and confirm or reject their links to our claims."""
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -25,7 +27,7 @@ class ImportForm(forms.Form):
     url = forms.URLField(label=_("or a URL"), required=False, assume_scheme="https")
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if bool(data.get("file")) == bool(data.get("url")):
             raise forms.ValidationError(_("Give a file or a URL (one of them)."))
         return data
@@ -34,7 +36,7 @@ class ImportForm(forms.Form):
 class ReviewLinkInline(admin.TabularInline):
     model = ReviewLink
     fields = ["claim", "state", "basis", "score", "decided_by", "decided_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the flat list above
     extra = 0
     can_delete = False
 

@@ -68,7 +68,7 @@ class OurScale:
 
 
 def import_claimreview(
-    stream: IO[bytes], *, by=None, progress: Callable[[int], None] | None = None
+    stream: IO[bytes], *, by=None, progress: Callable[[int], object] | None = None
 ) -> ImportReport:
     """Import every ClaimReview in `stream` (a seekable binary file). `progress` is called
     with the number of bytes read so far after each chunk."""

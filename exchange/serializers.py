@@ -1,9 +1,14 @@
 """External reviews over REST, and the short form claims carry once a link is confirmed."""
 
+from typing import TYPE_CHECKING
+
 from rest_framework import serializers
 
 from exchange.models import ExternalReview, ReviewLink
 from tracker.api import ModelSerializer
+
+if TYPE_CHECKING:
+    from claims.models import RatingLevel
 
 
 def confirmed_external_reviews(claim) -> list[ExternalReview]:
@@ -44,7 +49,9 @@ class ReviewLinkSerializer(ModelSerializer):
 
 
 class ExternalReviewSerializer(ModelSerializer):
-    our_rating = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    our_rating: "serializers.SlugRelatedField[RatingLevel]" = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     links = ReviewLinkSerializer(many=True, read_only=True)
 
     class Meta:
@@ -75,7 +82,7 @@ class ExternalReviewSerializer(ModelSerializer):
 class ImportRequestSerializer(serializers.Serializer):
     url = serializers.URLField(required=False, help_text="A feed or page to fetch.")
     file = serializers.FileField(required=False, help_text="A JSON or HTML file (multipart).")
-    data = serializers.JSONField(
+    data = serializers.JSONField(  # type: ignore[assignment]  # a declared field
         required=False, help_text="ClaimReview JSON: one object, a list, or a DataFeed."
     )
 

@@ -20,7 +20,7 @@ def review_link_decide(*, link: ReviewLink, state: str, by) -> ReviewLink:
         if link.state == state:
             return link
         link.state, link.decided_by, link.decided_at = state, by, timezone.now()
-        link._history_user = by
+        link._history_user = by  # type: ignore[attr-defined]  # read by simple_history
         link.full_clean()
         link.save()  # claims.dependents renews the claim's updated_at, ETag and cached page
     return link

@@ -174,7 +174,7 @@ def from_bytes(
         return from_html(decoded, url=url, language=language)
     if bom is not None:
         return from_text(
-            body[len(mark) :].decode(bom, errors="replace"), url=url, language=language
+            body[len(mark or b"") :].decode(bom, errors="replace"), url=url, language=language
         )
     return from_text(_plain_text(body, charset), url=url, language=language)
 

@@ -38,15 +38,15 @@ def candidates(text: str, *, known: list[speakers.KnownSpeaker] | None = None) -
     paragraphs: list[list[sentences.Sentence]] = []
     offset = 0
     for line in text.splitlines(keepends=True):
-        found = sentences.split(line)
-        if found:
+        split = sentences.split(line)
+        if split:
             paragraphs.append(
-                [sentences.Sentence(s.start + offset, s.end + offset, s.text) for s in found]
+                [sentences.Sentence(s.start + offset, s.end + offset, s.text) for s in split]
             )
         offset += len(line)
     flat = [s for paragraph in paragraphs for s in paragraph]
     suggested = speakers.suggest([[s.text for s in p] for p in paragraphs], known)
-    found = []
+    found: list[Candidate] = []
     for sentence, suggestion in zip(flat, suggested, strict=True):
         scored = scoring.score(sentence.text)
         found.append(

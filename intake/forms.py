@@ -1,6 +1,7 @@
 """The desk's forms: an article in, and the Reporter's choices read back from the desk page."""
 
 import re
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,7 +26,7 @@ class StartForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
         if bool(data.get("url")) == bool((data.get("text") or "").strip()):
             raise ValidationError(_("Give either the article's address or its text."))
         return data

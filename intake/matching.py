@@ -21,6 +21,7 @@ Callers see only the claims `user` may see: published ones for the public.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -85,7 +86,7 @@ def _postgres(claims, query: str, limit: int) -> list[tuple[int, float]]:
         f"{weight} * (length(c.words) - length(ts_delete(c.words, %s::text[])))" for weight in tiers
     )
     scored = max(MIN_SCORED, SCORED_PER_RESULT * limit)
-    params = [query, *tiers.values(), prefilter(query_words), CANDIDATES, 2 * scored]
+    params: list[Any] = [query, *tiers.values(), prefilter(query_words), CANDIDATES, 2 * scored]
     visible = ""
     if claims.query.has_filters():  # not the newsroom, which sees every claim
         sql, visible_params = claims.order_by().values("pk").query.sql_with_params()

@@ -28,7 +28,7 @@ class Choice:
 
 
 def _source(article_import: ArticleImport, by) -> Source:
-    if article_import.source_id:
+    if article_import.source is not None:
         return article_import.source
     outlet = None
     if article_import.outlet_name:

@@ -195,7 +195,7 @@ def _suggest_one(sentence: str, resolver: _Resolver) -> Suggestion | None:
             )
         role = ROLE.search(sentence)
         speaker = resolver.by_role(role.group(1)) if role else None
-        if speaker:
+        if speaker and role:
             return Suggestion(speaker.name, speaker.id, f"role: {role.group(0)}")
     return None
 

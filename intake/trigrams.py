@@ -19,7 +19,7 @@ WORD = re.compile(r"[^\W_]+")
 
 def trigrams(text: str) -> list[str]:
     """Every trigram of `text`, in order, repeats kept."""
-    found = []
+    found: list[str] = []
     for word in WORD.findall(text.lower()):
         padded = f"  {word} "
         found.extend(padded[i : i + 3] for i in range(len(padded) - 2))

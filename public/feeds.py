@@ -8,16 +8,29 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.models import Claim, Correction
+from claims.models import Claim, Correction, Review
 from claims.visibility import public_claims
 from tracker.characters import without_control_characters
 
 FEED_SIZE = 30
 
 
+def _verdict(claim: Claim) -> Review:
+    review = claim.published_review
+    assert review is not None, "the feeds list published claims only"
+    return review
+
+
+def _rating_label(claim: Claim) -> str:
+    rating = _verdict(claim).rating
+    assert rating is not None, "a published review has its rating"
+    return rating.label
+
+
 class ClaimFeed(Feed):
     """One entry per claim at its latest verdict; a correction makes a new entry (new id)."""
 
+    url_name: str  # each feed's own
     title = gettext_lazy("Latest fact-checks")
     description = gettext_lazy("Verdicts as they are published and corrected.")
 
@@ -42,7 +55,7 @@ class ClaimFeed(Feed):
         return next(iter(claim.corrections.all()), None)
 
     def item_title(self, claim: Claim) -> str:
-        label = claim.published_review.rating.label
+        label = _rating_label(claim)
         if self.latest_correction(claim):
             title = _("Corrected: %(rating)s — %(claim)s") % {
                 "rating": label,
@@ -54,7 +67,7 @@ class ClaimFeed(Feed):
 
     def item_description(self, claim: Claim) -> str:
         correction = self.latest_correction(claim)
-        summary = claim.published_review.summary
+        summary = _verdict(claim).summary
         if correction:
             summary = f"{summary}\n\n{_('Correction')}: {correction.note}"
         # Rows stored before control characters were refused would make the XML writer fail.
@@ -67,13 +80,13 @@ class ClaimFeed(Feed):
         return f"{self.item_link(claim)}#review-{claim.published_review_id}"
 
     def item_pubdate(self, claim: Claim):
-        return claim.published_review.published_at
+        return _verdict(claim).published_at
 
     def item_updateddate(self, claim: Claim):
-        return claim.published_review.published_at
+        return _verdict(claim).published_at
 
     def item_categories(self, claim: Claim) -> list[str]:
-        return [claim.published_review.rating.label]
+        return [_rating_label(claim)]
 
 
 class ClaimRssFeed(ClaimFeed):

@@ -1,5 +1,7 @@
 """ClaimReview structured data (schema.org), built once for the public pages and the API."""
 
+from typing import Any
+
 from django.conf import settings
 from django.db.models import Max, Min
 
@@ -36,15 +38,16 @@ def _speaker(speaker: Speaker) -> dict:
 
 def _appearance(appearance: Appearance) -> dict:
     source = appearance.source
-    work = {"@type": "CreativeWork", "headline": source.title}
+    work: dict[str, Any] = {"@type": "CreativeWork", "headline": source.title}
     if source.url:
         work["url"] = source.url
     if appearance.date:
         work["datePublished"] = appearance.date.isoformat()
-    if source.outlet_id:
-        work["publisher"] = {"@type": "Organization", "name": source.outlet.name}
-        if source.outlet.url:
-            work["publisher"]["url"] = source.outlet.url
+    outlet = source.outlet
+    if outlet is not None:
+        work["publisher"] = {"@type": "Organization", "name": outlet.name}
+        if outlet.url:
+            work["publisher"]["url"] = outlet.url
     return work
 
 
@@ -55,14 +58,17 @@ def claim_review(claim: Claim, *, bounds: tuple[int, int] | None = None) -> dict
     queries of its own (pass `bounds` from rating_bounds() when rendering many).
     """
     review = claim.published_review
+    assert review is not None, "claim_review() is for published claims"
     rating = review.rating
-    reviewed_rating = {"@type": "Rating", "alternateName": rating.label}
+    # A published review has its rating and date (the review_published_is_complete constraint).
+    assert rating is not None and review.published_at is not None
+    reviewed_rating: dict[str, Any] = {"@type": "Rating", "alternateName": rating.label}
     if rating.value is not None:
         worst, best = bounds or rating_bounds()
         reviewed_rating.update(ratingValue=rating.value, bestRating=best, worstRating=worst)
 
     appearances = sorted(claim.appearances.all(), key=lambda a: (a.date is None, a.date or 0, a.pk))
-    item = {"@type": "Claim"}
+    item: dict[str, Any] = {"@type": "Claim"}
     if appearances:
         first = appearances[0]
         item["author"] = _speaker(first.speaker)

@@ -38,7 +38,14 @@ from claims.records import (
 from public.details import with_public_details
 from public.jsonld import claim_review
 from sources.models import LANGUAGE_CHOICES
-from tracker.paging import CappedPaginator, Cursor, estimated_count, keyset_page, next_cursor_of
+from tracker.paging import (
+    CappedPaginator,
+    Cursor,
+    KeysetPage,
+    estimated_count,
+    keyset_page,
+    next_cursor_of,
+)
 
 HOME_LATEST = 10
 logger = logging.getLogger(__name__)
@@ -94,7 +101,7 @@ class ScaleStep:
 
 def scale_steps(scale: list[RatingLevel], current: RatingLevel | None) -> list[ScaleStep]:
     """The on-scale ratings, worst first, placed for the verdict meter (width 20 each)."""
-    on_scale = sorted((r for r in scale if r.on_scale), key=lambda r: r.value)
+    on_scale = sorted((r for r in scale if r.on_scale), key=lambda r: r.value or 0)
     return [
         ScaleStep(rating=r, x=i * 22, current=current is not None and r.pk == current.pk)
         for i, r in enumerate(on_scale)
@@ -102,7 +109,7 @@ def scale_steps(scale: list[RatingLevel], current: RatingLevel | None) -> list[S
 
 
 def scale_bounds(scale: list[RatingLevel]) -> tuple[int, int]:
-    values = [r.value for r in scale if r.on_scale]
+    values = [r.value for r in scale if r.value is not None]  # the on-scale ones
     return (min(values), max(values)) if values else (1, 5)
 
 
@@ -139,7 +146,7 @@ class ClaimFilterForm(forms.Form):
     def __init__(self, *args, scale: list[RatingLevel], **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
-        self.fields["rating"].choices = everything + [(r.slug, r.label) for r in scale]
+        self.fields["rating"].choices = everything + [(r.slug, r.label) for r in scale]  # type: ignore[attr-defined]
         # Each topic stops at its first published claim: a LIMIT 1 subquery per topic, which
         # the planner cannot turn into a join over every claim of every topic.
         first_public = Claim.topics.through.objects.filter(
@@ -148,8 +155,8 @@ class ClaimFilterForm(forms.Form):
         topics = Topic.objects.annotate(first_public=Subquery(first_public)).filter(
             first_public__isnull=False
         )
-        self.fields["topic"].choices = everything + [(t.slug, t.label) for t in topics]
-        self.fields["language"].choices = everything + list(LANGUAGE_CHOICES)
+        self.fields["topic"].choices = everything + [(t.slug, t.label) for t in topics]  # type: ignore[attr-defined]
+        self.fields["language"].choices = everything + list(LANGUAGE_CHOICES)  # type: ignore[attr-defined]
 
     def filter(self, claims: QuerySet) -> QuerySet:
         """Apply the valid filters; an invalid one is ignored (and shown as an error)."""
@@ -163,7 +170,7 @@ class ClaimFilterForm(forms.Form):
             speaker = Speaker.objects.filter(slug=data["speaker"]).values_list("pk", flat=True)
             said = Appearance.objects.filter(
                 visibility.appearance_on_record(), speaker_id=speaker.first(), claim=OuterRef("pk")
-            )
+            )  # type: ignore[misc]  # None (no such speaker) matches no appearance
             claims = claims.filter(Exists(said))
         if data.get("topic"):
             claims = claims.filter(topics__slug=data["topic"])
@@ -196,12 +203,14 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     form = ClaimFilterForm(request.GET, scale=scale)
     claims = form.filter(in_verdict_order(claim_cards(visibility.public_claims())))
     cursor = None if form.searching else Cursor.decode(request.GET.get("after"))
+    page: KeysetPage | Page
     if cursor is not None:
         page = keyset_page(claims, cursor, settings.PUBLIC_PAGE_SIZE)
         context = {"page": page, "keyset": True, "next_after": page.next_cursor}
     else:
         page = paginate(request, claims)
-        capped_end = page.paginator.capped and not page.has_next() and not form.searching
+        capped = page.paginator.capped  # type: ignore[attr-defined]  # a CappedPaginator
+        capped_end = capped and not page.has_next() and not form.searching
         context = {"page": page, "next_after": next_cursor_of(page) if capped_end else None}
     return render(request, "claims/claim_list.html", {"form": form, "scale": scale, **context})
 
@@ -219,6 +228,7 @@ def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         return redirect(claim, permanent=True)
     scale = list(RatingLevel.objects.all())
     review = claim.published_review
+    assert review is not None, "public_claims() are published"
     appearances = sorted(claim.appearances.all(), key=lambda a: (a.date is None, a.date, a.pk))
     return render(
         request,

@@ -7,6 +7,7 @@ answers 4xx: domain refusals (tracker.refusals.WorkflowError) keep their own sta
 import hashlib
 from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -30,13 +31,19 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted, WorkflowError
 from tracker.writes import Writes
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # a lazy translation (types only)
+    from rest_framework.views import APIView as _APIView  # what the mixins are mixed into
+else:
+    _APIView = object
+
 
 class ErrorSerializer(serializers.Serializer):
     """The body of every 4xx answer."""
 
     detail = serializers.CharField(help_text="What went wrong, for a person to read.")
     code = serializers.CharField(help_text="A stable machine-readable reason.")
-    fields = serializers.DictField(
+    fields = serializers.DictField(  # type: ignore[assignment]  # a declared field, not .fields
         child=serializers.JSONField(),
         help_text="Errors per input field (a list of messages, or nested for nested input).",
     )
@@ -62,7 +69,9 @@ class ModelSerializer(serializers.ModelSerializer):
 WORKFLOW_CODES = {InvalidAction: "invalid", NotPermitted: "forbidden", NotAllowedNow: "conflict"}
 
 
-def error_response(detail: str, code: str, status: int, fields: dict | None = None) -> Response:
+def error_response(
+    detail: "str | _StrPromise", code: str, status: int, fields: dict | None = None
+) -> Response:
     return Response({"detail": str(detail), "code": code, "fields": fields or {}}, status=status)
 
 
@@ -140,7 +149,7 @@ def viewer_scope(request) -> str:
     return f"{get_language()}:{user.pk if user.is_authenticated else 'public'}"
 
 
-class WritesThroughEdits:
+class WritesThroughEdits(_APIView):
     """Creates, updates and deletes of a viewset through its `writes`."""
 
     writes: Writes
@@ -156,11 +165,11 @@ class WritesThroughEdits:
 
     def perform_destroy(self, instance):
         if self.writes.delete is None:
-            raise exceptions.MethodNotAllowed(self.request.method)
+            raise exceptions.MethodNotAllowed(self.request.method or "DELETE")
         self.writes.delete(**{self.writes.entity: instance}, by=self.request.user)
 
 
-class BodyETagMixin:
+class BodyETagMixin(_APIView):
     """ETag from the rendered body for simple read endpoints, answering 304 when it matches."""
 
     def finalize_response(self, request, response, *args, **kwargs):

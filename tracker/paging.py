@@ -31,6 +31,8 @@ class CappedPaginator(Paginator):
     faster than the list itself (a source page's claims counted from the source's appearances,
     not by walking every public claim to find them)."""
 
+    object_list: QuerySet  # it pages querysets only
+
     def __init__(self, *args, counted: QuerySet | None = None, **kwargs):
         super().__init__(*args, **kwargs)  # the admin passes orphans and the rest by position
         self.counted = counted

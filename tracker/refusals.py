@@ -3,13 +3,18 @@ API answers and a message for the person who tried it. The rules raising them li
 they guard (claims.workflow for the editorial record); the API and the admin map them once
 (tracker.api, tracker.service_admin)."""
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # a lazy translation (types only)
+
 
 class WorkflowError(Exception):
     """A refused editorial action; `message` is shown to the person who tried it."""
 
     status_code = 400
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: "str | _StrPromise", *, field: str | None = None):
         super().__init__(message)
         self.message = str(message)
         self.field = field

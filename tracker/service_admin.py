@@ -2,6 +2,7 @@
 status code (403, 409 or 400), and the admin's transaction leaves nothing half-written."""
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -10,6 +11,13 @@ from django.template.response import TemplateResponse
 
 from tracker.refusals import WorkflowError
 from tracker.writes import Writes
+
+if TYPE_CHECKING:  # what the mixin is mixed into, for its super() calls and admin_site
+    from django.contrib.admin import ModelAdmin
+
+    _ModelAdmin = ModelAdmin[Any]
+else:
+    _ModelAdmin = object
 
 
 def editable_values(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
@@ -30,7 +38,7 @@ def adopt(target: models.Model, saved: models.Model) -> None:
     target.__dict__.update(saved.__dict__)
 
 
-class RefusalAdminMixin:
+class RefusalAdminMixin(_ModelAdmin):
     """Writes through the services and turns a refusal into a page with the reason, after the
     rollback. An admin names its services as `writes` (saves and deletes go through them), or
     overrides save_model and names `delete_service(obj, by=user)` for what differs."""
@@ -52,7 +60,8 @@ class RefusalAdminMixin:
         writes = self.writes
         if writes is None or writes.delete is None:
             return None
-        return lambda obj, *, by: writes.delete(**{writes.entity: obj}, by=by)
+        entity, delete = writes.entity, writes.delete
+        return lambda obj, *, by: delete(**{entity: obj}, by=by)
 
     def delete_model(self, request, obj):
         delete = self._deleter()

@@ -67,7 +67,7 @@ class EndpointAdmin(admin.ModelAdmin):
 class AttemptInline(admin.TabularInline):
     model = DeliveryAttempt
     fields = ["number", "at", "status_code", "latency_ms", "error", "response_excerpt"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the flat list above
     extra = 0
     max_num = 0
     can_delete = False

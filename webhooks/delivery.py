@@ -55,7 +55,7 @@ def send(
     return asyncio.run(_send(url, body, headers, tuple(allowed_networks), timeout))
 
 
-def _refusal(exc: BaseException) -> Refused | None:
+def _refusal(exc: BaseException | None) -> Refused | None:
     while exc is not None:
         if isinstance(exc, Refused):
             return exc

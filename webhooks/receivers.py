@@ -49,7 +49,7 @@ def _announce_update(claim_id: int) -> None:
     def send() -> None:
         claim_announced.send(sender=Claim, claim_id=claim_id, event=EventType.UPDATED)
 
-    send.claim_updated = claim_id
+    send.claim_updated = claim_id  # type: ignore[attr-defined]  # read back above
     transaction.on_commit(send)
 
 

@@ -5,6 +5,7 @@ Claims and their appearances are written by claims.edits; a claim whose record i
 """
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.auth.models import User
@@ -28,11 +29,16 @@ from tracker.paging import CappedPaginator
 from tracker.refusals import InvalidAction, NotPermitted, WorkflowError
 from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # a lazy translation (types only)
+
 admin.site.site_header = _("Claimtrack editors' desk")
 admin.site.site_title = _("Claimtrack")
 admin.site.index_title = _("Desk")
 
-COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}}
+COMPACT_TEXT: dict[type[models.Field], dict[str, Any]] = {
+    models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 80})}
+}
 
 
 def _date_or_none(value: str | None) -> datetime.date | None:
@@ -133,7 +139,7 @@ class ReviewInline(admin.TabularInline):
     model = Review
     extra = 0
     fields = ["review_link", "state", "rating", "author", "approved_by", "published_at"]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the flat list above
     can_delete = False
     show_change_link = False
     verbose_name_plural = _("reviews (the fact-checks)")
@@ -191,7 +197,7 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, claim):
-        label = Status(claim.status).label
+        label: str | _StrPromise = Status(claim.status).label
         if claim.under_review:
             label = _("%(status)s (published verdict under re-review)") % {"status": label}
         return format_html('<span class="ct-status ct-status-{}">{}</span>', claim.status, label)

@@ -124,7 +124,7 @@ class LinkCheckInline(admin.TabularInline):
         "error_kind",
         "error",
     ]
-    readonly_fields = fields
+    readonly_fields = fields  # type: ignore[assignment]  # the flat list above
     extra = 0
     max_num = 0
     can_delete = False

@@ -1,6 +1,7 @@
 """The claim, its appearances, and how the public reads it (ClaimQuerySet)."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -17,6 +18,9 @@ from claims.models.catalogue import Speaker, Topic
 from claims.workflow import ClaimWorkflow, Status
 from sources.models import LANGUAGE_CHOICES, Source
 from tracker.text import make_slug
+
+if TYPE_CHECKING:
+    from claims.models.review import Review
 
 # A claim's own fields that its published verdict judged, each with the Review field keeping
 # them as published: the public reads these from the verdict (Claim.show_as_published).
@@ -52,9 +56,9 @@ class ClaimQuerySet(models.QuerySet):
         return claims
 
     def _prefetch_related_objects(self):
-        super()._prefetch_related_objects()
+        super()._prefetch_related_objects()  # type: ignore[misc]  # private, not in the stubs
         if self._iterable_class is PublishedFaceIterable:
-            for claim in self._result_cache:
+            for claim in self._result_cache or ():  # filled before this runs
                 claim.hide_appearances_awaiting_publication()
 
 
@@ -207,7 +211,7 @@ class Claim(ClaimWorkflow, models.Model):
         """Published before, now being re-reviewed: the old verdict stays visible."""
         return self.published_review_id is not None and self.status != Status.PUBLISHED
 
-    def working_review(self) -> "Review | None":  # noqa: F821  (claims.models.review)
+    def working_review(self) -> "Review | None":
         # Through the relation: claims.models.review imports this module, not the reverse.
         reviews = self.reviews
         return reviews.filter(state=reviews.model.State.DRAFT).first()

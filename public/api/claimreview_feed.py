@@ -1,6 +1,7 @@
 """The ClaimReview DataFeed of every published verdict, streamed in chunks of claims so that
 memory stays flat at any size; its ETag comes from one aggregate query."""
 
+import datetime
 import json
 from collections.abc import Iterator
 
@@ -22,7 +23,7 @@ from tracker.api import conditional, quote_etag, set_validators
 CHUNK = 200
 
 
-def feed_etag(language: str) -> tuple[str, object]:
+def feed_etag(language: str) -> tuple[str, datetime.datetime | None]:
     """(ETag, Last-Modified) of the feed: published claims' count and latest change, the rating
     scale, the publisher, the language."""
     state = (
@@ -69,9 +70,11 @@ def feed_chunks(language: str, modified) -> Iterator[str]:
             for pk in ids:
                 review = claim_review(claims[pk], bounds=bounds)
                 review.pop("@context")
+                verdict = claims[pk].published_review
+                assert verdict is not None and verdict.published_at is not None  # published
                 element = {
                     "@type": "DataFeedItem",
-                    "dateCreated": claims[pk].published_review.published_at.isoformat(),
+                    "dateCreated": verdict.published_at.isoformat(),
                     "item": [review],
                 }
                 parts.append(json.dumps(element, ensure_ascii=False))

@@ -58,7 +58,7 @@ class ClaimFilter(filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = []
+        fields: list[str] = []
 
     def _appearances(self):
         """Every appearance for the newsroom; the public ones' own condition for the public
@@ -101,7 +101,7 @@ class ClaimReviewFilter(filters.FilterSet):
 
     class Meta:
         model = Claim
-        fields = []
+        fields: list[str] = []
 
 
 class AppearanceFilter(filters.FilterSet):
@@ -110,7 +110,7 @@ class AppearanceFilter(filters.FilterSet):
 
     class Meta:
         model = Appearance
-        fields = []
+        fields: list[str] = []
 
 
 class SpeakerFilter(filters.FilterSet):
@@ -118,7 +118,7 @@ class SpeakerFilter(filters.FilterSet):
 
     class Meta:
         model = Speaker
-        fields = []
+        fields: list[str] = []
 
 
 class ReviewFilter(filters.FilterSet):
@@ -127,7 +127,7 @@ class ReviewFilter(filters.FilterSet):
 
     class Meta:
         model = Review
-        fields = []
+        fields: list[str] = []
 
 
 class EvidenceFilter(filters.FilterSet):
@@ -135,4 +135,4 @@ class EvidenceFilter(filters.FilterSet):
 
     class Meta:
         model = Evidence
-        fields = []
+        fields: list[str] = []

@@ -33,7 +33,9 @@ from tracker.api import (
 
 
 class RatingSerializer(ModelSerializer):
-    label = serializers.CharField(read_only=True, help_text="In the language asked for.")
+    label = serializers.CharField(  # type: ignore[assignment]  # a declared field
+        read_only=True, help_text="In the language asked for."
+    )
     description = serializers.CharField(read_only=True)
     on_scale = serializers.BooleanField(read_only=True)
 
@@ -84,7 +86,7 @@ class SpeakerBriefSerializer(ModelSerializer):
 
 class PublicAppearanceSerializer(ModelSerializer):
     speaker = SpeakerBriefSerializer(read_only=True)
-    source = SourceSerializer(read_only=True)
+    source = SourceSerializer(read_only=True)  # type: ignore[assignment]  # a declared field
 
     class Meta:
         model = Appearance
@@ -102,7 +104,7 @@ class PublicAppearanceSerializer(ModelSerializer):
 
 
 class PublicEvidenceSerializer(ModelSerializer):
-    source = SourceSerializer(read_only=True)
+    source = SourceSerializer(read_only=True)  # type: ignore[assignment]  # a declared field
 
     class Meta:
         model = Evidence
@@ -129,7 +131,7 @@ class VerdictSerializer(ModelSerializer):
 
 
 class RatingBriefSerializer(ModelSerializer):
-    label = serializers.CharField(read_only=True)
+    label = serializers.CharField(read_only=True)  # type: ignore[assignment]  # a declared field
 
     class Meta:
         model = RatingLevel
@@ -204,7 +206,7 @@ class ClaimSerializer(ModelSerializer):
 
     @extend_schema_field(OtherFactCheckSerializer(many=True))
     def get_other_fact_checkers(self, claim: Claim) -> list:
-        return OtherFactCheckSerializer(confirmed_external_reviews(claim), many=True).data
+        return OtherFactCheckSerializer(confirmed_external_reviews(claim), many=True).data  # type: ignore[return-value]  # many=True: a list
 
     @extend_schema_field(serializers.DateField(allow_null=True))
     def get_recheck_due_since(self, claim: Claim) -> datetime.date | None:
@@ -272,7 +274,7 @@ class AppearanceSerializer(ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["claim"].queryset = visible_claims(request.user)
+            self.fields["claim"].queryset = visible_claims(request.user)  # type: ignore[attr-defined]
 
 
 class ReviewSerializer(ModelSerializer):
@@ -292,7 +294,9 @@ class ReviewSerializer(ModelSerializer):
         allow_null=True,
         help_text="The approving editor, shown like `author`.",
     )
-    evidence = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+    evidence: "serializers.PrimaryKeyRelatedField[Evidence]" = serializers.PrimaryKeyRelatedField(
+        many=True, read_only=True
+    )
 
     class Meta:
         model = Review
@@ -313,13 +317,13 @@ class ReviewSerializer(ModelSerializer):
         ]
         read_only_fields = ["state", "published_at", "recheck_after", "created_at", "updated_at"]
         # One draft per claim is the service's job (it answers with the existing draft).
-        validators = []
+        validators: list = []
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["claim"].queryset = visible_claims(request.user)
+            self.fields["claim"].queryset = visible_claims(request.user)  # type: ignore[attr-defined]
         if self.instance is not None and not isinstance(self.instance, list | QuerySet):
             self.fields["claim"].read_only = True
         self.shows_usernames = request is not None and in_newsroom(request.user)
@@ -344,6 +348,6 @@ class EvidenceSerializer(ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
-            self.fields["review"].queryset = reviews_for(request.user)
+            self.fields["review"].queryset = reviews_for(request.user)  # type: ignore[attr-defined]
         if self.instance is not None and not isinstance(self.instance, list | QuerySet):
             self.fields["review"].read_only = True

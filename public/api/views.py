@@ -3,6 +3,8 @@ writes need the Django model permission of the caller's group, and workflow move
 `claims.services`, the same functions the admin calls.
 """
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -57,6 +59,11 @@ from tracker.api import (
 from tracker.api_limits import CursorPage
 from tracker.writes import Writes
 
+if TYPE_CHECKING:  # what ConditionalListMixin is mixed into
+    from rest_framework.viewsets import GenericViewSet as _GenericViewSet
+else:
+    _GenericViewSet = object
+
 ReadAnonWriteByRole = permissions.DjangoModelPermissionsOrAnonReadOnly
 
 
@@ -74,7 +81,7 @@ ORDERING_PARAMETER = OpenApiParameter(
 )
 
 
-class ConditionalListMixin:
+class ConditionalListMixin(_GenericViewSet):
     """ETag and Last-Modified of a list page from the page itself: O(page), not O(archive).
 
     The page's rows (id and updated_at only) are one indexed query; the validator hashes them
@@ -84,12 +91,17 @@ class ConditionalListMixin:
     older, so a date cannot prove the page unchanged.
     """
 
+    if TYPE_CHECKING:
+
+        def render_page(self, ids: list[int]) -> list: ...
+
     def list(self, request, *args, **kwargs):
         # Plain values, not models: the page's ids and dates come from the index alone
         # (claims 0011's partial index on the published claims' (updated_at, id)). The page
         # itself is rendered from render_page's own query.
         queryset = self.filter_queryset(self.get_queryset()).values("id", "updated_at")
         page = self.paginate_queryset(queryset)
+        assert page is not None, "these lists are always paged"
         rows = [(row["id"], row["updated_at"].isoformat()) for row in page]
         last = max((row["updated_at"] for row in page), default=None)
         etag = quote_etag(self.basename, viewer_scope(request), request.get_full_path(), *rows)
@@ -206,7 +218,10 @@ class ClaimViewSet(
     def transition_log(self, request, pk=None):
         claim = self.get_object()
         if not request.user.has_perm("claims.view_claimtransition"):
-            self.permission_denied(request, message=_("Your role does not show the log."))
+            self.permission_denied(
+                request,
+                message=_("Your role does not show the log."),  # type: ignore[arg-type]  # lazy is fine
+            )
         log = claim.transitions.select_related("by").order_by("at", "id")
         return Response(ClaimTransitionSerializer(log, many=True).data)
 

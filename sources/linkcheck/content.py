@@ -8,6 +8,7 @@ sidebar or date line changed still matches, while a page replaced by another doe
 import html
 import re
 import zlib
+from collections.abc import Iterable
 
 from w3lib.encoding import html_to_unicode
 
@@ -93,6 +94,7 @@ def fingerprint(text: str, size: int = FINGERPRINT_SIZE) -> list[int]:
     words = text.lower().encode().split()[:MAX_WORDS]
     if not words:
         return []
+    shingles: Iterable[bytes]
     if len(words) < SHINGLE:
         shingles = [b" ".join(words)]
     else:

@@ -116,8 +116,8 @@ def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
     parts = host.split(".")
     if not parts or _parse_ipv4_number(parts[-1]) is None:
         return None
-    numbers = [_parse_ipv4_number(p) for p in parts]
-    if len(parts) > 4 or any(n is None for n in numbers):
+    numbers = [n for n in map(_parse_ipv4_number, parts) if n is not None]
+    if len(parts) > 4 or len(numbers) < len(parts):
         raise Refused(f"{host!r} looks like an IP address but is not a valid one")
     *head, last = numbers
     if any(n > 255 for n in head) or last >= 256 ** (5 - len(parts)):

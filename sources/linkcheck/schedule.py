@@ -3,6 +3,7 @@ links registered together do not come due together forever."""
 
 import datetime
 import random
+from typing import Protocol
 
 from sources.linkcheck.classify import BLOCKED, DEAD, HEALTHY
 
@@ -13,6 +14,12 @@ INCONCLUSIVE_WAIT = DAY
 JITTER = 0.1
 
 
+class Jitter(Protocol):
+    """Where the jitter comes from: a random.Random, or the random module itself."""
+
+    def uniform(self, a: float, b: float) -> float: ...
+
+
 def next_check(
     status: str,
     failure_count: int,
@@ -20,7 +27,7 @@ def next_check(
     *,
     retry_after: float | None = None,
     recheck: datetime.timedelta = 7 * DAY,
-    rng: random.Random | None = None,
+    rng: Jitter | None = None,
 ) -> datetime.datetime:
     """The time of the next check for a link that now has `status` after `failure_count`
     failing checks in a row; never sooner than the server's Retry-After."""

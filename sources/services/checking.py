@@ -5,6 +5,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -152,7 +153,10 @@ def links_check(
 # A batch must finish (or be stopped) before its lease runs out, or a second worker could take
 # the same links while the first still writes them.
 LEASE = settings.LINKCHECK_LEASE_SECONDS
-CHECK_LIMITS = {"soft_time_limit": int(LEASE * 0.85), "time_limit": int(LEASE * 0.95)}
+CHECK_LIMITS: dict[str, Any] = {
+    "soft_time_limit": int(LEASE * 0.85),
+    "time_limit": int(LEASE * 0.95),
+}
 
 
 @shared_task(name="sources.tasks.check_links", acks_late=True, ignore_result=True, **CHECK_LIMITS)

@@ -7,6 +7,7 @@ and a surviving process, or the parent once every child is gone, leases those li
 Links recorded before the kill are not checked again: they were checked since the run started.
 """
 
+import datetime
 import gc
 import multiprocessing
 import multiprocessing.connection
@@ -17,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import connections, reset_queries
 from django.db.models import Q
@@ -36,7 +38,7 @@ class Run:
     """What one run checks: links (on `host`, due ones unless `due_only` is off) not checked
     since `started`, leased in batches of `batch` under tokens starting with `token`."""
 
-    started: object  # datetime
+    started: datetime.datetime
     token: str
     batch: int
     host: str = ""
@@ -151,7 +153,9 @@ def run_in_processes(
         children.append(child)
     gc.unfreeze()  # the children keep their frozen copies; this process collects as before
     while pipes:
-        for pipe in multiprocessing.connection.wait(pipes):
+        # wait() hands back some of the very pipes it was given.
+        ready = multiprocessing.connection.wait(pipes)
+        for pipe in cast(list[multiprocessing.connection.Connection], ready):
             try:
                 statuses, archive_ids = pipe.recv()
             except (EOFError, OSError, pickle.UnpicklingError):

@@ -5,6 +5,7 @@ import datetime
 import json
 import random
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
@@ -156,7 +157,7 @@ RECORDED_FIELDS = [
 ]
 
 
-def _adapter(field: models.Field) -> Callable[[object], object]:
+def _adapter(field: models.Field) -> Callable[[Any], Any]:
     """A value converter for `field` straight from the backend's adapters: Django's generic
     get_db_prep_save chain costs more than the rest of recording a check."""
     ops = connection.ops
@@ -169,14 +170,20 @@ def _adapter(field: models.Field) -> Callable[[object], object]:
     return lambda value: value
 
 
+def _column(model: type[models.Model], name: str) -> models.Field:
+    field = model._meta.get_field(name)
+    assert isinstance(field, models.Field), f"{name} is a column"
+    return field
+
+
 def _quoted(model: type[models.Model], attnames: list[str]) -> list[str]:
     quote = connection.ops.quote_name
-    return [quote(model._meta.get_field(name.removesuffix("_id")).column) for name in attnames]
+    return [quote(_column(model, name.removesuffix("_id")).column) for name in attnames]
 
 
 def _insert_checks(checks: list[tuple]) -> None:
     """The check rows in one executemany (their ids are not needed afterwards)."""
-    adapters = [_adapter(LinkCheck._meta.get_field(n.removesuffix("_id"))) for n in CHECK_COLUMNS]
+    adapters = [_adapter(_column(LinkCheck, n.removesuffix("_id"))) for n in CHECK_COLUMNS]
     columns = ", ".join(_quoted(LinkCheck, CHECK_COLUMNS))
     marks = ", ".join(["%s"] * len(CHECK_COLUMNS))
     table = connection.ops.quote_name(LinkCheck._meta.db_table)
@@ -199,7 +206,7 @@ def _copy_checks(checks: list[tuple]) -> None:
 def _update_links_row_by_row(links: list[Link]) -> None:
     """One parametrised UPDATE run for every link (executemany): bulk_update's CASE WHEN per
     field costs seconds per thousand links, this costs milliseconds."""
-    fields = [Link._meta.get_field(name) for name in RECORDED_FIELDS]
+    fields = [_column(Link, name) for name in RECORDED_FIELDS]
     adapters = [(field.attname, _adapter(field)) for field in fields]
     assignments = ", ".join(f"{column} = %s" for column in _quoted(Link, RECORDED_FIELDS))
     table = connection.ops.quote_name(Link._meta.db_table)
@@ -212,7 +219,7 @@ def _update_links_at_once(links: list[Link]) -> None:
     """Every link's new state COPYed into a temporary table, then one UPDATE … FROM it
     (PostgreSQL): COPY formats the values in C, where the arrays of an UPDATE … FROM
     unnest(…) were built and quoted value by value in Python."""
-    fields = [Link._meta.get_field(name) for name in RECORDED_FIELDS]
+    fields = [_column(Link, name) for name in RECORDED_FIELDS]
     columns = _quoted(Link, RECORDED_FIELDS)
     names = ", ".join(columns)
     table = connection.ops.quote_name(Link._meta.db_table)

@@ -18,7 +18,8 @@ def link_register(*, url: str) -> Link | None:
         normalised = normalize_url(url)
     except ValueError:
         return None
-    if len(normalised) > Link._meta.get_field("url").max_length:
+    max_length = Link._meta.get_field("url").max_length
+    if max_length is not None and len(normalised) > max_length:
         return None  # percent-encoding made it longer than any real citation
     link, created = Link.objects.get_or_create(
         url=normalised,

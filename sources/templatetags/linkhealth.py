@@ -8,7 +8,7 @@ from sources.models import Link
 register = template.Library()
 
 # Colours meet WCAG AA contrast on their background.
-STYLES = {
+STYLES: dict[str, tuple[str, str]] = {
     Link.Status.UNCHECKED: ("#4a4a4a", "#ececec"),
     Link.Status.OK: ("#1b5e20", "#dcefdc"),
     Link.Status.REDIRECTED: ("#0d47a1", "#e1ecf8"),

@@ -3,6 +3,7 @@ or an HTML page carrying the markup) into external reviews, with a progress bar.
 
 import os
 import re
+from typing import TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -40,7 +41,7 @@ class Command(BaseCommand):
                 unit_scale=True,
                 desc="Importing",
                 disable=options["no_progress"],
-                file=self.stderr._out,
+                file=cast(TextIO, self.stderr._out),  # the stream itself (untyped in the stubs)
                 dynamic_ncols=True,
             ) as bar:
                 report = import_claimreview(stream, progress=lambda done: bar.update(done - bar.n))

@@ -3,6 +3,7 @@ sentences, best first, with reasons, suggested speaker and possible repeats. Wri
 Looking for repeats (a query per sentence) shows a progress bar on stderr."""
 
 import json
+from typing import TextIO, cast
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
@@ -33,7 +34,7 @@ class Command(BaseCommand):
             desc="Looking for repeats",
             unit=" sentences",
             disable=options["no_progress"],
-            file=self.stderr._out,
+            file=cast(TextIO, self.stderr._out),  # the stream itself (untyped in the stubs)
             dynamic_ncols=True,
         ) as bar:
 

@@ -2,6 +2,7 @@
 
 import time
 from collections import Counter
+from typing import TextIO, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -85,7 +86,7 @@ class Command(BaseCommand):
             total=todo,
             unit="link",
             disable=options["no_progress"],
-            file=self.stderr._out,
+            file=cast(TextIO, self.stderr._out),  # the stream itself (untyped in the stubs)
             dynamic_ncols=True,
         )
 
