@@ -93,9 +93,7 @@ def record_view(model_admin, request: HttpRequest, pk: int) -> HttpResponseRedir
                 claim=claim,
                 by=request.user,
                 speaker=_speaker(data["speaker"], by=request.user),
-                source=_source(
-                    data["url"], data["title"], data["quote_language"], by=request.user
-                ),
+                source=_source(data["url"], data["title"], data["quote_language"], by=request.user),
                 said_on=data["said_on"],
                 quote=data["quote"],
                 quote_language=data["quote_language"],
