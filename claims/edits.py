@@ -274,10 +274,12 @@ def source_cited_on_record(source: Source) -> bool:
     claim readers see (or an editor is approving) was said in it."""
     if Review.objects.filter(workflow.REVIEWS_ON_RECORD, evidence__source=source).exists():
         return True
-    said_in = Appearance.objects.filter(source=source).exclude(state=AppearanceState.REJECTED)
-    return said_in.filter(
-        visibility.claim_is_public("claim__")
-        | Q(claim__status__in=[workflow.Status.IN_REVIEW, workflow.Status.PUBLISHED])
+    if visibility.public_appearances().filter(source=source).exists():
+        return True
+    # A repeat waiting for confirmation is, like a draft in research, not on record yet.
+    approving = Appearance.objects.filter(source=source, claim__status=workflow.Status.IN_REVIEW)
+    return approving.exclude(
+        state__in=[AppearanceState.AWAITING_CONFIRMATION, AppearanceState.REJECTED]
     ).exists()
 
 
@@ -363,11 +365,14 @@ def topic_create(*, by, **fields) -> Topic:
 
 
 def topic_update(*, topic: Topic, by, **fields) -> Topic:
-    """Rename a topic: a label readers see, not part of any claim's record."""
+    """Rename a topic: a label readers see, not part of any claim's record (so, on a public
+    claim, an Editor's change)."""
     _require(by, "claims.change_topic")
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
         if _assign(topic, fields):
+            shown = visibility.public_topics().filter(pk=topic.pk).exists()
+            _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
             _save(topic, by=by)
     return topic
 

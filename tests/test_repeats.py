@@ -11,7 +11,7 @@ from claims.models import Appearance, Claim
 from claims.visibility import public_appearances
 from claims.workflow import AppearanceState, Status
 from tests.api_support import client_for
-from tests.factories import AppearanceFactory, SourceFactory, SpeakerFactory
+from tests.factories import AppearanceFactory, SourceFactory, SpeakerFactory, TopicFactory
 from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted
 
 SAID_AGAIN = datetime.date(2025, 3, 2)
@@ -197,6 +197,16 @@ def test_the_source_a_published_claim_was_said_in_keeps_its_url_title_and_date(m
             edits.source_update(source=source, by=editor, **{field: value})
 
 
+def test_the_source_of_a_repeat_still_waiting_may_be_corrected(make_claim, reporter, editor2):
+    claim = published(make_claim)
+    waiting = repeat(claim, reporter)
+    edits.source_update(source=waiting.source, by=reporter, title="Corrected title")
+
+    services.appearance_confirm(appearance_id=waiting.pk, by=editor2)
+    with pytest.raises(NotAllowedNow):
+        edits.source_update(source=waiting.source, by=editor2, title="Too late")
+
+
 def test_a_reporter_cannot_rename_what_published_claims_show(make_claim, reporter, editor):
     claim = published(make_claim)
     speaker = claim.appearances.get().speaker
@@ -207,6 +217,11 @@ def test_a_reporter_cannot_rename_what_published_claims_show(make_claim, reporte
         edits.speaker_update(speaker=speaker, by=reporter, name="Renamed")
     with pytest.raises(NotPermitted):
         edits.outlet_update(outlet=outlet, by=reporter, name="Renamed")
+    topic = TopicFactory(name="Economy")
+    claim.topics.add(topic)
+    before = etag(claim)
+    with pytest.raises(NotPermitted):
+        edits.topic_update(topic=topic, by=reporter, name="Renamed")
     assert etag(claim) == before
 
     edits.speaker_update(speaker=speaker, by=editor, name="Renamed")
