@@ -282,7 +282,8 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
                 "source_id",
                 "claim_id",
                 "speaker_id",
-                "awaiting_publication",
+                "state",
+                "rejection_reason",
             ],
             iter(appearances),
         )
@@ -319,7 +320,8 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
             quote, folded_quote = gen.pick()
             source = rng.choices(range(1, n_sources + 1), cum_weights=source_weights)[0]
             appearances.append(
-                (app_id, at.date().isoformat(), quote, "vi", "", "", source, pk, speaker, "f")
+                (app_id, at.date().isoformat(), quote, "vi", "", "", source, pk, speaker)
+                + ("public", "")
             )
             parts += [folded_quote, speaker_words[speaker]]
         summary, folded_summary = gen.pick()

@@ -47,6 +47,7 @@ from claims.models import (
     Speaker,
     Topic,
 )
+from claims.workflow import AppearanceState
 from sources.events import link_health_changed
 from sources.models import Link, Outlet, Source
 
@@ -124,6 +125,7 @@ MOVABLE = (Appearance, Evidence)
 # Saves that change none of these fields change nothing the public sees (leases, schedules).
 SHOWN_FIELDS: dict[type[Model], tuple[str, ...]] = {
     Link: ("status", "archive_url", "archived_at"),
+    Appearance: tuple(f.attname for f in Appearance._meta.concrete_fields),
     Claim: tuple(
         f.attname
         for f in Claim._meta.concrete_fields
@@ -282,6 +284,11 @@ def _remember(sender, instance: Model, **kwargs) -> None:
     instance._shown_snapshot = _snapshot(instance)  # type: ignore[attr-defined]
 
 
+# A repeat waiting for confirmation, or rejected, is seen by no reader: its saves (recording,
+# correcting, rejecting it) change no claim's public face. Its confirmation does.
+UNSEEN_STATES = frozenset({AppearanceState.AWAITING_CONFIRMATION, AppearanceState.REJECTED})
+
+
 def _changed_fields(instance: Model) -> frozenset[str] | None:
     """The shown fields a save changed, for kinds that have them; None for the others."""
     names = SHOWN_FIELDS.get(type(instance))
@@ -290,7 +297,12 @@ def _changed_fields(instance: Model) -> frozenset[str] | None:
     before = getattr(instance, "_shown_snapshot", (None,) * len(names))
     after = _snapshot(instance)
     instance._shown_snapshot = after  # type: ignore[attr-defined]
-    return frozenset(n for n, old, new in zip(names, before, after, strict=True) if old != new)
+    changed = frozenset(n for n, old, new in zip(names, before, after, strict=True) if old != new)
+    if isinstance(instance, Appearance):
+        state_before = dict(zip(names, before, strict=True))["state"]
+        if instance.state in UNSEEN_STATES and state_before in UNSEEN_STATES:
+            return frozenset()
+    return changed
 
 
 def _before_save(sender, instance: Model, raw: bool = False, **kwargs) -> None:

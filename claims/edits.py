@@ -9,11 +9,13 @@ draft too, so the four-eyes rule counts their author as a writer of the review.
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.db.models import Model
+from django.db.models import Model, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from claims import workflow
+from claims import visibility, workflow
 from claims.models import Appearance, Claim, Evidence, RatingLevel, Review, Speaker, Topic
+from claims.workflow import AppearanceState
 from sources.models import Outlet, Source
 from tracker.refusals import NotAllowedNow, NotPermitted
 from tracker.text import unique_slug
@@ -107,11 +109,78 @@ def claim_delete(*, claim: Claim, by) -> None:
         _delete(claim, by=by)
 
 
+def _refuse(refusal) -> None:
+    if refusal is not None:
+        raise refusal
+
+
+def _drafts_showing(appearances: QuerySet, cited: QuerySet) -> QuerySet[Review]:
+    """The draft reviews of claims with these appearances, or citing this evidence."""
+    return Review.objects.filter(
+        Q(claim__in=appearances.values("claim_id")) | Q(pk__in=cited.values("review_id")),
+        state=Review.State.DRAFT,
+    )
+
+
+def _count_drafts_as_written(drafts: QuerySet[Review], *, by) -> None:
+    """An edit of what a draft's claim shows (its said-in source, speaker, outlet) is part of
+    writing that review (four-eyes)."""
+    for draft in drafts.distinct():
+        _save(draft, by=by, reason=RECORD_EDIT_REASON)
+
+
+def duplicate_appearance(claim: Claim, speaker, source: Source, said_on) -> Appearance | None:
+    """An appearance of `claim` already recorded (and not rejected) by the same speaker in the
+    same source, or at the same URL, on the same date. (Two speakers quoted in one article are
+    two appearances.)"""
+    same_place = Q(source=source)
+    if source.url_normalised:
+        same_place |= Q(source__url_normalised=source.url_normalised)
+    return (
+        Appearance.objects.filter(same_place, claim=claim, speaker=speaker, said_on=said_on)
+        .exclude(state=AppearanceState.REJECTED)
+        .select_related("speaker", "source")
+        .first()
+    )
+
+
+def _refuse_duplicate(claim: Claim, fields: dict, *, exclude: int | None = None) -> None:
+    speaker, source, said_on = fields.get("speaker"), fields.get("source"), fields.get("said_on")
+    if source is None or speaker is None:
+        return
+    existing = duplicate_appearance(claim, speaker, source, said_on)
+    if existing is not None and existing.pk != exclude:
+        raise NotAllowedNow(
+            _(
+                "This appearance is recorded already: #%(id)s, %(speaker)s in “%(source)s” on "
+                "%(date)s (%(state)s)."
+            )
+            % {
+                "id": existing.pk,
+                "speaker": existing.speaker,
+                "source": existing.source,
+                "date": existing.said_on or _("an unknown date"),
+                "state": AppearanceState(existing.state).label.lower(),
+            },
+            field="source",
+        )
+
+
 def appearance_create(*, claim: Claim, by, **fields) -> Appearance:
+    """Add an appearance: to a new or researched claim (public with its verdict), or to a
+    published one as a repeat awaiting an Editor's confirmation (see claims.services)."""
     _require(by, "claims.add_appearance")
     with transaction.atomic():
-        claim = _locked_open_claim(claim.pk)
-        appearance = Appearance(claim=claim, awaiting_publication=claim.under_review, **fields)
+        claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        _refuse(workflow.appearance_add_refusal(claim))
+        _refuse_duplicate(claim, fields)
+        appearance = Appearance(
+            claim=claim,
+            state=workflow.new_appearance_state(claim),
+            recorded_by=by if by.is_authenticated else None,
+            recorded_at=timezone.now(),
+            **fields,
+        )
         _save(appearance, by=by)
         _count_as_review_writer(claim, by=by)
     return appearance
@@ -120,24 +189,37 @@ def appearance_create(*, claim: Claim, by, **fields) -> Appearance:
 def appearance_update(*, appearance: Appearance, by, **fields) -> Appearance:
     _require(by, "claims.change_appearance")
     with transaction.atomic():
-        claims = [_locked_open_claim(appearance.claim_id)]
-        if "claim" in fields and fields["claim"].pk != appearance.claim_id:
+        claim = Claim.objects.select_for_update().get(pk=appearance.claim_id)
+        appearance = Appearance.objects.get(pk=appearance.pk)
+        probe = Appearance.objects.get(pk=appearance.pk)
+        changed = _assign(probe, fields)
+        if not changed:
+            return appearance
+        _refuse(workflow.appearance_edit_refusal(appearance, claim, changed))
+        claims = [claim]
+        if "claim" in changed:
             target = _locked_open_claim(fields["claim"].pk)  # moved: both records change
             claims.append(target)
-            fields["awaiting_publication"] = target.under_review
-        appearance = Appearance.objects.get(pk=appearance.pk)
-        if _assign(appearance, fields):
-            _save(appearance, by=by)
-            for claim in claims:
-                _count_as_review_writer(claim, by=by)
-    return appearance
+            probe.state = workflow.new_appearance_state(target)
+        if changed & {"claim", "speaker", "source", "said_on"}:
+            _refuse_duplicate(
+                probe.claim,
+                {"speaker": probe.speaker, "source": probe.source, "said_on": probe.said_on},
+                exclude=probe.pk,
+            )
+        _save(probe, by=by)
+        for each in claims:
+            _count_as_review_writer(each, by=by)
+    return probe
 
 
 def appearance_delete(*, appearance: Appearance, by) -> None:
     _require(by, "claims.delete_appearance")
     with transaction.atomic():
-        claim = _locked_open_claim(appearance.claim_id)
-        _delete(Appearance.objects.get(pk=appearance.pk), by=by)
+        claim = Claim.objects.select_for_update().get(pk=appearance.claim_id)
+        appearance = Appearance.objects.get(pk=appearance.pk)
+        _refuse(workflow.appearance_delete_refusal(appearance, claim))
+        _delete(appearance, by=by)
         _count_as_review_writer(claim, by=by)
 
 
@@ -188,8 +270,17 @@ def evidence_remove(*, evidence: Evidence, by) -> None:
 
 
 def source_cited_on_record(source: Source) -> bool:
-    """Whether a published verdict, or the draft of a claim in review, cites `source`."""
-    return Review.objects.filter(workflow.REVIEWS_ON_RECORD, evidence__source=source).exists()
+    """Whether a published verdict, or the draft of a claim in review, cites `source`, or a
+    claim readers see (or an editor is approving) was said in it."""
+    if Review.objects.filter(workflow.REVIEWS_ON_RECORD, evidence__source=source).exists():
+        return True
+    if visibility.public_appearances().filter(source=source).exists():
+        return True
+    # A repeat waiting for confirmation is, like a draft in research, not on record yet.
+    approving = Appearance.objects.filter(source=source, claim__status=workflow.Status.IN_REVIEW)
+    return approving.exclude(
+        state__in=[AppearanceState.AWAITING_CONFIRMATION, AppearanceState.REJECTED]
+    ).exists()
 
 
 def source_create(*, by, **fields) -> Source:
@@ -208,16 +299,18 @@ def source_update(*, source: Source, by, **fields) -> Source:
         changed = _assign(source, fields)
         if not changed:
             return source
-        refusal = workflow.source_edit_refusal(
-            changed, cited_on_record=source_cited_on_record(source)
+        _refuse(
+            workflow.source_edit_refusal(changed, cited_on_record=source_cited_on_record(source))
         )
-        if refusal is not None:
-            raise refusal
+        shown = visibility.public_sources().filter(pk=source.pk).exists()
+        _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
         _save(source, by=by)
-        if changed & set(workflow.SOURCE_RECORD_FIELDS):
-            drafts = Review.objects.filter(state=Review.State.DRAFT, evidence__source=source)
-            for draft in drafts.distinct():
-                _save(draft, by=by, reason=RECORD_EDIT_REASON)
+        _count_drafts_as_written(
+            _drafts_showing(
+                Appearance.objects.filter(source=source), Evidence.objects.filter(source=source)
+            ),
+            by=by,
+        )
     return source
 
 
@@ -243,7 +336,16 @@ def outlet_update(*, outlet: Outlet, by, **fields) -> Outlet:
     with transaction.atomic():
         outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
         if _assign(outlet, fields):
+            shown = visibility.public_outlets().filter(pk=outlet.pk).exists()
+            _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
             _save(outlet, by=by)
+            _count_drafts_as_written(
+                _drafts_showing(
+                    Appearance.objects.filter(source__outlet=outlet),
+                    Evidence.objects.filter(source__outlet=outlet),
+                ),
+                by=by,
+            )
     return outlet
 
 
@@ -263,11 +365,14 @@ def topic_create(*, by, **fields) -> Topic:
 
 
 def topic_update(*, topic: Topic, by, **fields) -> Topic:
-    """Rename a topic: a label readers see, not part of any claim's record."""
+    """Rename a topic: a label readers see, not part of any claim's record (so, on a public
+    claim, an Editor's change)."""
     _require(by, "claims.change_topic")
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
         if _assign(topic, fields):
+            shown = visibility.public_topics().filter(pk=topic.pk).exists()
+            _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
             _save(topic, by=by)
     return topic
 
@@ -300,7 +405,15 @@ def speaker_update(*, speaker: Speaker, by, **fields) -> Speaker:
     with transaction.atomic():
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
         if _assign(speaker, fields):
+            shown = visibility.public_appearances().filter(speaker=speaker).exists()
+            _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
             _save(speaker, by=by)
+            _count_drafts_as_written(
+                _drafts_showing(
+                    Appearance.objects.filter(speaker=speaker), Evidence.objects.none()
+                ),
+                by=by,
+            )
     return speaker
 
 

@@ -3,9 +3,14 @@
 The numbers reach the page twice, as a chart and as a table, so nobody needs the picture.
 """
 
+import datetime
 from dataclasses import dataclass
 
-from claims.models import RatingLevel, Speaker, SpeakerRecord
+from django.db.models import Count, F, Q
+from django.db.models.functions import Coalesce, TruncDate
+
+from claims.models import Appearance, RatingLevel, Speaker, SpeakerRecord
+from claims.visibility import public_appearances
 
 CHART_BAR_WIDTH = 240
 STRIP_WIDTH = 160
@@ -75,3 +80,34 @@ def record_strips(speakers: list[Speaker], scale: list[RatingLevel]) -> dict[int
                 x += width
         strips[speaker_id] = segments
     return strips
+
+
+@dataclass
+class SaidCount:
+    """How often a speaker made their published claims: every public appearance, and those
+    after the claim's first verdict (repeated after it was checked)."""
+
+    times: int
+    after_check: int
+
+
+def speaker_said_counts(speaker: Speaker) -> SaidCount:
+    """One aggregate over the speaker's public appearances (read through the index on
+    (speaker, claim))."""
+    rows = (
+        public_appearances()
+        .filter(speaker=speaker)
+        .annotate(
+            said=Coalesce("said_on", "source__published_on"),
+            checked=TruncDate("claim__first_published_at"),
+        )
+    )
+    counts = rows.aggregate(
+        times=Count("pk"), after_check=Count("pk", filter=Q(said__gt=F("checked")))
+    )
+    return SaidCount(times=counts["times"], after_check=counts["after_check"])
+
+
+def said_after_check(appearance: Appearance, checked_at: datetime.datetime | None) -> bool:
+    """Said after the claim's first verdict was published: a repeat of a checked claim."""
+    return bool(checked_at and appearance.date and appearance.date > checked_at.date())

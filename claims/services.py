@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition
 from simple_history.utils import bulk_create_with_history
 
-from claims import workflow
+from claims import edits, workflow
 from claims.events import claim_announced
 from claims.models import (
     PUBLISHED_FACE_FIELDS,
+    Appearance,
     Claim,
     ClaimTransition,
     Correction,
@@ -19,7 +20,7 @@ from claims.models import (
     Review,
 )
 from claims.recheck import default_recheck_after
-from claims.workflow import Status
+from claims.workflow import AppearanceState, Status
 from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted
 
 
@@ -139,7 +140,9 @@ def _prepare(
         ]
     )
     # Appearances added during a re-review go public with the verdict that covers them.
-    claim.appearances.filter(awaiting_publication=True).update(awaiting_publication=False)
+    claim.appearances.filter(state=AppearanceState.AWAITING_PUBLICATION).update(
+        state=AppearanceState.PUBLIC
+    )
     claim.published_review = review
     claim.evidence_dead_since = None
     if claim.first_published_at is None:
@@ -193,3 +196,73 @@ def review_start(*, claim: Claim, by) -> Review:
                 default_user=by,
             )
     return draft
+
+
+def appearance_record_repeat(*, claim: Claim, by, **fields) -> Appearance:
+    """Record a repeat of a published claim (speaker, source, date, quote, its language): it
+    waits, unseen by readers, for an Editor other than `by` to confirm it. The verdict is
+    untouched: no reopening, no new review."""
+    with transaction.atomic():
+        locked = Claim.objects.select_for_update().get(pk=claim.pk)
+        refusal = workflow.repeat_refusal(locked)
+        if refusal is not None:
+            raise refusal
+        return edits.appearance_create(claim=locked, by=by, **fields)
+
+
+def _locked_repeat(appearance_id: int, *, by) -> tuple[Appearance, Claim]:
+    claim_id = Appearance.objects.values_list("claim_id", flat=True).get(pk=appearance_id)
+    claim = Claim.objects.select_for_update().get(pk=claim_id)
+    appearance = Appearance.objects.select_for_update().get(pk=appearance_id)
+    refusal = workflow.confirmation_refusal(appearance, claim, by, appearance.writer_ids())
+    if refusal is not None:
+        raise refusal
+    return appearance, claim
+
+
+def _move_repeat(appearance: Appearance, *, by, **fields) -> None:
+    """Write the confirmation or rejection only if the repeat still awaits it (one conditional
+    UPDATE: of two Editors at once, exactly one changes a row), then the audited save."""
+    moved = Appearance.objects.filter(
+        pk=appearance.pk, state=AppearanceState.AWAITING_CONFIRMATION
+    ).update(**fields)
+    if moved != 1:
+        raise NotAllowedNow(_("Someone else confirmed or rejected this repeat meanwhile."))
+    for name, value in fields.items():
+        setattr(appearance, name, value)
+    appearance._history_user = by  # type: ignore[attr-defined]  # read by simple_history
+    appearance.full_clean()
+    appearance.save()
+
+
+def appearance_confirm(*, appearance_id: int, by) -> Appearance:
+    """An Editor other than its recorder confirms a repeat: it goes public, the claim's
+    updated_at and ETag move (claims.dependents), and `claim.repeated` is announced after the
+    commit."""
+    with transaction.atomic():
+        appearance, claim = _locked_repeat(appearance_id, by=by)
+        _move_repeat(
+            appearance,
+            by=by,
+            state=AppearanceState.PUBLIC,
+            confirmed_by=by,
+            confirmed_at=timezone.now(),
+        )
+        transaction.on_commit(
+            lambda: claim_announced.send(
+                sender=Claim, claim_id=claim.pk, event="claim.repeated", appearance_id=appearance.pk
+            )
+        )
+    return appearance
+
+
+def appearance_reject(*, appearance_id: int, by, reason: str) -> Appearance:
+    """An Editor other than its recorder rejects a repeat, saying why: it stays unseen, kept
+    with its reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise InvalidAction(_("Say why the repeat is rejected."), field="reason")
+    with transaction.atomic():
+        appearance, _claim = _locked_repeat(appearance_id, by=by)
+        _move_repeat(appearance, by=by, state=AppearanceState.REJECTED, rejection_reason=reason)
+    return appearance

@@ -31,7 +31,7 @@ from claims.models import (
     SpeakerRecord,
     Topic,
 )
-from claims.workflow import Status
+from claims.workflow import AppearanceState, Status
 from sources.models import Outlet, Source
 
 
@@ -42,10 +42,16 @@ def claim_is_public(via: str = "") -> Q:
 
 
 def appearance_on_record(via: str = "") -> Q:
-    """An appearance the public record shows: not one added while its claim is re-reviewed.
-    `via` is the lookup path to the appearance ("appearances__" from a claim). Whether its
-    claim is public is the caller's other condition (claim_is_public, public_claims)."""
-    return Q(**{f"{via}awaiting_publication": False})
+    """An appearance the public record shows: not one added while its claim is re-reviewed,
+    nor a repeat awaiting confirmation or rejected. `via` is the lookup path to the appearance
+    ("appearances__" from a claim). Whether its claim is public is the caller's other condition
+    (claim_is_public, public_claims)."""
+    return Q(**{f"{via}state": AppearanceState.PUBLIC})
+
+
+def confirmed_repeats() -> QuerySet[Appearance]:
+    """Public repeats of public claims (confirmed by a second Editor), newest first."""
+    return public_appearances().filter(confirmed_at__isnull=False).order_by("-confirmed_at", "-id")
 
 
 def public_claims() -> QuerySet[Claim]:
@@ -83,7 +89,7 @@ def public_evidence() -> QuerySet[Evidence]:
 
 
 def public_appearances() -> QuerySet[Appearance]:
-    """Appearances of public claims, less those added while the claim is re-reviewed."""
+    """Appearances of public claims, less those not public (appearance_on_record)."""
     return Appearance.objects.filter(appearance_on_record(), claim__in=public_claims())
 
 

@@ -26,6 +26,15 @@ class Status(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
+class AppearanceState(models.TextChoices):
+    PUBLIC = "public", _("Public")
+    # Added while the claim's published verdict is re-reviewed: public with the next verdict.
+    AWAITING_PUBLICATION = "awaiting_publication", _("Awaiting the next verdict")
+    # A repeat of a published claim: public once an Editor other than its recorder confirms it.
+    AWAITING_CONFIRMATION = "awaiting_confirmation", _("Awaiting confirmation")
+    REJECTED = "rejected", _("Rejected")
+
+
 @dataclass(frozen=True)
 class Rule:
     sources: tuple[str, ...]
@@ -158,10 +167,138 @@ def source_edit_refusal(changed: set[str], *, cited_on_record: bool) -> Workflow
     if cited_on_record and changed & set(SOURCE_RECORD_FIELDS):
         return NotAllowedNow(
             _(
-                "A published or in-review verdict cites this source, so its URL, title and date "
-                "are frozen; reopen the claim and cite a corrected source instead."
+                "A published or in-review claim cites this source or was said in it, so its URL, "
+                "title and date are frozen; reopen the claim and cite a corrected source instead."
             )
         )
+    return None
+
+
+# The appearance side of the record. An appearance is added while its claim is new or researched
+# (public with the claim's verdict; if a verdict is being re-reviewed, with the next one), or,
+# to a published claim, as a repeat that waits for a second Editor. Once public on a claim with
+# a published verdict, its quote, speaker, source and date are frozen, even while the claim is
+# re-reviewed (readers see them all along); the source it was said in keeps its URL, title and
+# date like a cited source. A repeat waiting for confirmation may be corrected until an Editor
+# other than everyone who recorded or edited it confirms it; a rejected one is kept as it was.
+APPEARANCE_RECORD_FIELDS = ("claim", "speaker", "source", "said_on", "quote", "quote_language")
+# Confirming or rejecting a repeat writes only these columns: the repeat's own news
+# (claim.repeated), not an edit of the claim's content (claim.updated).
+APPEARANCE_CONFIRMATION_COLUMNS = ("state", "confirmed_by_id", "confirmed_at", "rejection_reason")
+# Who may confirm or reject a repeat, and change what published claims show of the catalogue
+# (a speaker, a source, an outlet): the role that publishes verdicts.
+EDITOR_PERMISSION = "claims.publish_claim"
+
+REPEAT_REFUSALS = {
+    Status.NEW: _(
+        "This claim is not published yet, so there is no verdict to repeat: add the quote as an "
+        "appearance of the claim instead."
+    ),
+    Status.RESEARCHING: _(
+        "This claim is not published yet, so there is no verdict to repeat: add the quote as an "
+        "appearance of the claim instead."
+    ),
+    Status.IN_REVIEW: _(
+        "This claim is in review: an editor sends it back to research, or publishes it, before "
+        "its appearances change."
+    ),
+    Status.REJECTED: _(
+        "This claim was rejected: it has no verdict to repeat. File the quote as a new claim."
+    ),
+}
+
+
+def new_appearance_state(claim) -> str:
+    """The state an appearance added to `claim` now starts in (record_edit_refusal or
+    appearance_add_refusal said it may be added)."""
+    if claim.status == Status.PUBLISHED:
+        return AppearanceState.AWAITING_CONFIRMATION
+    if claim.under_review:
+        return AppearanceState.AWAITING_PUBLICATION
+    return AppearanceState.PUBLIC
+
+
+def appearance_add_refusal(claim) -> WorkflowError | None:
+    """Why no appearance may be added to `claim` now: a published claim takes repeats."""
+    if claim.status == Status.PUBLISHED:
+        return None
+    return record_edit_refusal(claim)
+
+
+def repeat_refusal(claim) -> WorkflowError | None:
+    """Why `claim` cannot take a repeat now: only a published verdict is repeated."""
+    if claim.status == Status.PUBLISHED:
+        return None
+    if claim.under_review and claim.status == Status.RESEARCHING:
+        return NotAllowedNow(
+            _(
+                "This claim is being re-reviewed: add the quote as an appearance; it is public "
+                "with the next verdict."
+            )
+        )
+    return NotAllowedNow(REPEAT_REFUSALS[claim.status])
+
+
+def appearance_edit_refusal(appearance, claim, changed: set[str]) -> WorkflowError | None:
+    """Why `appearance` (of `claim`, locked) may not take these changes now."""
+    if appearance.state == AppearanceState.REJECTED:
+        return NotAllowedNow(_("This repeat was rejected: it is kept as it was recorded."))
+    if appearance.state == AppearanceState.AWAITING_CONFIRMATION:
+        if "claim" in changed:
+            return NotAllowedNow(
+                _("A repeat stays with the claim it repeats: reject it and record it again.")
+            )
+        return None
+    if (
+        appearance.state == AppearanceState.PUBLIC
+        and claim.published_review_id is not None
+        and changed & set(APPEARANCE_RECORD_FIELDS)
+    ):
+        return NotAllowedNow(
+            _(
+                "Readers see this appearance, so its quote, speaker, source and date are frozen; "
+                "record a repeat, or reject and re-record one waiting for confirmation."
+            )
+        )
+    return record_edit_refusal(claim)
+
+
+def appearance_delete_refusal(appearance, claim) -> WorkflowError | None:
+    if appearance.state == AppearanceState.AWAITING_CONFIRMATION:
+        return NotAllowedNow(_("Reject this repeat with a reason instead: the desk keeps it."))
+    if appearance.state == AppearanceState.REJECTED:
+        return NotAllowedNow(_("A rejected repeat is kept with its reason."))
+    if appearance.state == AppearanceState.PUBLIC and claim.published_review_id is not None:
+        return NotAllowedNow(_("Readers see this appearance: it stays on the record."))
+    return record_edit_refusal(claim)
+
+
+def confirmation_refusal(appearance, claim, user, writer_ids: set[int]) -> WorkflowError | None:
+    """Why `user` may not confirm or reject the repeat `appearance` now (four-eyes: nobody
+    confirms a repeat they recorded or edited)."""
+    if not (user and user.is_active and user.has_perm(EDITOR_PERMISSION)):
+        return NotPermitted(_("Only an Editor confirms or rejects a repeat."))
+    if appearance.state != AppearanceState.AWAITING_CONFIRMATION:
+        return NotAllowedNow(
+            _("This repeat is %(state)s already; nothing was changed.")
+            % {"state": AppearanceState(appearance.state).label.lower()}
+        )
+    if claim.status != Status.PUBLISHED:
+        return NotAllowedNow(
+            _("The claim is being re-reviewed: confirm its repeats once it is published again.")
+        )
+    if user.pk in writer_ids:
+        return NotPermitted(
+            _("Four-eyes rule: you recorded or edited this repeat, so another Editor confirms it.")
+        )
+    return None
+
+
+def catalogue_edit_refusal(user, *, shown_publicly: bool) -> WorkflowError | None:
+    """Why `user` may not change a speaker, source or outlet that published claims show: what
+    readers see of a verdict changes only by an Editor's hand (audited, every ETag moved)."""
+    if shown_publicly and not (user and user.is_active and user.has_perm(EDITOR_PERMISSION)):
+        return NotPermitted(_("Published claims show this, so only an Editor may change it."))
     return None
 
 

@@ -99,7 +99,8 @@ def intake_confirm(*, article_import_id: int, choices: list[Choice], by) -> Arti
                     translation=choice.translation,
                 )
                 created["claims"].append(claim.pk)
-            # The freeze rule applies: a published or in-review claim takes no new appearance.
+            # The freeze rule applies: an in-review or rejected claim takes no new appearance; a
+            # published one takes a repeat, which waits for an Editor's confirmation.
             appearance = edits.appearance_create(
                 claim=claim,
                 by=by,

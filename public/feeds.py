@@ -1,4 +1,4 @@
-"""Atom and RSS feeds of verdicts as they are published and corrected."""
+"""Atom and RSS feeds of verdicts as they are published and corrected, and of confirmed repeats."""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
@@ -8,8 +8,8 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from claims.models import Claim, Correction, Review
-from claims.visibility import public_claims
+from claims.models import Appearance, Claim, Correction, Review
+from claims.visibility import confirmed_repeats, public_claims
 from tracker.characters import without_control_characters
 
 FEED_SIZE = 30
@@ -97,3 +97,55 @@ class ClaimAtomFeed(ClaimFeed):
     feed_type = Atom1Feed
     url_name = "feed-atom"
     subtitle = ClaimFeed.description
+
+
+class RepeatFeed(Feed):
+    """One entry per confirmed repeat of a published claim, newest confirmation first."""
+
+    feed_type = Atom1Feed
+    url_name = "feed-repeats"
+    title = gettext_lazy("Checked claims said again")
+    subtitle = gettext_lazy("Repeats of published fact-checks, as editors confirm them.")
+
+    def link(self) -> str:
+        return settings.SITE_URL + "/claims/"
+
+    def feed_url(self) -> str:
+        return settings.SITE_URL + reverse(self.url_name)
+
+    def items(self):
+        return confirmed_repeats().select_related(
+            "speaker", "source__outlet", "claim__published_review__rating"
+        )[:FEED_SIZE]
+
+    def item_title(self, appearance: Appearance) -> str:
+        # The statement as its verdict published it (a re-reviewed claim's draft text is not
+        # public).
+        verdict = _verdict(appearance.claim)
+        statement = verdict.claim_translation or verdict.claim_text
+        return without_control_characters(
+            _("%(speaker)s said again: %(claim)s (%(rating)s)")
+            % {
+                "speaker": appearance.speaker.name,
+                "claim": statement if len(statement) <= 90 else statement[:89] + "…",
+                "rating": _rating_label(appearance.claim),
+            }
+        )
+
+    def item_description(self, appearance: Appearance) -> str:
+        where = appearance.source.title
+        if appearance.source.outlet:
+            where = f"{where}, {appearance.source.outlet.name}"
+        return without_control_characters(f"“{appearance.quote}” — {where}")
+
+    def item_link(self, appearance: Appearance) -> str:
+        return settings.SITE_URL + appearance.claim.get_absolute_url()
+
+    def item_guid(self, appearance: Appearance) -> str:
+        return f"{self.item_link(appearance)}#appearance-{appearance.pk}"
+
+    def item_pubdate(self, appearance: Appearance):
+        return appearance.confirmed_at
+
+    def item_updateddate(self, appearance: Appearance):
+        return appearance.confirmed_at

@@ -38,7 +38,11 @@ def _speaker(speaker: Speaker) -> dict:
 
 def _appearance(appearance: Appearance) -> dict:
     source = appearance.source
-    work: dict[str, Any] = {"@type": "CreativeWork", "headline": source.title}
+    work: dict[str, Any] = {
+        "@type": "CreativeWork",
+        "headline": source.title,
+        "author": _speaker(appearance.speaker),
+    }
     if source.url:
         work["url"] = source.url
     if appearance.date:

@@ -33,7 +33,9 @@ from claims.records import (
     ROW_HEIGHT,
     STRIP_WIDTH,
     record_strips,
+    said_after_check,
     speaker_record,
+    speaker_said_counts,
 )
 from public.details import with_public_details
 from public.jsonld import claim_review
@@ -230,6 +232,11 @@ def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     review = claim.published_review
     assert review is not None, "public_claims() are published"
     appearances = sorted(claim.appearances.all(), key=lambda a: (a.date is None, a.date, a.pk))
+    for appearance in appearances:
+        appearance.after_check = said_after_check(  # type: ignore[attr-defined]  # for the template
+            appearance, claim.first_published_at
+        )
+    dates = [a.date for a in appearances if a.date]
     return render(
         request,
         "claims/claim_detail.html",
@@ -237,6 +244,8 @@ def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             "claim": claim,
             "review": review,
             "appearances": appearances,
+            "first_said": min(dates, default=None),
+            "last_said": max(dates, default=None),
             "evidence": list(review.evidence.all()),
             "corrections": sorted(claim.corrections.all(), key=lambda c: c.created_at),
             "steps": scale_steps(scale, review.rating),
@@ -343,6 +352,7 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "speaker": speaker,
             "record": record,
             "total": total,
+            "said": speaker_said_counts(speaker),
             "page": page,
             "chart_height": len(record) * ROW_HEIGHT,
             "bar_width": CHART_BAR_WIDTH,

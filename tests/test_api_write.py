@@ -525,9 +525,19 @@ def test_appearances_are_deleted_by_editors_only(as_role, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_speakers_are_edited_by_the_newsroom(as_role, role, make_claim):
-    claim = make_claim("published")
+    claim = make_claim("researching")
     AppearanceFactory(claim=claim, speaker=SpeakerFactory(slug="ada"))
 
     answer = as_role(role).patch("/api/v1/speakers/ada/", {"role": "Minister"}, format="json")
 
     assert answer.status_code == expect(CAPTURE, role, 200)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_speaker_published_claims_show_is_edited_by_an_editor_only(as_role, role, make_claim):
+    claim = make_claim("published")
+    AppearanceFactory(claim=claim, speaker=SpeakerFactory(slug="ada"))
+
+    answer = as_role(role).patch("/api/v1/speakers/ada/", {"role": "Minister"}, format="json")
+
+    assert answer.status_code == expect({"editor"}, role, 200)

@@ -22,8 +22,11 @@ def application_modules():
 # that declares it (constraints, the field itself) and the writes that set it.
 SPELLED_ONCE = {
     r"published_review(_id)?__isnull": {"claims/visibility.py", "claims/models/claim.py"},
-    r"awaiting_publication\s*=\s*False|awaiting_publication\"\s*:\s*False|"
-    r"__awaiting_publication": {"claims/visibility.py", "claims/services.py"},
+    r"state(__in)?\s*=\s*(AppearanceState\.PUBLIC|\"public\")|__state\"\s*:": {
+        "claims/visibility.py",
+        "claims/services.py",
+        "claims/models/claim.py",
+    },
 }
 
 
@@ -40,7 +43,7 @@ def test_visibility_conditions_are_spelled_only_in_their_home(pattern):
 
 
 def test_the_guard_sees_an_inline_condition():
-    line = 'Appearance.objects.filter(claim=OuterRef("pk"), awaiting_publication=False)'
+    line = 'Appearance.objects.filter(claim=OuterRef("pk"), state=AppearanceState.PUBLIC)'
     assert any(re.search(p, line) for p in SPELLED_ONCE)
     line = "Claim.objects.filter(claim__published_review__isnull=False)"
     assert any(re.search(p, line) for p in SPELLED_ONCE)

@@ -72,15 +72,20 @@ def test_a_role_without_the_permission_is_refused_before_anything_is_read(report
     assert Appearance.objects.filter(claim=claim).count() == 1
 
 
-def test_a_cited_source_keeps_its_url_title_and_date_but_not_its_other_fields(make_claim, reporter):
+def test_a_cited_source_keeps_its_url_title_and_date_but_not_its_other_fields(
+    make_claim, reporter, editor
+):
     claim = make_claim("published")
     source = claim.published_review.evidence.get().source
 
     frozen = [("title", "New"), ("url", "https://example.org/n"), ("published_on", None)]
     for field, value in frozen:
         with pytest.raises(NotAllowedNow):
-            edits.source_update(source=source, by=reporter, **{field: value})
-    edits.source_update(source=source, by=reporter, kind=Source.Kind.REPORT)
+            edits.source_update(source=source, by=editor, **{field: value})
+    # What a published claim shows of the catalogue changes by an Editor's hand only.
+    with pytest.raises(NotPermitted):
+        edits.source_update(source=source, by=reporter, kind=Source.Kind.REPORT)
+    edits.source_update(source=source, by=editor, kind=Source.Kind.REPORT)
 
     assert Source.objects.get(pk=source.pk).kind == Source.Kind.REPORT
 

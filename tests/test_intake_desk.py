@@ -109,12 +109,34 @@ def test_pasted_seed_becomes_claims_appearances_and_a_new_speaker(
     assert again.status_code == 400 and nothing_created(before)
 
 
-def test_a_repeat_of_a_published_claim_waits_for_a_reopen_and_creates_nothing(
+def test_a_repeat_of_a_published_claim_is_recorded_to_be_confirmed_without_a_reopen(
     client, start, make_claim
 ):
-    """The freeze rule holds at intake too: a published claim's appearances change only
-    after an editor reopens it."""
+    """A published claim said again is recorded as a repeat awaiting an Editor's confirmation:
+    the verdict stays as it is."""
     published = make_claim("published", text="Trung Quốc chậm hơn Mỹ từ 2-3 năm.")
+    _, job = start({"text": SEED})
+    index = {c["text"][:20]: i for i, c in enumerate(job["candidates"])}
+    choices = [
+        {
+            "index": index["Bà cũng ước tính Tru"],
+            "new_speaker": "Jenny Xiao",
+            "repeat_of": published.pk,
+        },
+    ]
+    response = client.post(f"/api/v1/intake/{job['id']}/confirm/", {"choices": choices}, "json")
+    assert response.status_code == 200, response.json()
+    [appearance] = published.appearances.filter(speaker__name="Jenny Xiao")
+    assert appearance.state == "awaiting_confirmation"
+    published.refresh_from_db()
+    assert published.status == "published"
+
+
+def test_an_appearance_of_a_claim_in_review_waits_for_it_and_creates_nothing(
+    client, start, make_claim
+):
+    """The freeze rule holds at intake too: a claim in review takes no new appearance."""
+    published = make_claim("in_review", text="Trung Quốc chậm hơn Mỹ từ 2-3 năm.")
     _, job = start({"text": SEED})
     index = {c["text"][:20]: i for i, c in enumerate(job["candidates"])}
     before = counts()
@@ -128,7 +150,7 @@ def test_a_repeat_of_a_published_claim_waits_for_a_reopen_and_creates_nothing(
     ]
     response = client.post(f"/api/v1/intake/{job['id']}/confirm/", {"choices": choices}, "json")
     assert response.status_code == 409, response.json()
-    assert "reopen" in response.json()["detail"]
+    assert "in review" in response.json()["detail"]
     assert nothing_created(before)
     assert ArticleImport.objects.get().status == "ready"
 

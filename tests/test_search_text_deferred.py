@@ -52,21 +52,21 @@ def run_sent_tasks(callbacks) -> None:
         celery_app.conf.task_always_eager = eager
 
 
-def test_a_few_claims_get_their_search_text_in_the_same_transaction(said_by_one_speaker, reporter):
+def test_a_few_claims_get_their_search_text_in_the_same_transaction(said_by_one_speaker, editor):
     speaker, claims = said_by_one_speaker
     with transaction.atomic():
-        edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
+        edits.speaker_update(speaker=speaker, by=editor, name="Zuberi Quang")
         assert all("zuberi quang" in d for d in documents(claims))
 
 
 def test_many_claims_get_their_search_text_from_a_task_after_the_commit(
-    said_by_one_speaker, reporter, monkeypatch, django_capture_on_commit_callbacks
+    said_by_one_speaker, editor, monkeypatch, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(dependents, "SEARCH_INLINE_MAX", 2)
     speaker, claims = said_by_one_speaker
     before = stamps(claims)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
+        edits.speaker_update(speaker=speaker, by=editor, name="Zuberi Quang")
         # In the request: ETags and updated_since move at once; the search text waits.
         assert all(new > old for new, old in zip(stamps(claims), before, strict=True))
         assert not any("zuberi" in d for d in documents(claims))
@@ -76,7 +76,7 @@ def test_many_claims_get_their_search_text_from_a_task_after_the_commit(
 
 
 def test_an_edit_shown_by_very_many_claims_touches_them_in_tasks_after_the_commit(
-    said_by_one_speaker, reporter, monkeypatch, django_capture_on_commit_callbacks
+    said_by_one_speaker, editor, monkeypatch, django_capture_on_commit_callbacks
 ):
     """Past TOUCH_INLINE_MAX claims the request only retires cached pages; tasks (batches of
     TOUCH_TASK_BATCH) then move updated_at, rebuild the search text and tell webhooks."""
@@ -92,7 +92,7 @@ def test_an_edit_shown_by_very_many_claims_touches_them_in_tasks_after_the_commi
     faces_changed.connect(listen)
     try:
         with django_capture_on_commit_callbacks(execute=False) as callbacks:
-            edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
+            edits.speaker_update(speaker=speaker, by=editor, name="Zuberi Quang")
             assert stamps(claims) == before and not told
             assert not any("zuberi" in d for d in documents(claims))
         run_sent_tasks(callbacks)
@@ -106,7 +106,7 @@ def test_an_edit_shown_by_very_many_claims_touches_them_in_tasks_after_the_commi
 
 @pytest.mark.parametrize("said_times, deferred", [(1, False), (2, True)])
 def test_an_outlet_is_read_part_by_part_and_repeated_rows_never_hide_a_claim(
-    make_claim, reporter, monkeypatch, django_capture_on_commit_callbacks, said_times, deferred
+    make_claim, editor, monkeypatch, django_capture_on_commit_callbacks, said_times, deferred
 ):
     """An outlet shows claims two ways (said in its sources, cited by verdicts): each way is read
     up to TOUCH_INLINE_MAX + 1 rows. Two claims, each said there `said_times` times: at the
@@ -121,7 +121,7 @@ def test_an_outlet_is_read_part_by_part_and_repeated_rows_never_hide_a_claim(
             add_appearance(claim, source=source)
     before = stamps(claims)
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        edits.outlet_update(outlet=outlet, by=reporter, name="Bao Moi Online")
+        edits.outlet_update(outlet=outlet, by=editor, name="Bao Moi Online")
         assert (stamps(claims) == before) is deferred
     run_sent_tasks(callbacks)
     assert all(new > old for new, old in zip(stamps(claims), before, strict=True))
@@ -144,7 +144,7 @@ def test_the_task_can_run_twice(said_by_one_speaker, django_assert_max_num_queri
 @pytest.mark.parametrize("threshold", ["SEARCH_INLINE_MAX", "TOUCH_INLINE_MAX"])
 def test_a_worker_finishes_an_edit_shown_by_many_claims(
     said_by_one_speaker,
-    reporter,
+    editor,
     monkeypatch,
     threshold,
     worker,  # noqa: F811
@@ -154,7 +154,7 @@ def test_a_worker_finishes_an_edit_shown_by_many_claims(
     monkeypatch.setattr(dependents, threshold, 2)
     speaker, claims = said_by_one_speaker
     before = stamps(claims)
-    edits.speaker_update(speaker=speaker, by=reporter, name="Zuberi Quang")
+    edits.speaker_update(speaker=speaker, by=editor, name="Zuberi Quang")
     wait_for(
         lambda: (
             all(new > old for new, old in zip(stamps(claims), before, strict=True))

@@ -17,12 +17,13 @@ BOUNDS = {
     "claim list, searched and filtered": 9,
     "claim page": 7,  # + the confirmed external reviews (Other fact-checkers)
     "speaker list": 4,
-    "speaker page": 7,
+    "speaker page": 8,  # + how often they said it (all, and after it was checked)
     "source page": 6,
     "corrections": 2,
     "methodology": 1,
     "atom feed": 2,
     "rss feed": 2,
+    "repeats feed": 2,
     "sitemap": 3,
 }
 
@@ -63,6 +64,7 @@ def pages(site) -> dict[str, str]:
         "methodology": "/methodology/",
         "atom feed": "/feeds/claims.atom",
         "rss feed": "/feeds/claims.rss",
+        "repeats feed": "/feeds/repeats.atom",
         "sitemap": "/sitemap.xml",
     }
 

@@ -13,7 +13,12 @@ def test_an_account_registers_an_endpoint_and_gets_a_secret(outsider):
 
     assert answer.status_code == 201, answer.content
     body = answer.json()
-    assert body["events"] == ["claim.corrected", "claim.published", "claim.updated"]
+    assert body["events"] == [
+        "claim.corrected",
+        "claim.published",
+        "claim.repeated",
+        "claim.updated",
+    ]
     assert len(body["secret"]) >= 32
     assert Endpoint.objects.get().owner == outsider
 

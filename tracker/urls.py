@@ -7,7 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from claims.pagecache import cached_page
 from public import source_views
 from public import views as claim_views
-from public.feeds import ClaimAtomFeed, ClaimRssFeed
+from public.feeds import ClaimAtomFeed, ClaimRssFeed, RepeatFeed
 from public.sitemaps import sitemap_index, sitemap_section
 
 urlpatterns = [
@@ -22,6 +22,7 @@ urlpatterns = [
     path("methodology/", claim_views.methodology, name="methodology"),
     path("feeds/claims.atom", cached_page(ClaimAtomFeed()), name="feed-atom"),
     path("feeds/claims.rss", cached_page(ClaimRssFeed()), name="feed-rss"),
+    path("feeds/repeats.atom", cached_page(RepeatFeed()), name="feed-repeats"),
     path("sitemap.xml", cached_page(sitemap_index), name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",

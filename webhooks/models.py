@@ -18,6 +18,7 @@ class EventType(models.TextChoices):
     PUBLISHED = "claim.published", _("A claim's first verdict is published")
     UPDATED = "claim.updated", _("A published claim is edited")
     CORRECTED = "claim.corrected", _("A published verdict is corrected")
+    REPEATED = "claim.repeated", _("A repeat of a published claim is confirmed")
 
 
 def all_event_types() -> list[str]:

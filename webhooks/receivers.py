@@ -1,7 +1,7 @@
 """Turn public changes to claims into webhook events.
 
 - `claim.published` / `claim.corrected` come from the workflow (claims.events.claim_announced,
-  sent on commit).
+  sent on commit), `claim.repeated` from an Editor confirming a repeat (claims.services).
 - `claim.updated` is sent here, on commit and once per transaction and claim, when a published
   claim's own public content (its slug, topics) or its appearances are edited. Its text,
   translation and language reach readers only with a verdict (claim.published/corrected):
@@ -19,6 +19,7 @@ from django.dispatch import receiver
 from claims.events import claim_announced, faces_changed
 from claims.models import Appearance, Claim
 from claims.visibility import public_claims
+from claims.workflow import APPEARANCE_CONFIRMATION_COLUMNS
 from webhooks import services
 from webhooks.models import EventType
 
@@ -28,10 +29,12 @@ CLAIM_CONTENT_FIELDS = frozenset({"slug", "topics"})
 
 
 @receiver(claim_announced, dispatch_uid="webhooks-record-event")
-def record_event(sender, claim_id: int, event: str, **kwargs) -> None:
+def record_event(
+    sender, claim_id: int, event: str, appearance_id: int | None = None, **kwargs
+) -> None:
     # The change is committed already: a failure here must not turn its request into a 500.
     try:
-        services.event_record(claim_id=claim_id, event_type=event)
+        services.event_record(claim_id=claim_id, event_type=event, appearance_id=appearance_id)
     except Exception:
         log.exception("could not record webhook event %s for claim %s", event, claim_id)
 
@@ -56,7 +59,10 @@ def _announce_update(claim_id: int) -> None:
 def is_content_edit(sender, fields: frozenset[str] | None) -> bool:
     if sender is Claim:
         return bool(fields and fields & CLAIM_CONTENT_FIELDS)
-    return sender is Appearance
+    if sender is Appearance:
+        # A repeat's confirmation is announced as claim.repeated by claims.services.
+        return fields is None or bool(fields - set(APPEARANCE_CONFIRMATION_COLUMNS))
+    return False
 
 
 @receiver(faces_changed, dispatch_uid="webhooks-claims-changed")

@@ -8,6 +8,7 @@ two workers never send the same one.
 
 import datetime
 import logging
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -16,7 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from claims.visibility import public_claims
+from claims.visibility import public_appearances, public_claims
 from webhooks import delivery as transport
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event
 
@@ -28,18 +29,24 @@ def backoff_seconds(attempt: int) -> int:
     return min(settings.WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempt - 1), 6 * 3600)
 
 
-def event_record(*, claim_id: int, event_type: str) -> Event | None:
+def event_record(
+    *, claim_id: int, event_type: str, appearance_id: int | None = None
+) -> Event | None:
     """Record the event for a published claim and queue one delivery per subscribed endpoint.
+    A `claim.repeated` event carries the confirmed repeat (`appearance_id`) beside the claim.
 
     Called after the change committed, in commit order, so event ids follow the changes."""
     endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event_type)]
     claim = public_claims().filter(pk=claim_id).first()
     if claim is None or not endpoints:
         return None  # nothing public to announce, or nobody to tell
-    from public.api.serializers import claim_payload
+    from public.api.serializers import appearance_payload, claim_payload
 
     with translation.override("en"):
-        data = {"claim": claim_payload(claim)}
+        data: dict[str, Any] = {"claim": claim_payload(claim)}
+        if appearance_id is not None:
+            appearance = public_appearances().filter(pk=appearance_id).first()
+            data["appearance"] = appearance_payload(appearance) if appearance else None
     with transaction.atomic():
         event = Event.objects.create(type=event_type, claim=claim, data=data)
         deliveries = Delivery.objects.bulk_create(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from claims import edits, services, workflow
+from claims.admin import repeats
 from claims.models import Appearance, Claim, Evidence, Review, Speaker
 from claims.recheck import due_for_recheck
 from claims.workflow import Status
@@ -269,6 +270,16 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
                 self.admin_site.admin_view(self.start_review_view),
                 name="claims_claim_start_review",
             ),
+            path(
+                "<int:pk>/repeat/",
+                self.admin_site.admin_view(require_POST(self.record_repeat_view)),
+                name="claims_claim_record_repeat",
+            ),
+            path(
+                "<int:pk>/repeats/<int:appearance_id>/",
+                self.admin_site.admin_view(require_POST(self.decide_repeat_view)),
+                name="claims_claim_decide_repeat",
+            ),
         ]
         return own + super().get_urls()
 
@@ -301,6 +312,7 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
             "recheck_due_since": claim.recheck_due_since()
             if claim.status == Status.PUBLISHED
             else None,
+            **repeats.repeats_context(claim, user),
         }
 
     @staticmethod
@@ -352,6 +364,12 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
             else:
                 done += 1
         self.message_user(request, _("%(count)d claim(s) reopened.") % {"count": done})
+
+    def record_repeat_view(self, request: HttpRequest, pk: int):
+        return repeats.record_view(self, request, pk)
+
+    def decide_repeat_view(self, request: HttpRequest, pk: int, appearance_id: int):
+        return repeats.decide_view(self, request, pk, appearance_id)
 
     def start_review_view(self, request: HttpRequest, pk: int):
         return require_POST(self._start_review)(request, pk)

@@ -15,7 +15,7 @@ from django_fsm import FSMField
 from simple_history.models import HistoricalRecords
 
 from claims.models.catalogue import Speaker, Topic
-from claims.workflow import ClaimWorkflow, Status
+from claims.workflow import AppearanceState, ClaimWorkflow, Status
 from sources.models import LANGUAGE_CHOICES, Source
 from tracker.text import make_slug
 
@@ -177,11 +177,12 @@ class Claim(ClaimWorkflow, models.Model):
         self.shows_published_face = True
 
     def hide_appearances_awaiting_publication(self) -> None:
-        """Drop, from prefetched appearances, those added since the verdict was published."""
+        """Drop, from prefetched appearances, those not public: added since the verdict was
+        published, repeats awaiting confirmation, rejected ones."""
         prefetched = getattr(self, "_prefetched_objects_cache", {}).get("appearances")
         if prefetched is not None:
             prefetched._result_cache = [
-                a for a in prefetched._result_cache if not a.awaiting_publication
+                a for a in prefetched._result_cache if a.state == AppearanceState.PUBLIC
             ]
 
     @property
@@ -256,11 +257,36 @@ class Appearance(models.Model):
     quote_language = models.CharField(_("quote language"), max_length=10, choices=LANGUAGE_CHOICES)
     quote_translation = models.TextField(_("quote translation"), blank=True)
     context = models.TextField(_("context"), blank=True)
-    # Added while the claim's published verdict is being re-reviewed: readers see it once the
-    # new verdict is published (claims.services clears it then).
-    awaiting_publication = models.BooleanField(
-        _("awaiting publication"), default=False, editable=False
+    # Public, or waiting: for the next verdict (added during a re-review; claims.services makes
+    # it public on publishing), or for an Editor other than its recorder (a repeat of a
+    # published claim; claims.services.appearance_confirm / appearance_reject).
+    state = models.CharField(
+        _("state"),
+        max_length=24,
+        choices=AppearanceState.choices,
+        default=AppearanceState.PUBLIC,
+        editable=False,
     )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded"), null=True, editable=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), null=True, blank=True, editable=False)
+    rejection_reason = models.TextField(_("why rejected"), blank=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -272,6 +298,33 @@ class Appearance(models.Model):
             # A speaker's or a source's claims, read from the index alone.
             models.Index(fields=["speaker", "claim"], name="appearance_speaker_claim_idx"),
             models.Index(fields=["source", "claim"], name="appearance_source_claim_idx"),
+            # The feed of confirmed repeats and the API's `repeated_since`, newest first.
+            models.Index(
+                fields=["confirmed_at"],
+                condition=Q(confirmed_at__isnull=False),
+                name="appearance_confirmed_idx",
+            ),
+        ]
+        constraints = [
+            # Four eyes: a repeat is confirmed by someone other than whoever recorded it.
+            models.CheckConstraint(
+                condition=Q(confirmed_by__isnull=True)
+                | Q(recorded_by__isnull=True)
+                | ~Q(confirmed_by=models.F("recorded_by")),
+                name="appearance_four_eyes",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=AppearanceState.values), name="appearance_state_known"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=AppearanceState.REJECTED) | ~Q(rejection_reason=""),
+                name="appearance_rejected_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True)
+                | Q(state=AppearanceState.PUBLIC, confirmed_by__isnull=False),
+                name="appearance_confirmed_is_public",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -280,3 +333,17 @@ class Appearance(models.Model):
     @property
     def date(self):
         return self.said_on or self.source.published_on
+
+    def writer_ids(self) -> set[int]:
+        """Everyone who recorded or edited this appearance (four-eyes on confirming it)."""
+        writers = set(
+            self.history.exclude(history_user=None).values_list("history_user_id", flat=True)
+        )
+        if self.recorded_by_id is not None:
+            writers.add(self.recorded_by_id)
+        return writers
+
+    @property
+    def is_repeat(self) -> bool:
+        """Recorded after its claim was published, and confirmed by a second Editor."""
+        return self.confirmed_at is not None

@@ -14,7 +14,7 @@ from claims.models import (
 )
 from claims.search import search
 from claims.visibility import appearance_on_record, public_language, sees_everything
-from claims.workflow import Status
+from claims.workflow import AppearanceState, Status
 from sources.linkcheck.normalize import normalize_url
 from sources.models import LANGUAGE_CHOICES
 
@@ -107,6 +107,15 @@ class ClaimReviewFilter(filters.FilterSet):
 class AppearanceFilter(filters.FilterSet):
     claim = filters.NumberFilter(field_name="claim_id")
     speaker = filters.CharFilter(field_name="speaker__slug")
+    repeated_since = filters.DateFilter(
+        field_name="confirmed_at",
+        lookup_expr="date__gte",
+        help_text="Repeats confirmed on or after this date (YYYY-MM-DD).",
+    )
+    state = filters.ChoiceFilter(
+        choices=AppearanceState.choices,
+        help_text="Newsroom accounts: e.g. `awaiting_confirmation`, the repeats to confirm.",
+    )
 
     class Meta:
         model = Appearance

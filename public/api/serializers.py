@@ -220,6 +220,11 @@ def claim_payload(claim: Claim) -> dict:
     return ClaimSerializer(claim).data
 
 
+def appearance_payload(appearance: Appearance) -> dict:
+    """One public appearance as the claim's `appearances` list shows it (webhook bodies)."""
+    return PublicAppearanceSerializer(appearance).data
+
+
 TRANSITION_CHOICES = [(name, rule.label) for name, rule in RULES.items()]
 
 
@@ -255,6 +260,14 @@ class ClaimTransitionSerializer(ModelSerializer):
 
 class AppearanceSerializer(ModelSerializer):
     speaker = serializers.SlugRelatedField(slug_field="slug", queryset=Speaker.objects.all())
+    state = serializers.CharField(
+        read_only=True,
+        help_text="`public`; `awaiting_publication` (added while the claim is re-reviewed: "
+        "public with the next verdict); `awaiting_confirmation` (a repeat of a published "
+        "claim, public once an Editor other than its recorder confirms it); `rejected`.",
+    )
+    recorded_by = serializers.SerializerMethodField()
+    confirmed_by = serializers.SerializerMethodField()
 
     class Meta:
         model = Appearance
@@ -268,13 +281,40 @@ class AppearanceSerializer(ModelSerializer):
             "quote_language",
             "quote_translation",
             "context",
+            "state",
+            "recorded_by",
+            "recorded_at",
+            "confirmed_by",
+            "confirmed_at",
+            "rejection_reason",
         ]
+        read_only_fields = ["recorded_at", "confirmed_at", "rejection_reason"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None:
             self.fields["claim"].queryset = visible_claims(request.user)  # type: ignore[attr-defined]
+
+    def _username(self, user) -> str | None:
+        request = self.context.get("request")
+        if user is None or request is None or not in_newsroom(request.user):
+            return None
+        return user.username
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_recorded_by(self, appearance: Appearance) -> str | None:
+        """Username, for newsroom accounts; null for anyone else."""
+        return self._username(appearance.recorded_by)
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_confirmed_by(self, appearance: Appearance) -> str | None:
+        """The Editor who confirmed a repeat: username for newsroom accounts, else null."""
+        return self._username(appearance.confirmed_by)
+
+
+class RepeatRejectionSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="Why the repeat is rejected (kept with it).")
 
 
 class ReviewSerializer(ModelSerializer):

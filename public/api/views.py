@@ -28,6 +28,7 @@ from claims.models import (
     Speaker,
 )
 from claims.visibility import public_claims, reviews_for, visible_claims, visible_to
+from claims.workflow import EDITOR_PERMISSION
 from public.api.filters import (
     AppearanceFilter,
     ClaimFilter,
@@ -42,6 +43,7 @@ from public.api.serializers import (
     ClaimTransitionSerializer,
     EvidenceSerializer,
     RatingSerializer,
+    RepeatRejectionSerializer,
     ReviewSerializer,
     SpeakerSerializer,
     TransitionRequestSerializer,
@@ -57,6 +59,7 @@ from tracker.api import (
     viewer_scope,
 )
 from tracker.api_limits import CursorPage
+from tracker.refusals import NotPermitted
 from tracker.writes import Writes
 
 if TYPE_CHECKING:  # what ConditionalListMixin is mixed into
@@ -273,7 +276,18 @@ class ClaimReviewViewSet(ConditionalListMixin, mixins.ListModelMixin, viewsets.G
 
 
 @extend_schema_view(
-    list=extend_schema(summary="Appearances: where and when claims were made"),
+    list=extend_schema(
+        summary="Appearances: where and when claims were made",
+        description="Public appearances for the public; every appearance, with its state, for "
+        "newsroom accounts. `repeated_since` lists the repeats confirmed since a date.",
+    ),
+    create=extend_schema(
+        summary="Record an appearance (Reporter, Fact-checker, Editor)",
+        description="Of a new or researched claim: public with its verdict. Of a published "
+        'claim: a repeat, `"state": "awaiting_confirmation"`, public once an Editor other than '
+        "its recorder confirms it; the claim stays published. 409 for a claim in review or "
+        "rejected, and for an appearance recorded already (same claim, URL and date).",
+    ),
 )
 class AppearanceViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet):
     writes = Writes(
@@ -288,7 +302,48 @@ class AppearanceViewSet(WritesThroughEdits, BodyETagMixin, viewsets.ModelViewSet
     http_method_names = ["get", "post", "put", "patch", "delete", "head", "options"]
 
     def get_queryset(self):
-        return visible_to(self.request.user, Appearance).select_related("speaker").order_by("-id")
+        return (
+            visible_to(self.request.user, Appearance)
+            .select_related("speaker", "recorded_by", "confirmed_by")
+            .order_by("-id")
+        )
+
+    def _decide(self, request, decide) -> Response:
+        # The role first: nobody learns from a 404 which repeats are waiting.
+        if not request.user.has_perm(EDITOR_PERMISSION):
+            raise NotPermitted(_("Only an Editor confirms or rejects a repeat."))
+        appearance = decide(self.get_object().pk)
+        fresh = self.get_queryset().get(pk=appearance.pk)
+        return Response(self.get_serializer(fresh).data)
+
+    @extend_schema(
+        summary="Confirm a repeat (an Editor other than its recorder)",
+        description="The repeat goes public, the claim's `updated_at` and ETag move and "
+        "`claim.repeated` is sent. 403 for the recorder (four-eyes) and for other roles; 409 "
+        "when it is confirmed or rejected already (two Editors at once: one wins).",
+        request=None,
+        responses={200: AppearanceSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def confirm(self, request, pk=None):
+        return self._decide(
+            request, lambda pk: services.appearance_confirm(appearance_id=pk, by=request.user)
+        )
+
+    @extend_schema(
+        summary="Reject a repeat, saying why (an Editor other than its recorder)",
+        request=RepeatRejectionSerializer,
+        responses={200: AppearanceSerializer},
+    )
+    @action(detail=True, methods=["post"], permission_classes=[permissions.IsAuthenticated])
+    def reject(self, request, pk=None):
+        data = RepeatRejectionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reason = data.validated_data["reason"]
+        return self._decide(
+            request,
+            lambda pk: services.appearance_reject(appearance_id=pk, by=request.user, reason=reason),
+        )
 
 
 @extend_schema_view(list=extend_schema(summary="Speakers"))
