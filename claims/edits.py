@@ -374,6 +374,8 @@ def topic_update(*, topic: Topic, by, **fields) -> Topic:
             shown = visibility.public_topics().filter(pk=topic.pk).exists()
             _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
             _save(topic, by=by)
+            drafts = Review.objects.filter(state=Review.State.DRAFT, claim__topics=topic)
+            _count_drafts_as_written(drafts, by=by)
     return topic
 
 

@@ -74,7 +74,9 @@ def test_a_second_editor_confirms_and_the_claim_etag_moves(make_claim, reporter,
     assert answer.json()["confirmed_by"] == editor2.username
     assert claim_etag(claim) != before
     shown = client_for().get(f"/api/v1/claims/{claim.pk}/").json()["appearances"]
-    assert repeat["id"] in [a["id"] for a in shown]
+    confirmed = {a["id"]: a["confirmed_at"] for a in shown}
+    assert confirmed[repeat["id"]] == answer.json()["confirmed_at"]
+    assert [at for pk, at in confirmed.items() if pk != repeat["id"]] == [None]
     assert Claim.objects.get(pk=claim.pk).status == Status.PUBLISHED
 
 

@@ -231,7 +231,7 @@ def test_a_reporter_cannot_rename_what_published_claims_show(make_claim, reporte
     edits.speaker_update(speaker=unseen, by=reporter, name="Still nobody")
 
 
-@pytest.mark.parametrize("edit", ["speaker", "said-in source", "outlet", "appearance"])
+@pytest.mark.parametrize("edit", ["speaker", "said-in source", "outlet", "topic", "appearance"])
 def test_editing_what_a_claim_in_review_shows_counts_as_writing_its_review(
     make_claim, checker, editor, edit
 ):
@@ -244,6 +244,10 @@ def test_editing_what_a_claim_in_review_shows_counts_as_writing_its_review(
         edits.speaker_update(speaker=appearance.speaker, by=editor, name="Someone else")
     elif edit == "said-in source":
         edits.source_update(source=source, by=editor, title="Another title")
+    elif edit == "topic":
+        topic = TopicFactory(name="Technology")
+        claim.topics.add(topic)
+        edits.topic_update(topic=topic, by=editor, name="Tech")
     elif edit == "outlet":
         assert source.outlet is not None
         edits.outlet_update(outlet=source.outlet, by=editor, name="Another outlet")

@@ -99,8 +99,15 @@ class PublicAppearanceSerializer(ModelSerializer):
             "quote_language",
             "quote_translation",
             "context",
+            "confirmed_at",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "confirmed_at": {
+                "help_text": "For a repeat recorded after the verdict: when an Editor confirmed "
+                "it (null for the appearances the verdict was published with)."
+            }
+        }
 
 
 class PublicEvidenceSerializer(ModelSerializer):
