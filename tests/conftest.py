@@ -1,5 +1,8 @@
+import ipaddress
+
 import pytest
 
+from tests import worker_support
 from tests.factories import ClaimFactory, UserFactory, walk_to
 
 
@@ -121,6 +124,25 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(no_broker)
 
 
+@pytest.fixture
+def worker(tmp_path, settings):
+    """A real `celery worker` (solo pool) on the test database and the configured broker,
+    started empty (the broker purged) and stopped after the test; yields its log file. It may
+    deliver webhooks and fetch links on 127.0.0.0/8, with short webhook retries."""
+    from tracker.celery import app
+
+    settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
+    app.control.purge()  # nothing left over from earlier runs on this broker
+    log = tmp_path / "worker.log"
+    env = worker_support.child_env(WEBHOOK_RETRY_BASE_SECONDS="2", WEBHOOK_TIMEOUT_SECONDS="5")
+    process = worker_support.start_celery(
+        "worker", "--pool", "solo", "--without-gossip", "--without-mingle", "--loglevel", "INFO",
+        env=env, log=log,
+    )  # fmt: skip
+    yield log
+    worker_support.stop(process)
+
+
 # Link health: a local test web, allowed through LINKCHECK_ALLOWED_PRIVATE_NETWORKS only in
 # the tests that ask for `linkcheck_settings`.
 @pytest.fixture(scope="session")
@@ -146,8 +168,6 @@ def eager_tasks():
 @pytest.fixture
 def linkcheck_settings(settings, linkcheck_web, eager_tasks):
     """Settings for checking the local test web, with tasks in-process."""
-    import ipaddress
-
     settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
     settings.ARCHIVE_AVAILABILITY_URL = linkcheck_web.url("/wayback/available")
     settings.ARCHIVE_INTERVAL_MS = 0
