@@ -77,9 +77,16 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
 def uses_the_database(item) -> bool:
+    """A pytest test with a database marker or fixture, a Django (or hypothesis.extra.django)
+    TestCase, which pytest-django lets reach the database without either, or a test that needs
+    PostgreSQL or a worker."""
+    from django.test import TransactionTestCase
+
+    test_case = getattr(item, "cls", None)
     return bool(
         item.get_closest_marker("django_db")
         or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        or (isinstance(test_case, type) and issubclass(test_case, TransactionTestCase))
         or "postgres" in item.keywords
         or "worker" in item.keywords
     )
@@ -90,12 +97,42 @@ def pytest_addoption(parser):
         "--database-tests-only",
         action="store_true",
         help="run only the tests that touch the database, a broker or workers (CI's second "
-        "pass: the others already ran, unchanged, in the first)",
+        "pass, on PostgreSQL + Redis: the others run in the first)",
+    )
+    parser.addoption(
+        "--sqlite-pass",
+        action="store_true",
+        help="run only the tests that touch no database, broker or worker, and those marked "
+        "both_databases (CI's first pass, on SQLite: every other test runs on PostgreSQL)",
     )
 
 
+def in_sqlite_pass(item) -> bool:
+    """CI's SQLite pass: what needs no database, and the code paths that differ by database."""
+    return not uses_the_database(item) or "both_databases" in item.keywords
+
+
+def check_both_databases_marks(items) -> None:
+    """`both_databases` says a test runs on SQLite as well as on PostgreSQL: on a test that
+    needs PostgreSQL or a worker (skipped on SQLite) it would say something false."""
+    needs = {"postgres", "worker"}
+    wrong = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("both_databases") and needs & set(item.keywords)
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            "both_databases marks tests that cannot run on SQLite:\n  " + "\n  ".join(wrong)
+        )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` or `worker` run in CI's second pass (PostgreSQL + Redis).
+    """CI runs each test once: `--sqlite-pass` (SQLite, eager tasks) takes the tests that touch
+    no database and the ones marked `both_databases`; `--database-tests-only` (PostgreSQL +
+    Redis + real workers) takes every test that touches a database, broker or worker. Without
+    either option (`make test`), every test runs; `postgres` and `worker` tests skip themselves
+    where their services are missing.
 
     Every transactional test restores the database as migrations left it (rating scale, groups,
     beat schedule): a plain flush would empty those tables for the tests that follow.
@@ -103,9 +140,17 @@ def pytest_collection_modifyitems(config, items):
     from django.conf import settings
     from django.db import connection
 
-    if config.getoption("--database-tests-only"):
-        kept = [item for item in items if uses_the_database(item)]
-        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    check_both_databases_marks(items)
+    sqlite_pass = config.getoption("--sqlite-pass")
+    database_tests_only = config.getoption("--database-tests-only")
+    if sqlite_pass and database_tests_only:
+        raise pytest.UsageError("--sqlite-pass and --database-tests-only are CI's two passes")
+    if sqlite_pass and connection.vendor != "sqlite":
+        raise pytest.UsageError("--sqlite-pass runs on SQLite: unset DATABASE_URL")
+    if sqlite_pass or database_tests_only:
+        wanted = in_sqlite_pass if sqlite_pass else uses_the_database
+        kept = [item for item in items if wanted(item)]
+        config.hook.pytest_deselected(items=[item for item in items if not wanted(item)])
         items[:] = kept
 
     for item in items:
