@@ -1,4 +1,6 @@
 import ipaddress
+import os
+from pathlib import Path
 
 import pytest
 
@@ -105,6 +107,13 @@ def pytest_addoption(parser):
         help="run only the tests that touch no database, broker or worker, and those marked "
         "both_databases (CI's first pass, on SQLite: every other test runs on PostgreSQL)",
     )
+    parser.addoption(
+        "--record-selection",
+        metavar="PATH",
+        help="write the ids of the selected tests to PATH, one a line, with a tab and "
+        "both_databases after those so marked (CI checks its passes with them: "
+        "tests/selection_support.py)",
+    )
 
 
 def in_sqlite_pass(item) -> bool:
@@ -167,6 +176,20 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(no_postgres)
         if "worker" in item.keywords and not settings.CELERY_BROKER_URL:
             item.add_marker(no_broker)
+
+
+def pytest_collection_finish(session):
+    """--record-selection: what this run selected (in each pytest-xdist worker: the same)."""
+    path = session.config.getoption("--record-selection")
+    if not path:
+        return
+    lines = [
+        f"{item.nodeid}\t{'both_databases' if item.get_closest_marker('both_databases') else ''}"
+        for item in session.items
+    ]
+    partial = Path(f"{path}.{os.getpid()}")
+    partial.write_text("".join(f"{line}\n" for line in lines))
+    partial.replace(path)
 
 
 @pytest.fixture
