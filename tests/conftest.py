@@ -1,5 +1,10 @@
+import ipaddress
+import os
+from pathlib import Path
+
 import pytest
 
+from tests import worker_support
 from tests.factories import ClaimFactory, UserFactory, walk_to
 
 
@@ -74,9 +79,16 @@ DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
 def uses_the_database(item) -> bool:
+    """A pytest test with a database marker or fixture, a Django (or hypothesis.extra.django)
+    TestCase, which pytest-django lets reach the database without either, or a test that needs
+    PostgreSQL or a worker."""
+    from django.test import TransactionTestCase
+
+    test_case = getattr(item, "cls", None)
     return bool(
         item.get_closest_marker("django_db")
         or DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+        or (isinstance(test_case, type) and issubclass(test_case, TransactionTestCase))
         or "postgres" in item.keywords
         or "worker" in item.keywords
     )
@@ -87,12 +99,49 @@ def pytest_addoption(parser):
         "--database-tests-only",
         action="store_true",
         help="run only the tests that touch the database, a broker or workers (CI's second "
-        "pass: the others already ran, unchanged, in the first)",
+        "pass, on PostgreSQL + Redis: the others run in the first)",
+    )
+    parser.addoption(
+        "--sqlite-pass",
+        action="store_true",
+        help="run only the tests that touch no database, broker or worker, and those marked "
+        "both_databases (CI's first pass, on SQLite: every other test runs on PostgreSQL)",
+    )
+    parser.addoption(
+        "--record-selection",
+        metavar="PATH",
+        help="write the ids of the selected tests to PATH, one a line, with a tab and "
+        "both_databases after those so marked (CI checks its passes with them: "
+        "tests/selection_support.py)",
     )
 
 
+def in_sqlite_pass(item) -> bool:
+    """CI's SQLite pass: what needs no database, and the code paths that differ by database."""
+    return not uses_the_database(item) or "both_databases" in item.keywords
+
+
+def check_both_databases_marks(items) -> None:
+    """`both_databases` says a test runs on SQLite as well as on PostgreSQL: on a test that
+    needs PostgreSQL or a worker (skipped on SQLite) it would say something false."""
+    needs = {"postgres", "worker"}
+    wrong = [
+        item.nodeid
+        for item in items
+        if item.get_closest_marker("both_databases") and needs & set(item.keywords)
+    ]
+    if wrong:
+        raise pytest.UsageError(
+            "both_databases marks tests that cannot run on SQLite:\n  " + "\n  ".join(wrong)
+        )
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` or `worker` run in CI's second pass (PostgreSQL + Redis).
+    """CI runs each test once: `--sqlite-pass` (SQLite, eager tasks) takes the tests that touch
+    no database and the ones marked `both_databases`; `--database-tests-only` (PostgreSQL +
+    Redis + real workers) takes every test that touches a database, broker or worker. Without
+    either option (`make test`), every test runs; `postgres` and `worker` tests skip themselves
+    where their services are missing.
 
     Every transactional test restores the database as migrations left it (rating scale, groups,
     beat schedule): a plain flush would empty those tables for the tests that follow.
@@ -100,9 +149,17 @@ def pytest_collection_modifyitems(config, items):
     from django.conf import settings
     from django.db import connection
 
-    if config.getoption("--database-tests-only"):
-        kept = [item for item in items if uses_the_database(item)]
-        config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    check_both_databases_marks(items)
+    sqlite_pass = config.getoption("--sqlite-pass")
+    database_tests_only = config.getoption("--database-tests-only")
+    if sqlite_pass and database_tests_only:
+        raise pytest.UsageError("--sqlite-pass and --database-tests-only are CI's two passes")
+    if sqlite_pass and connection.vendor != "sqlite":
+        raise pytest.UsageError("--sqlite-pass runs on SQLite: unset DATABASE_URL")
+    if sqlite_pass or database_tests_only:
+        wanted = in_sqlite_pass if sqlite_pass else uses_the_database
+        kept = [item for item in items if wanted(item)]
+        config.hook.pytest_deselected(items=[item for item in items if not wanted(item)])
         items[:] = kept
 
     for item in items:
@@ -119,6 +176,39 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(no_postgres)
         if "worker" in item.keywords and not settings.CELERY_BROKER_URL:
             item.add_marker(no_broker)
+
+
+def pytest_collection_finish(session):
+    """--record-selection: what this run selected (in each pytest-xdist worker: the same)."""
+    path = session.config.getoption("--record-selection")
+    if not path:
+        return
+    lines = [
+        f"{item.nodeid}\t{'both_databases' if item.get_closest_marker('both_databases') else ''}"
+        for item in session.items
+    ]
+    partial = Path(f"{path}.{os.getpid()}")
+    partial.write_text("".join(f"{line}\n" for line in lines))
+    partial.replace(path)
+
+
+@pytest.fixture
+def worker(tmp_path, settings):
+    """A real `celery worker` (solo pool) on the test database and the configured broker,
+    started empty (the broker purged) and stopped after the test; yields its log file. It may
+    deliver webhooks and fetch links on 127.0.0.0/8, with short webhook retries."""
+    from tracker.celery import app
+
+    settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
+    app.control.purge()  # nothing left over from earlier runs on this broker
+    log = tmp_path / "worker.log"
+    env = worker_support.child_env(WEBHOOK_RETRY_BASE_SECONDS="2", WEBHOOK_TIMEOUT_SECONDS="5")
+    process = worker_support.start_celery(
+        "worker", "--pool", "solo", "--without-gossip", "--without-mingle", "--loglevel", "INFO",
+        env=env, log=log,
+    )  # fmt: skip
+    yield log
+    worker_support.stop(process)
 
 
 # Link health: a local test web, allowed through LINKCHECK_ALLOWED_PRIVATE_NETWORKS only in
@@ -146,8 +236,6 @@ def eager_tasks():
 @pytest.fixture
 def linkcheck_settings(settings, linkcheck_web, eager_tasks):
     """Settings for checking the local test web, with tasks in-process."""
-    import ipaddress
-
     settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
     settings.ARCHIVE_AVAILABILITY_URL = linkcheck_web.url("/wayback/available")
     settings.ARCHIVE_INTERVAL_MS = 0

@@ -87,6 +87,7 @@ class KeysetPagesUnderInserts(TestCase):
         assert seen == order
 
 
+@pytest.mark.both_databases
 def test_the_list_goes_past_its_numbered_pages_by_cursor(
     client, checker, editor, settings, monkeypatch
 ):
@@ -169,6 +170,7 @@ def recounted() -> dict[tuple[int, int], int]:
     return {key: len(ids) for key, ids in counts.items()}
 
 
+@pytest.mark.both_databases
 def test_speaker_records_follow_publishing_correcting_and_reattributing(
     make_claim, editor, checker
 ):
@@ -245,6 +247,7 @@ QUERIES = ["trung quoc", "trung", "kinh", "da", "quoc gia", "tang truong", "xyz"
 
 
 @pytest.mark.parametrize("query", QUERIES)
+@pytest.mark.both_databases
 def test_search_answers_what_the_folded_words_say_on_either_database(make_claim, query):
     """The expectation is worked out here from the folded words (every query word starts a
     word of the claim), so SQLite and PostgreSQL are both held to the same answer."""
@@ -260,6 +263,7 @@ def test_search_answers_what_the_folded_words_say_on_either_database(make_claim,
     assert found == expected, connection.vendor
 
 
+@pytest.mark.both_databases
 def test_search_lists_at_most_its_candidates_newest_first(make_claim, monkeypatch):
     monkeypatch.setattr(search, "CANDIDATES", 3)
     claims = [make_claim("published", text=f"Giá xăng {i}", translation="") for i in range(5)]
@@ -267,6 +271,7 @@ def test_search_lists_at_most_its_candidates_newest_first(make_claim, monkeypatc
     assert {c.pk for c in found} == {c.pk for c in claims[-3:]}
 
 
+@pytest.mark.both_databases
 def test_a_claim_made_by_no_one_still_counts_nowhere(make_claim):
     ClaimFactory()
     make_claim("published")

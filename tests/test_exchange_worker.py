@@ -10,7 +10,7 @@ from exchange.models import ReviewLink
 from tests.api_support import client_for
 from tests.exchange_support import claim_review
 from tests.test_recheck import cite_dead_link
-from tests.test_webhooks_worker import wait_for, worker  # noqa: F401  (the worker fixture)
+from tests.worker_support import wait_for
 
 pytestmark = [
     pytest.mark.postgres,
@@ -19,7 +19,7 @@ pytestmark = [
 ]
 
 
-def test_a_worker_links_an_imported_review_to_our_claim(worker, make_claim, checker):  # noqa: F811
+def test_a_worker_links_an_imported_review_to_our_claim(worker, make_claim, checker):
     claim = make_claim("researching", text="Rice prices doubled last year", translation="")
 
     answer = client_for(checker).post(
@@ -34,7 +34,7 @@ def test_a_worker_links_an_imported_review_to_our_claim(worker, make_claim, chec
     assert (link.claim_id, link.basis, link.state) == (claim.pk, "text", "candidate")
 
 
-def test_the_nightly_sweep_runs_on_a_worker(worker, make_claim):  # noqa: F811
+def test_the_nightly_sweep_runs_on_a_worker(worker, make_claim):
     dead = make_claim("published")
     cite_dead_link(dead, archived=False)
 

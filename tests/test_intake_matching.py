@@ -6,6 +6,8 @@ from rest_framework.test import APIClient
 
 from intake.matching import match_claims
 
+pytestmark = pytest.mark.both_databases  # intake.matching ranks by pg_trgm or in Python
+
 LAG = "Trung Quốc chậm hơn Mỹ từ 2-3 năm trong việc phát triển AI."
 LAG_EN = "China is 2 to 3 years behind the United States in developing AI."
 OTHER = "Baidu và 01.AI đã dự trữ đủ chip để duy trì hoạt động trong tương lai gần."

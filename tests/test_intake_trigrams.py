@@ -41,6 +41,7 @@ def test_known_values(first, second, whole, inside):
     assert trigrams.word_similarity(first, second) == pytest.approx(inside, abs=1e-6)
 
 
+@pytest.mark.both_databases
 def test_the_missions_own_example_finds_the_demo_claim_on_either_database(make_claim):
     lag = make_claim(
         "published",

@@ -4,10 +4,6 @@ records, for every kind of answer on the weird test web, over two rounds (the se
 drifting page changed)."""
 
 import datetime
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -15,10 +11,10 @@ from django.utils import timezone
 
 from sources import services
 from sources.models import Link, LinkCheck
+from tests import worker_support
 from tests.linkcheck_web import TestWeb
 
 pytestmark = pytest.mark.postgres
-PROJECT = Path(__file__).resolve().parent.parent
 
 PATHS = [
     "/ok/story",
@@ -80,26 +76,16 @@ def check_carefully(host: str) -> None:
 
 def check_fast(host: str) -> None:
     """`manage.py check_links` in its own process, as an operator runs it."""
-    db = django_settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-            f"{db['NAME']}"
-        ),
-        "LINKCHECK_ALLOWED_PRIVATE_NETWORKS": "127.0.0.0/8",
-        "LINKCHECK_TOTAL_TIMEOUT": str(django_settings.LINKCHECK_TOTAL_TIMEOUT),
-        "LINKCHECK_READ_TIMEOUT": str(django_settings.LINKCHECK_READ_TIMEOUT),
-        "LINKCHECK_MAX_BYTES": str(django_settings.LINKCHECK_MAX_BYTES),
-        "LINKCHECK_RETRY_AFTER_MAX": str(django_settings.LINKCHECK_RETRY_AFTER_MAX),
-    }
-    subprocess.run(
-        [
-            sys.executable, "manage.py", "check_links", "--all", "--host", host,
-            "--processes", "2", "--batch", "4", "--no-politeness", "--no-archives",
-            "--no-progress",
-        ],
-        cwd=PROJECT, env=env, check=True, capture_output=True, timeout=60,
+    env = worker_support.child_env(
+        LINKCHECK_TOTAL_TIMEOUT=str(django_settings.LINKCHECK_TOTAL_TIMEOUT),
+        LINKCHECK_READ_TIMEOUT=str(django_settings.LINKCHECK_READ_TIMEOUT),
+        LINKCHECK_MAX_BYTES=str(django_settings.LINKCHECK_MAX_BYTES),
+        LINKCHECK_RETRY_AFTER_MAX=str(django_settings.LINKCHECK_RETRY_AFTER_MAX),
+    )
+    worker_support.manage(
+        "check_links", "--all", "--host", host, "--processes", "2", "--batch", "4",
+        "--no-politeness", "--no-archives", "--no-progress",
+        env=env, check=True, capture_output=True, timeout=60,
     )  # fmt: skip
 
 

@@ -4,24 +4,21 @@ the other takes over its leases once they expire, and every link ends up checked
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db.models import Count
 from django.utils import timezone
 
 from sources.models import Link
+from tests import worker_support
 from tests.linkcheck_web import TestWeb
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker]
 
 LINKS = 240
 LEASE_SECONDS = 10
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -66,26 +63,18 @@ def test_no_link_is_lost_or_checked_twice_when_a_process_is_killed(transactional
         Link(url=hosts[n % 3].url(f"/ok/story-{n}"), host=hosts[n % 3].host, next_check_at=now)
         for n in range(LINKS)
     )
-    db = django_settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-            f"{db['NAME']}"
-        ),
-        "LINKCHECK_ALLOWED_PRIVATE_NETWORKS": "127.0.0.0/8",
-        "LINKCHECK_LEASE_SECONDS": str(LEASE_SECONDS),
+    env = worker_support.child_env(
+        LINKCHECK_LEASE_SECONDS=str(LEASE_SECONDS),
         # Slow enough (60 requests/s in all, limits shared through Redis) to kill mid-batch.
-        "LINKCHECK_PER_HOST_CONCURRENCY": "1",
-        "LINKCHECK_PER_HOST_INTERVAL_MS": "50",
-    }
-    command = subprocess.Popen(
+        LINKCHECK_PER_HOST_CONCURRENCY="1",
+        LINKCHECK_PER_HOST_INTERVAL_MS="50",
+    )
+    command = worker_support.start(
         [
-            sys.executable, "manage.py", "check_links", "--all", "--processes", "2",
+            "manage.py", "check_links", "--all", "--processes", "2",
             "--batch", "20", "--no-archives", "--no-progress",
         ],
-        cwd=PROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        start_new_session=True,
+        env=env,
     )  # fmt: skip
     try:
         deadline = time.monotonic() + 60

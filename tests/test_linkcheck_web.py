@@ -34,6 +34,7 @@ def soft_404_site():
     server.stop()
 
 
+@pytest.mark.both_databases
 def test_a_page_that_answers_200_is_ok_with_its_check_recorded(
     db, linkcheck_settings, linkcheck_web
 ):
@@ -223,6 +224,7 @@ def test_it_sends_an_honest_user_agent_and_no_cookies(db, linkcheck_settings, li
     assert "Cookie" not in second.headers and "Authorization" not in second.headers
 
 
+@pytest.mark.both_databases
 def test_a_batch_is_recorded_in_a_bounded_number_of_queries(
     db, linkcheck_settings, linkcheck_web, django_assert_max_num_queries
 ):
@@ -234,6 +236,7 @@ def test_a_batch_is_recorded_in_a_bounded_number_of_queries(
     assert LinkCheck.objects.count() == 40
 
 
+@pytest.mark.both_databases
 def test_the_check_history_is_bounded(db, linkcheck_settings, linkcheck_web):
     linkcheck_settings.LINKCHECK_HISTORY = 3
     for _ in range(5):

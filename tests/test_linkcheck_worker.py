@@ -2,28 +2,26 @@
 local test web; the first worker is killed with SIGKILL mid-batch, a second one takes over,
 and every link ends up checked (the killed worker's leases expire and are leased again)."""
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db.models import Count
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from sources.models import Link
+from tests import worker_support
 from tests.linkcheck_web import TestWeb
+from tests.worker_support import stop
 from tracker.celery import app
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker]
 
 LINKS = 300
 LEASE_SECONDS = 20
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -35,40 +33,19 @@ def hosts():
 
 
 def celery(*args: str, log: Path) -> subprocess.Popen:
-    db = django_settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-            f"{db['NAME']}"
+    return worker_support.start_celery(
+        *args,
+        env=worker_support.child_env(
+            LINKCHECK_LEASE_SECONDS=str(LEASE_SECONDS),
+            LINKCHECK_BATCH_SIZE="50",
+            LINKCHECK_BATCHES_PER_RUN="10",
+            # Slow enough (30 requests/s in all, shared through Redis) to kill a worker mid-batch.
+            LINKCHECK_PER_HOST_CONCURRENCY="1",
+            LINKCHECK_PER_HOST_INTERVAL_MS="100",
+            ARCHIVE_AVAILABILITY_URL="http://127.0.0.1:9/no-archive",
         ),
-        "LINKCHECK_ALLOWED_PRIVATE_NETWORKS": "127.0.0.0/8",
-        "LINKCHECK_LEASE_SECONDS": str(LEASE_SECONDS),
-        "LINKCHECK_BATCH_SIZE": "50",
-        "LINKCHECK_BATCHES_PER_RUN": "10",
-        # Slow enough (30 requests/s in all, shared through Redis) to kill a worker mid-batch.
-        "LINKCHECK_PER_HOST_CONCURRENCY": "1",
-        "LINKCHECK_PER_HOST_INTERVAL_MS": "100",
-        "ARCHIVE_AVAILABILITY_URL": "http://127.0.0.1:9/no-archive",
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tracker", *args],
-        cwd=PROJECT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group, so SIGKILL reaches the pool too
+        log=log,
     )
-
-
-def stop(process: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, sig)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
 
 
 def checked_links() -> int:
@@ -79,7 +56,7 @@ def wait_for(condition, timeout: float, what: str, logs: list[Path]) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
-            tails = "\n".join(log.read_text(errors="replace")[-3000:] for log in logs)
+            tails = worker_support.log_tails(logs, 3000)
             pytest.fail(f"timed out waiting for {what}; {checked_links()} checked\n{tails}")
         time.sleep(0.25)
 

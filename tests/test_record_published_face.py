@@ -177,6 +177,7 @@ def test_reopened_claims_cost_no_extra_queries_on_lists(
     assert "Zanzibar" not in body
 
 
+@pytest.mark.both_databases
 def test_public_matching_never_matches_or_shows_the_draft(reopened, editor):
     api = APIClient()
     assert api.get("/api/v1/claims/match/", {"text": EDITED_TEXT}).json()["results"] == []

@@ -11,7 +11,7 @@ from claims.models import Claim
 from sources.models import Outlet
 from tests.factories import SourceFactory, SpeakerFactory
 from tests.site_data import add_appearance
-from tests.test_webhooks_worker import wait_for, worker  # noqa: F401  (the worker fixture)
+from tests.worker_support import wait_for
 from tracker.celery import app as celery_app
 
 pytestmark = pytest.mark.django_db
@@ -147,7 +147,7 @@ def test_a_worker_finishes_an_edit_shown_by_many_claims(
     editor,
     monkeypatch,
     threshold,
-    worker,  # noqa: F811
+    worker,
 ):
     """Past SEARCH_INLINE_MAX a worker rebuilds the search text; past TOUCH_INLINE_MAX the
     request reads no ids at all and a worker reads them, then touches them."""

@@ -266,6 +266,7 @@ def test_signed_in_editors_always_get_a_fresh_page(client, make_claim, editor):
     assert "Editors' desk" not in client.get(claim.get_absolute_url()).content.decode()
 
 
+@pytest.mark.both_databases
 def test_the_list_pages_through_results_keeping_the_filters(client, make_claim, settings):
     settings.PUBLIC_PAGE_SIZE = 2
     for i in range(5):

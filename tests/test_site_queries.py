@@ -69,6 +69,7 @@ def pages(site) -> dict[str, str]:
     }
 
 
+@pytest.mark.both_databases
 def test_each_page_runs_a_fixed_number_of_queries(client, site, django_assert_max_num_queries):
     measured = {}
     for page, url in pages(site).items():

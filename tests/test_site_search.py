@@ -37,6 +37,7 @@ def test_words_leave_punctuation_and_query_syntax_out():
     assert words("trung & quoc | !(x):* 'a'") == ["trung", "quoc", "x", "a"]
 
 
+@pytest.mark.both_databases
 def test_vietnamese_typed_without_diacritics_finds_the_accented_claim(client, make_claim):
     make_claim("published", text="Trung Quốc có hơn 200 mô hình ngôn ngữ lớn", translation="")
     make_claim("published", text="Đây là kết luận của công ty", translation="")
@@ -50,6 +51,7 @@ def test_vietnamese_typed_without_diacritics_finds_the_accented_claim(client, ma
     assert "Mỹ dẫn đầu" not in listed(client, "?q=trung+quoc")
 
 
+@pytest.mark.both_databases
 def test_every_word_must_match(make_claim):
     make_claim("published", text="Trung Quốc chậm hơn Mỹ", translation="")
     make_claim("published", text="Trung Quốc dẫn đầu", translation="")
@@ -57,6 +59,7 @@ def test_every_word_must_match(make_claim):
     assert found("trung quoc my") == ["Trung Quốc chậm hơn Mỹ"]
 
 
+@pytest.mark.both_databases
 def test_search_reaches_translations_quotes_speakers_and_the_published_summary(make_claim):
     claim = make_claim("published", text="Một tuyên bố", translation="A statement about chips")
     add_appearance(
@@ -72,6 +75,7 @@ def test_search_reaches_translations_quotes_speakers_and_the_published_summary(m
         assert found(query) == ["Một tuyên bố"], query
 
 
+@pytest.mark.both_databases
 def test_filters_combine_with_each_other_and_with_search(client, make_claim):
     ai = Topic.objects.create(name="AI", name_vi="Trí tuệ nhân tạo", slug="ai")
     lee = SpeakerFactory(name="Kai-Fu Lee", slug="kai-fu-lee")
@@ -111,6 +115,7 @@ def test_filters_combine_with_each_other_and_with_search(client, make_claim):
         "?language=xx&topic=nope",
     ],
 )
+@pytest.mark.both_databases
 def test_bad_filter_input_never_fails(client, make_claim, query):
     make_claim("published")
     assert client.get("/claims/" + query).status_code == 200

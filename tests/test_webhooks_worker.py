@@ -2,22 +2,15 @@
 delivery leaves the request, fails, is retried after its backoff by the worker, and a change
 that is rolled back never reaches the broker."""
 
-import ipaddress
-import os
-import signal
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import transaction
 
 from claims import services as claim_services
 from tests.api_support import client_for
 from tests.webhook_receiver import Receiver
-from tracker.celery import app
+from tests.worker_support import wait_for
 from webhooks.models import Delivery, Endpoint, Event
 
 pytestmark = [
@@ -25,7 +18,6 @@ pytestmark = [
     pytest.mark.worker,
     pytest.mark.django_db(transaction=True),
 ]
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -33,50 +25,6 @@ def receiver():
     server = Receiver().start()
     yield server
     server.stop()
-
-
-@pytest.fixture
-def worker(tmp_path, settings):
-    settings.LINKCHECK_ALLOWED_PRIVATE_NETWORKS = [ipaddress.ip_network("127.0.0.0/8")]
-    db = django_settings.DATABASES["default"]
-    env = {
-        **os.environ,
-        "DATABASE_URL": (
-            f"postgresql://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-            f"{db['NAME']}"
-        ),
-        "LINKCHECK_ALLOWED_PRIVATE_NETWORKS": "127.0.0.0/8",
-        "WEBHOOK_RETRY_BASE_SECONDS": "2",
-        "WEBHOOK_TIMEOUT_SECONDS": "5",
-    }
-    app.control.purge()  # nothing left over from earlier runs on this broker
-    log = tmp_path / "worker.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "tracker", "worker", "--pool", "solo"]
-        + ["--without-gossip", "--without-mingle", "--loglevel", "INFO"],
-        cwd=PROJECT,
-        env=env,
-        stdout=log.open("ab"),
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    yield log
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(5)
-
-
-def wait_for(condition, seconds: float, log: Path) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out; worker log:\n{log.read_text()[-5000:]}")
 
 
 def test_a_worker_delivers_and_retries_with_backoff(
