@@ -1,6 +1,6 @@
 """The record's two events. The record sends them; what lives above it (and keeps data derived
-from the record, or tells the world) listens. tests/test_events.py pins every listener, so that
-a consequence wired up elsewhere shows here first.
+from the record, or tells the world) listens. tests/claims/test_events.py pins every listener,
+so that a consequence wired up elsewhere shows here first.
 
 - `faces_changed`: the public face of some claims changed. Sent by claims.dependents inside the
   writing transaction, once it has moved their updated_at (ETag), retired the cached pages and

@@ -2,7 +2,7 @@
 
 So that `make run` (SQLite) ranks repeats as production (PostgreSQL) does: the same scores, the
 same thresholds. No library on PyPI computes pg_trgm's scores (rapidfuzz's edit-distance ratios
-rank differently, and missed paraphrases pg_trgm finds); tests/test_intake_trigrams.py holds
+rank differently, and missed paraphrases pg_trgm finds); tests/intake/test_intake_trigrams.py holds
 these two equal to PostgreSQL's own functions on random texts.
 
 A word is a run of letters and digits, lower-cased, padded with two spaces in front and one

@@ -8,7 +8,7 @@ range may hold fewer public rows than SECTION_SIZE (never more), and may be empt
 
 A section is built from plain values (`values_list`), each URL by formatting a path reversed
 once per section, and the XML is joined as text: the same document Django's sitemap framework
-renders (tests/test_sitemaps.py compares them), without a model instance, a `reverse()` and a
+renders (tests/public/test_sitemaps.py compares them), without a model instance, a `reverse()` and a
 template node per URL, which cost about 0.1 ms each: 1 s for a section of 10,000 claims.
 """
 

@@ -1,7 +1,7 @@
 """The public site's pages: home, the searchable list, claims, speakers, corrections, methodology.
 
 Every row shown here comes from claims.visibility; each view runs a fixed number of queries
-whatever the amount of data (tests/test_site_queries.py holds them to it).
+whatever the amount of data (tests/public/test_site_queries.py holds them to it).
 """
 
 import logging

@@ -8,8 +8,8 @@ from claims.recheck import due_for_recheck
 from claims.tasks import daily_recheck_sweep
 from exchange.models import ReviewLink
 from tests.api_support import client_for
+from tests.claims.test_recheck import cite_dead_link
 from tests.exchange_support import claim_review
-from tests.test_recheck import cite_dead_link
 from tests.worker_support import wait_for
 
 pytestmark = [

@@ -107,11 +107,11 @@ def run_schemathesis(base_url: str, tmp_path, phases: str, *headers: str) -> dic
         "--header",
         "Connection: close",
         # intake/ fetches the URL it is given (in-process, tasks being eager here): fuzzed
-        # URLs would reach outside addresses. tests/test_intake_desk.py covers it instead.
+        # URLs would reach outside addresses. tests/intake/test_intake_desk.py covers it instead.
         "--exclude-path-regex",
         "^/api/v1/intake/",
         # Importing ClaimReview fetches a given URL: random public host names would reach the
-        # internet. tests/test_exchange_import.py covers that endpoint with a local server.
+        # internet. tests/exchange/test_exchange_import.py covers that endpoint with a local server.
         "--exclude-path",
         "/api/v1/external-reviews/import/",
     ]

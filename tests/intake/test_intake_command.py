@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 pytestmark = pytest.mark.django_db
-SEED = Path(__file__).parent.parent / "demo" / "article-vi.txt"
+SEED = Path(__file__).resolve().parents[2] / "demo" / "article-vi.txt"
 
 
 def test_the_seed_is_listed_best_first_as_json_with_repeats(make_claim):

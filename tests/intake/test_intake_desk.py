@@ -16,7 +16,7 @@ from intake.models import ArticleImport
 from sources.models import Source
 from tests.exchange_support import DocumentServer
 
-SEED = (Path(__file__).parent.parent / "demo" / "article-vi.txt").read_text()
+SEED = (Path(__file__).resolve().parents[2] / "demo" / "article-vi.txt").read_text()
 PAGE = """<!doctype html><html><head><title>Budget grows</title>
 <meta name="author" content="Lan Pham"></head><body>
 <nav><a href="/">Home</a> | <a href="/world">World</a></nav>

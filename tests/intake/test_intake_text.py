@@ -12,7 +12,7 @@ from intake.extraction import extract
 from intake.sentences import split
 from intake.speakers import KnownSpeaker, suggest
 
-SEED = (Path(__file__).parent.parent / "demo" / "article-vi.txt").read_text()
+SEED = (Path(__file__).resolve().parents[2] / "demo" / "article-vi.txt").read_text()
 
 
 def texts(text: str) -> list[str]:

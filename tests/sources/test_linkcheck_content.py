@@ -54,7 +54,7 @@ def reference_fingerprint(text: str, size: int = 64) -> list[int]:
 
 
 def bench_pages() -> list[str]:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
     try:
         import linkcheck as bench
     finally:

@@ -17,7 +17,7 @@ from intake import article
 from intake.sentences import split
 from sources.linkcheck.content import page_text
 from tests.exchange_support import DocumentServer, claim_review
-from tests.test_intake_desk import client, local_fetch, start  # noqa: F401  (fixtures)
+from tests.intake.test_intake_desk import client, local_fetch, start  # noqa: F401  (fixtures)
 from tracker.characters import find_control_character
 
 VI = "Bà Jenny Xiao ước tính Trung Quốc chậm hơn Mỹ từ 2-3 năm về trí tuệ nhân tạo."

@@ -1,6 +1,7 @@
 """The appearance side of the published record, attacked by every role through every write path.
 
-Role × path × object, as tests/test_record_freeze_matrix.py does for the claim and its verdict:
+Role × path × object, as tests/claims/test_record_freeze_matrix.py does for the claim and its
+verdict:
 a public appearance, a repeat waiting for confirmation (confirm, reject), the source the claim
 was said in, its speaker and its outlet. Each cell asserts the answer, and that a refused write
 changes no row, writes no history and leaves the claim's ETag alone; an allowed one is recorded
@@ -18,9 +19,9 @@ from claims import edits, services
 from claims.models import Appearance, Speaker
 from sources.models import Outlet, Source
 from tests.api_support import client_for
+from tests.claims.test_record_freeze_matrix import ROLES, admin_client, change_url, make_user
 from tests.factories import SourceFactory, SpeakerFactory, UserFactory
 from tests.record_support import published_record, snapshot
-from tests.test_record_freeze_matrix import ROLES, admin_client, change_url, make_user
 from tracker.refusals import NotAllowedNow, NotPermitted
 
 EDITED = "Edited outside the workflow"

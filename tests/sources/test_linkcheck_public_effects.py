@@ -5,7 +5,7 @@ from claims import pagecache
 from claims.models import Claim
 from sources import services
 from sources.models import Source
-from tests.test_linkcheck_web import check
+from tests.sources.test_linkcheck_web import check
 
 
 def cite(claim: Claim, url: str) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from tests import worker_support
 
-PROJECT = Path(__file__).resolve().parent.parent
+PROJECT = Path(__file__).resolve().parents[2]
 # A developer's shell has none of these: the site runs embedded (SQLite, eager tasks, local
 # cache), and make run picks its own SITE_URL and DEBUG defaults.
 NOT_IN_A_DEVELOPERS_SHELL = (

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from tracker import bounded_json
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 MEMORY_CAP = 1024 * 1024 * 1024  # 1 GiB of address space for the importing process
 
 DIGITS = b"9" * 5000

@@ -10,8 +10,8 @@ from rest_framework.test import APIClient
 from claims import edits, services
 from claims.models import Claim
 from tests.factories import SourceFactory, SpeakerFactory
+from tests.public.test_site_queries import BOUNDS
 from tests.site_data import add_appearance, correct, fresh_page_cache, plain_static_storage  # noqa: F401
-from tests.test_site_queries import BOUNDS
 from webhooks.models import Endpoint, Event
 from webhooks.services import event_record
 
