@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from claims import visibility, workflow
 from claims.models import Appearance, Claim, Evidence, RatingLevel, Review, Speaker, Topic
 from claims.workflow import AppearanceState
-from sources.models import Outlet, Source
+from sources.models import Outlet, Source, normalised_or_blank
 from tracker.refusals import NotAllowedNow, NotPermitted
 from tracker.text import unique_slug
 
@@ -291,6 +291,15 @@ def source_create(*, by, **fields) -> Source:
     return source
 
 
+def source_for_url(*, url: str, by, **fields) -> Source:
+    """The catalogue's source at `url` (compared normalised, so a tracking parameter or the
+    host's case makes no second source), else a new one with `fields`. One source per page,
+    whoever files it: intake and the desk's repeats both take it from here."""
+    normalised = normalised_or_blank(url)
+    found = Source.objects.filter(url_normalised=normalised).first() if normalised else None
+    return found or source_create(by=by, url=url, **fields)
+
+
 def source_update(*, source: Source, by, **fields) -> Source:
     """Change a source; its URL, title and date stay as cited while a verdict on record cites it."""
     _require(by, "sources.change_source")
@@ -400,6 +409,14 @@ def speaker_create(*, by, **fields) -> Speaker:
         )
         _save(speaker, by=by)
     return speaker
+
+
+def speaker_for_name(*, name: str, by) -> tuple[Speaker, bool]:
+    """The speaker of that name (case aside), else a new one, and whether it is new: one
+    speaker per name typed, on the intake desk and the desk's repeats alike."""
+    name = name.strip()[:200]
+    found = Speaker.objects.filter(name__iexact=name).first()
+    return (found, False) if found else (speaker_create(by=by, name=name), True)
 
 
 def speaker_update(*, speaker: Speaker, by, **fields) -> Speaker:

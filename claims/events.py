@@ -11,9 +11,10 @@ so that a consequence wired up elsewhere shows here first.
     2. webhooks.receivers: queues `claim.updated` for published claims whose own content
        (slug, topics, appearances) was edited.
 - `claim_announced`: one claim has news for the outside world (`event`: "claim.published",
-  "claim.corrected", "claim.updated"), sent after the commit by the transition service, by the
-  re-check sweep and by webhooks' own `claim.updated` queue. Listener: webhooks.receivers,
-  which records the event and its deliveries.
+  "claim.corrected", "claim.updated", "claim.repeated" with `appearance_id`), sent after the
+  commit by the transition service, by the re-check sweep, by the confirmation of a repeat
+  (services.appearance_confirm) and by webhooks' own `claim.updated` queue. Listener:
+  webhooks.receivers, which records the event and its deliveries.
 """
 
 from django.dispatch import Signal

@@ -35,11 +35,10 @@ def _source(article_import: ArticleImport, by) -> Source:
         outlet = Outlet.objects.filter(
             name=article_import.outlet_name
         ).first() or edits.outlet_create(by=by, name=article_import.outlet_name)
-    existing = Source.objects.filter(url=article_import.url).first() if article_import.url else None
-    return existing or edits.source_create(
+    return edits.source_for_url(
+        url=article_import.url,
         by=by,
         title=article_import.title or _first_line(article_import.article_text),
-        url=article_import.url,
         outlet=outlet,
         published_on=article_import.published_on,
         language=article_import.language or "en",
@@ -55,9 +54,7 @@ def _first_line(text: str) -> str:
 def _speaker(choice: Choice, by) -> tuple[Speaker, bool]:
     """The chosen speaker, and whether it was created now."""
     if choice.new_speaker.strip():
-        name = choice.new_speaker.strip()[:200]
-        existing = Speaker.objects.filter(name__iexact=name).first()
-        return (existing, False) if existing else (edits.speaker_create(by=by, name=name), True)
+        return edits.speaker_for_name(name=choice.new_speaker, by=by)
     if choice.speaker_id is None:
         raise ValidationError({"speaker": "Choose the speaker of every ticked sentence."})
     try:

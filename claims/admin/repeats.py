@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from claims import edits, services, workflow
 from claims.models import Appearance, Claim, Speaker
 from claims.workflow import AppearanceState
-from sources.models import LANGUAGE_CHOICES, Source, normalised_or_blank
+from sources.models import LANGUAGE_CHOICES
 from tracker.refusals import InvalidAction, WorkflowError
 
 KNOWN_SPEAKER = re.compile(r"\(#([0-9]{1,18})\)\s*$")
@@ -42,15 +42,8 @@ def _speaker(value: str, *, by) -> Speaker:
         if speaker is None:
             raise InvalidAction(_("There is no such speaker."), field="speaker")
         return speaker
-    name = value.strip()
-    return Speaker.objects.filter(name=name).first() or edits.speaker_create(by=by, name=name)
-
-
-def _source(url: str, title: str, language: str, *, by) -> Source:
-    """The source at this URL if the catalogue has it, else a new one."""
-    normalised = normalised_or_blank(url)
-    found = Source.objects.filter(url_normalised=normalised).first() if normalised else None
-    return found or edits.source_create(by=by, url=url, title=title, language=language)
+    speaker, _created = edits.speaker_for_name(name=value, by=by)
+    return speaker
 
 
 def repeats_context(claim: Claim, user) -> dict:
@@ -95,7 +88,12 @@ def record_view(model_admin, request: HttpRequest, pk: int) -> HttpResponseRedir
                 claim=claim,
                 by=request.user,
                 speaker=_speaker(data["speaker"], by=request.user),
-                source=_source(data["url"], data["title"], data["quote_language"], by=request.user),
+                source=edits.source_for_url(
+                    url=data["url"],
+                    by=request.user,
+                    title=data["title"],
+                    language=data["quote_language"],
+                ),
                 said_on=data["said_on"],
                 quote=data["quote"],
                 quote_language=data["quote_language"],
@@ -130,6 +128,8 @@ def decide_view(model_admin, request: HttpRequest, pk: int, appearance_id: int):
             raise InvalidAction(_("Confirm or reject."))
     except WorkflowError as error:
         model_admin.message_user(request, error.message, messages.ERROR)
+    except ValidationError as error:  # e.g. a control character pasted into the reason
+        model_admin.message_user(request, "; ".join(error.messages), messages.ERROR)
     else:
         model_admin.message_user(request, done % {"id": appearance.pk}, messages.SUCCESS)
     return _back(pk)

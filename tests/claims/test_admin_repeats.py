@@ -94,3 +94,34 @@ def test_a_claim_in_review_takes_no_repeat_at_the_desk(make_claim, editor):
     assert 'id="record-repeat"' not in page.content.decode()
     record(logged_in(editor), claim)
     assert not Appearance.objects.filter(claim=claim).exists()
+
+
+def test_a_control_character_in_a_rejection_reason_is_a_message_not_a_500(
+    published, reporter, editor
+):
+    record(logged_in(reporter), published)
+    repeat = Appearance.objects.get(claim=published, quote="Said again at the desk")
+    answer = decide(logged_in(editor), repeat, decision="reject", reason="Pasted\x0cfrom a PDF")
+    assert answer.status_code == 302
+    assert Appearance.objects.get(pk=repeat.pk).state == AppearanceState.AWAITING_CONFIRMATION
+
+
+def test_the_desk_and_intake_reuse_the_speaker_and_source_already_filed(
+    published, reporter, editor
+):
+    record(logged_in(reporter), published, speaker="Phạm Thị D", url="https://example.org/a")
+    record(
+        logged_in(editor),
+        published,
+        speaker="phạm Thị D",  # case aside (SQLite folds ASCII letters only)
+        url="https://example.org/a?utm_source=x",
+        quote="Said once more",
+        said_on="2025-06-01",
+    )
+    first, second = (
+        Appearance.objects.filter(claim=published)
+        .exclude(state=AppearanceState.PUBLIC)
+        .order_by("pk")
+    )
+    assert first.speaker_id == second.speaker_id
+    assert first.source_id == second.source_id
