@@ -4,6 +4,7 @@ The numbers reach the page twice, as a chart and as a table, so nobody needs the
 """
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q
@@ -111,3 +112,30 @@ def speaker_said_counts(speaker: Speaker) -> SaidCount:
 def said_after_check(appearance: Appearance, checked_at: datetime.datetime | None) -> bool:
     """Said after the claim's first verdict was published: a repeat of a checked claim."""
     return bool(checked_at and appearance.date and appearance.date > checked_at.date())
+
+
+def said_in_order(appearances: Iterable[Appearance]) -> list[Appearance]:
+    """A claim's appearances in the order they were said, as far as it is known: those on
+    record before the verdict first (by date, the undated after the dated), then the repeats
+    confirmed since, by date. A repeat is never taken for the first time a claim was said
+    because the original quote has no date."""
+    return sorted(
+        appearances,
+        key=lambda a: (
+            a.confirmed_at is not None,
+            a.date is None,
+            a.date or datetime.date.min,
+            a.pk,
+        ),
+    )
+
+
+def said_between(
+    appearances: list[Appearance],
+) -> tuple[datetime.date | None, datetime.date | None]:
+    """When a claim was first and last said: known only when every appearance has a date
+    (an undated one could be the first or the last); else (None, None)."""
+    dates = [a.date for a in appearances]
+    if not dates or None in dates:
+        return None, None
+    return min(dates), max(dates)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db.models import Max, Min
 
 from claims.models import Appearance, Claim, RatingLevel, Speaker
+from claims.records import said_in_order
 
 CLAIM_REVIEWED_MAX = 75
 
@@ -71,7 +72,7 @@ def claim_review(claim: Claim, *, bounds: tuple[int, int] | None = None) -> dict
         worst, best = bounds or rating_bounds()
         reviewed_rating.update(ratingValue=rating.value, bestRating=best, worstRating=worst)
 
-    appearances = sorted(claim.appearances.all(), key=lambda a: (a.date is None, a.date or 0, a.pk))
+    appearances = said_in_order(claim.appearances.all())
     item: dict[str, Any] = {"@type": "Claim"}
     if appearances:
         first = appearances[0]

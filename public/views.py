@@ -34,6 +34,8 @@ from claims.records import (
     STRIP_WIDTH,
     record_strips,
     said_after_check,
+    said_between,
+    said_in_order,
     speaker_record,
     speaker_said_counts,
 )
@@ -231,12 +233,12 @@ def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     scale = list(RatingLevel.objects.all())
     review = claim.published_review
     assert review is not None, "public_claims() are published"
-    appearances = sorted(claim.appearances.all(), key=lambda a: (a.date is None, a.date, a.pk))
+    appearances = said_in_order(claim.appearances.all())
     for appearance in appearances:
         appearance.after_check = said_after_check(  # type: ignore[attr-defined]  # for the template
             appearance, claim.first_published_at
         )
-    dates = [a.date for a in appearances if a.date]
+    first_said, last_said = said_between(appearances)
     return render(
         request,
         "claims/claim_detail.html",
@@ -244,8 +246,8 @@ def claim_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             "claim": claim,
             "review": review,
             "appearances": appearances,
-            "first_said": min(dates, default=None),
-            "last_said": max(dates, default=None),
+            "first_said": first_said,
+            "last_said": last_said,
             "evidence": list(review.evidence.all()),
             "corrections": sorted(claim.corrections.all(), key=lambda c: c.created_at),
             "steps": scale_steps(scale, review.rating),

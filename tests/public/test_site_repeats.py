@@ -127,3 +127,32 @@ def test_the_claim_page_and_the_feed_cost_the_same_for_many_repeats(
         )
         services.appearance_confirm(appearance_id=repeat.pk, by=editor2)
     assert measure() == few
+
+
+def test_an_undated_first_quote_is_not_replaced_by_a_dated_repeat(
+    client, make_claim, reporter, editor2
+):
+    """The page and the ClaimReview show what is known: the original speaker said it first
+    (date unknown); a repeat's date is not passed off as the first time it was said."""
+    claim = make_claim("published")
+    original = SpeakerFactory(name="Nguyễn Văn A", slug="nguyen-van-a")
+    AppearanceFactory(
+        claim=claim, speaker=original, said_on=None, source=SourceFactory(published_on=None)
+    )
+    repeat = services.appearance_record_repeat(
+        claim=claim,
+        by=reporter,
+        speaker=SpeakerFactory(name="Trần Thị B", slug="tran-thi-b"),
+        source=SourceFactory(url="https://example.org/again", published_on=None),
+        said_on=timezone.localdate(),
+        quote="Said again",
+        quote_language="vi",
+    )
+    services.appearance_confirm(appearance_id=repeat.pk, by=editor2)
+
+    html = client.get(claim.get_absolute_url(), follow=True).content.decode()
+    assert "Said 2 times." in html
+    assert "first on" not in html
+    item = jsonld(html)["itemReviewed"]
+    assert item["author"]["name"] == "Nguyễn Văn A"
+    assert "datePublished" not in item
