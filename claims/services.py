@@ -70,6 +70,7 @@ def claim_transition(
         from_status = claim.status
         event = _prepare(claim, name, by=by, note=note, recheck_after=recheck_after)
         claim.move_to(rule.target)
+        claim.status_since = moved_at = timezone.now()
         try:
             claim.save()
         except ConcurrentTransition:
@@ -83,6 +84,7 @@ def claim_transition(
             to_status=claim.status,
             by=by,
             note=note,
+            at=moved_at,
         )
         if event:
             transaction.on_commit(

@@ -13,6 +13,7 @@ from intake import api as intake_api
 from public.api import sources as sources_api
 from public.api import views as claims_api
 from public.api.claimreview_feed import claimreview_feed
+from public.api.desk import DeskView
 from tracker.api import error_response
 from webhooks.api import EndpointViewSet
 
@@ -47,6 +48,7 @@ urlpatterns = [
     path("intake/<int:pk>/", intake_api.IntakeDetailView.as_view(), name="intake-detail"),
     path("intake/<int:pk>/confirm/", intake_api.IntakeConfirmView.as_view(), name="intake-confirm"),
     path("claimreview/feed/", claimreview_feed, name="claimreview-feed"),
+    path("desk/", DeskView.as_view(), name="desk"),
     *router.urls,
     re_path(r"", not_found),
 ]

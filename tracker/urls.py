@@ -4,6 +4,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from claims.admin.dashboard import desk_view
 from claims.pagecache import cached_page
 from public import source_views
 from public import views as claim_views
@@ -35,6 +36,7 @@ urlpatterns = [
     # choosing a language changes nothing but a cookie, so it does not need one.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/desk/", desk_view, name="desk-dashboard"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("tracker.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.db.models.query import ModelIterable
 from django.urls import reverse
 from django.utils import timezone
@@ -95,6 +96,11 @@ class Claim(ClaimWorkflow, models.Model):
         help_text=_("The verdict readers see; it stays while the claim is re-reviewed."),
     )
     first_published_at = models.DateTimeField(_("first published"), null=True, editable=False)
+    # When the claim entered its status (claims.services.claim_transition sets it): how long it
+    # has waited in its queue, read by the desk dashboard (claims.desk_figures) from an index.
+    status_since = models.DateTimeField(
+        _("in this status since"), default=timezone.now, db_default=Now(), editable=False
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -112,7 +118,7 @@ class Claim(ClaimWorkflow, models.Model):
         _("evidence dead since"), null=True, blank=True, editable=False
     )
     history = HistoricalRecords(
-        excluded_fields=["updated_at", "search_document", "evidence_dead_since"]
+        excluded_fields=["updated_at", "search_document", "evidence_dead_since", "status_since"]
     )
 
     objects = ClaimQuerySet.as_manager()
@@ -141,6 +147,14 @@ class Claim(ClaimWorkflow, models.Model):
                 fields=["id"],
                 condition=Q(published_review__isnull=False),
                 name="claim_public_pk_idx",
+            ),
+            # The desk dashboard: each queue's size and oldest claims, and the claims whose
+            # first verdict fell in a date range (claims.desk_figures).
+            models.Index(fields=["status", "status_since"], name="claim_queue_age_idx"),
+            models.Index(
+                fields=["first_published_at"],
+                condition=Q(first_published_at__isnull=False),
+                name="claim_first_published_idx",
             ),
         ]
         constraints = [
@@ -303,6 +317,12 @@ class Appearance(models.Model):
                 fields=["confirmed_at"],
                 condition=Q(confirmed_at__isnull=False),
                 name="appearance_confirmed_idx",
+            ),
+            # The desk dashboard's queue of repeats awaiting confirmation, oldest first.
+            models.Index(
+                fields=["recorded_at"],
+                condition=Q(state=AppearanceState.AWAITING_CONFIRMATION),
+                name="appearance_awaiting_idx",
             ),
         ]
         constraints = [
