@@ -10,4 +10,4 @@ class SourcesConfig(AppConfig):
         from tracker.text import guard_text_fields
 
         guard_text_fields([self.get_model("Outlet"), self.get_model("Source")])
-        from sources import signals  # noqa: F401  (connects the link registration receiver)
+        from sources import metrics, signals  # noqa: F401  (the receiver; the link-check counter)

@@ -6,4 +6,4 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claimtrack"
 
     def ready(self) -> None:
-        from tracker import checks  # noqa: F401  (registers the deployment checks)
+        from tracker import checks, metrics  # noqa: F401  (deployment checks; metrics, task signals)

@@ -10,6 +10,7 @@ from public import source_views
 from public import views as claim_views
 from public.feeds import ClaimAtomFeed, ClaimRssFeed, RepeatFeed
 from public.sitemaps import sitemap_index, sitemap_section
+from tracker.metrics import metrics_view
 
 urlpatterns = [
     path("", claim_views.home, name="home"),
@@ -32,6 +33,7 @@ urlpatterns = [
     ),
     path("robots.txt", claim_views.robots_txt, name="robots-txt"),
     path("health/", claim_views.health, name="health"),
+    path("metrics", metrics_view, name="metrics"),
     # The switcher sits on cached public pages, which cannot carry a per-visitor CSRF token;
     # choosing a language changes nothing but a cookie, so it does not need one.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

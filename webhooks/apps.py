@@ -11,4 +11,4 @@ class WebhooksConfig(AppConfig):
 
         # The endpoint's own fields only: delivery logs keep what remote servers answered.
         guard_text_fields([self.get_model("Endpoint")])
-        from webhooks import receivers  # noqa: F401  (connects the signal receivers)
+        from webhooks import metrics, receivers  # noqa: F401  (signal receivers; /metrics collector)

@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -131,7 +132,15 @@ class Delivery(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["endpoint", "event"], name="one_delivery_per_event")
         ]
-        indexes = [models.Index(fields=["endpoint", "status"], name="delivery_endpoint_status")]
+        indexes = [
+            models.Index(fields=["endpoint", "status"], name="delivery_endpoint_status"),
+            # /metrics counts the deliveries not delivered (webhooks.metrics) from this alone.
+            models.Index(
+                fields=["status"],
+                condition=~Q(status="succeeded"),
+                name="delivery_not_delivered_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.event} → {self.endpoint}"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from claims.visibility import public_appearances, public_claims
 from webhooks import delivery as transport
+from webhooks import metrics
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event
 
 log = logging.getLogger(__name__)
@@ -160,6 +161,7 @@ def delivery_attempt(*, delivery_id: int) -> Delivery | None:
         item.next_attempt_at = timezone.now() + datetime.timedelta(seconds=wait)
         item.save(update_fields=_OUTCOME_FIELDS)
         log.info("webhook delivery %s failed (%s); retrying in %ss", item.pk, error, wait)
+        metrics.RETRIES.inc()
         deliver_webhook.apply_async((item.pk,), countdown=wait)
     return item
 

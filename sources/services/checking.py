@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from sources.linkcheck.fetch import Checker, FetchConfig, FetchResult, Target, iter_results
 from sources.linkcheck.politeness import Politeness
+from sources.metrics import count_checks
 from sources.models import Link
 from sources.services.archives import FAILING, archive_due, find_archives
 from sources.services.config import fetch_config, politeness_factory
@@ -117,13 +118,16 @@ def links_check(
 
     def flush() -> None:
         nonlocal last_write
+        recorded: Counter = Counter()
         for link in record_results(links, pending, bulk=bulk):
-            summary[link.status] += 1
+            recorded[link.status] += 1
             if link.status in FAILING and archive_due(link):
                 failing.append(link.pk)
             if on_result:
                 on_result(link)
         pending.clear()
+        summary.update(recorded)
+        count_checks(recorded)
         last_write = time.monotonic()
 
     try:

@@ -45,6 +45,8 @@ def test_good_settings_start():
         ("PUBLISHER_URL", "ftp://example.org"),
         ("LINKCHECK_ALLOWED_PRIVATE_NETWORKS", "127.0.0.0/8,not-a-network"),
         ("ARCHIVE_AVAILABILITY_URL", "archive.org"),
+        ("METRICS_ALLOWED_NETWORKS", "10.0.0.0/8,not-a-network"),
+        ("LOG_FORMAT", "xml"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable, value):
