@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.module_loading import autodiscover_modules
+from django.utils.translation import gettext as _
 from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
@@ -258,7 +259,7 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
     if not token and not networks:
         raise Http404("Metrics are off: set METRICS_TOKEN or METRICS_ALLOWED_NETWORKS.")
     if token:
-        scheme, _, given = request.headers.get("Authorization", "").partition(" ")
+        scheme, _space, given = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() == "bearer" and hmac.compare_digest(given.strip(), token):
             return None
     if networks:
@@ -269,10 +270,10 @@ def refusal(request: HttpRequest) -> HttpResponse | None:
         if address is not None and any(address in network for network in networks):
             return None
     if token:
-        answer = HttpResponse("A bearer token is required.\n", status=401)
+        answer = HttpResponse(_("A bearer token is required.") + "\n", status=401)
         answer["WWW-Authenticate"] = 'Bearer realm="metrics"'
         return answer
-    return HttpResponse("Not from an allowed network.\n", status=403)
+    return HttpResponse(_("Not from an allowed network.") + "\n", status=403)
 
 
 def metrics_view(request: HttpRequest) -> HttpResponse:
