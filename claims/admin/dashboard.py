@@ -21,6 +21,10 @@ BAR_WIDTH = 320
 ROW_HEIGHT = 28
 
 
+# Dates the range may take: beyond them a day's bounds overflow (9999-12-31) or mean nothing.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
 class PeriodForm(forms.Form):
     start = forms.DateField(label=_("From"), required=False)
     end = forms.DateField(label=_("To"), required=False)
@@ -31,6 +35,11 @@ class PeriodForm(forms.Form):
         start, end = data.get("start") or default.start, data.get("end") or default.end
         if start > end:
             raise forms.ValidationError(_("The range starts after it ends."))
+        if start.year < EARLIEST_YEAR or end.year > LATEST_YEAR:
+            raise forms.ValidationError(
+                _("Choose dates between %(first)d and %(last)d.")
+                % {"first": EARLIEST_YEAR, "last": LATEST_YEAR}
+            )
         if (end - start).days >= MAX_DAYS:
             raise forms.ValidationError(
                 _("Choose a range of at most %(days)d days.") % {"days": MAX_DAYS}

@@ -203,7 +203,13 @@ def test_staff_outside_the_newsroom_and_anonymous_visitors_do_not(client, outsid
 def test_a_bad_date_range_is_a_message_not_an_error(client, editor):
     client.force_login(editor)
 
-    for query in ("start=yesterday", "start=2026-05-01&end=2026-04-01", "start=1900-01-01"):
+    for query in (
+        "start=yesterday",
+        "start=2026-05-01&end=2026-04-01",
+        "start=1900-01-01",
+        "start=9999-12-30&end=9999-12-31",
+        "start=0001-01-01&end=0001-01-02",
+    ):
         page = client.get(f"/admin/desk/?{query}")
         assert page.status_code == 200, query
         assert "errorlist" in page.content.decode(), query
