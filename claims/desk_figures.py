@@ -414,8 +414,21 @@ def as_data(figures: DeskFigures) -> dict:
     }
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """`value` as a spreadsheet shows it and never runs: a text that would start a formula
+    is prefixed with an apostrophe (OWASP's advice for CSV files)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_rows(figures: DeskFigures) -> Iterable[list]:
-    """The figures as rows of a CSV file: section, group, measure, value."""
+    """The figures as rows of a CSV file: section, group, measure, value (names and labels
+    made spreadsheet-safe by the caller with spreadsheet_safe())."""
     yield ["section", "group", "measure", "value"]
     yield ["period", "", "start", figures.period.start.isoformat()]
     yield ["period", "", "end", figures.period.end.isoformat()]

@@ -12,7 +12,14 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from claims.desk_figures import MAX_DAYS, DeskFigures, Period, csv_rows, desk_figures
+from claims.desk_figures import (
+    MAX_DAYS,
+    DeskFigures,
+    Period,
+    csv_rows,
+    desk_figures,
+    spreadsheet_safe,
+)
 from claims.workflow import in_newsroom
 
 # Chart geometry, in SVG user units (the speaker record's layout: labels left, bars right).
@@ -208,7 +215,7 @@ def csv_response(figures: DeskFigures) -> HttpResponse:
     )
     writer = csv.writer(response)
     for row in csv_rows(figures):
-        writer.writerow("" if value is None else value for value in row)
+        writer.writerow("" if value is None else spreadsheet_safe(value) for value in row)
     return response
 
 

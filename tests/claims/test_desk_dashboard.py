@@ -228,6 +228,20 @@ def test_the_csv_export_carries_the_same_figures(client, editor, history):
     assert ["throughput", "fred-checker", "submitted", "2"] in rows
 
 
+def test_the_csv_never_hands_a_spreadsheet_a_formula(client, editor, checker):
+    topic = TopicFactory(name='=HYPERLINK("https://evil.example/","open")')
+    claim = ClaimFactory()
+    claim.topics.set([topic])
+    published_after(walk_to(claim, "published", checker=checker, editor=editor), 5)
+    client.force_login(editor)
+
+    response = client.get(f"/admin/desk/?start={RANGE.start}&end={RANGE.end}&export=csv")
+
+    groups = [row[1] for row in csv.reader(io.StringIO(response.content.decode()))]
+    assert "'" + topic.name in groups
+    assert not any(group.startswith("=") for group in groups)
+
+
 def test_the_api_gives_newsroom_tokens_the_same_figures(history, reporter, outsider):
     url = f"/api/v1/desk/?start={RANGE.start}&end={RANGE.end}"
     assert client_for().get(url).status_code in (401, 403)
