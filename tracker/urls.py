@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims.pagecache import cached_page
-from public import source_views
+from public import cards, source_views
 from public import views as claim_views
 from public.feeds import ClaimAtomFeed, ClaimRssFeed, RepeatFeed
 from public.sitemaps import sitemap_index, sitemap_section
@@ -15,6 +15,7 @@ urlpatterns = [
     path("claims/", claim_views.claim_list, name="claim-list"),
     path("claims/<int:pk>-<slug:slug>/", claim_views.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/", claim_views.claim_detail, name="claim-detail-short"),
+    path("claims/<int:pk>/card.<slug:language>.png", cards.claim_card, name="claim-card"),
     path("speakers/", claim_views.speaker_list, name="speaker-list"),
     path("speakers/<slug:slug>/", claim_views.speaker_detail, name="speaker-detail"),
     path("sources/<int:pk>/", source_views.source_detail, name="source-detail"),
