@@ -5,7 +5,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims.pagecache import cached_page
-from public import cards, source_views
+from public import cards, embeds, source_views
 from public import views as claim_views
 from public.feeds import ClaimAtomFeed, ClaimRssFeed, RepeatFeed
 from public.sitemaps import sitemap_index, sitemap_section
@@ -16,6 +16,8 @@ urlpatterns = [
     path("claims/<int:pk>-<slug:slug>/", claim_views.claim_detail, name="claim-detail"),
     path("claims/<int:pk>/", claim_views.claim_detail, name="claim-detail-short"),
     path("claims/<int:pk>/card.<slug:language>.png", cards.claim_card, name="claim-card"),
+    path("embed/claims/<int:pk>/", embeds.claim_embed, name="claim-embed"),
+    path("oembed/", embeds.oembed, name="oembed"),
     path("speakers/", claim_views.speaker_list, name="speaker-list"),
     path("speakers/<slug:slug>/", claim_views.speaker_detail, name="speaker-detail"),
     path("sources/<int:pk>/", source_views.source_detail, name="source-detail"),
