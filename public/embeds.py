@@ -24,7 +24,7 @@ from claims.records import said_in_order
 from public.cards import card_url
 from tracker.headers import framable
 
-EMBED_WIDTH, EMBED_HEIGHT = 480, 280
+EMBED_WIDTH, EMBED_HEIGHT = 480, 300
 MIN_WIDTH = 280
 CLAIM_ROUTES = {"claim-detail", "claim-detail-short", "claim-embed"}
 

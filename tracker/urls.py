@@ -5,9 +5,11 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from claims.pagecache import cached_page
+from follows import views as follow_views
 from public import cards, embeds, source_views
 from public import views as claim_views
 from public.feeds import ClaimAtomFeed, ClaimRssFeed, RepeatFeed
+from public.follow_feeds import ClaimFollowFeed, SpeakerFollowFeed, TopicFollowFeed
 from public.sitemaps import sitemap_index, sitemap_section
 
 urlpatterns = [
@@ -26,6 +28,13 @@ urlpatterns = [
     path("feeds/claims.atom", cached_page(ClaimAtomFeed()), name="feed-atom"),
     path("feeds/claims.rss", cached_page(ClaimRssFeed()), name="feed-rss"),
     path("feeds/repeats.atom", cached_page(RepeatFeed()), name="feed-repeats"),
+    path("claims/<int:pk>/feed.atom", cached_page(ClaimFollowFeed()), name="claim-feed"),
+    path("speakers/<slug:slug>/feed.atom", cached_page(SpeakerFollowFeed()), name="speaker-feed"),
+    path("topics/<slug:slug>/feed.atom", cached_page(TopicFollowFeed()), name="topic-feed"),
+    path("follow/confirm/<str:token>/", follow_views.confirm, name="follow-confirm"),
+    path("follow/unsubscribe/<str:token>/", follow_views.unsubscribe, name="follow-unsubscribe"),
+    path("follow/<slug:kind>/<slug:key>/", follow_views.follow, name="follow"),
+    path("follow/<slug:kind>/<slug:key>/asked/", follow_views.asked, name="follow-asked"),
     path("sitemap.xml", cached_page(sitemap_index), name="sitemap"),
     path(
         "sitemap-<slug:section>.xml",

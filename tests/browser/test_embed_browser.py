@@ -20,7 +20,7 @@ pytestmark = [
 PARTNER_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Partner newsroom</title></head><body style="font-family:sans-serif;margin:24px">
 <h1>A partner's article</h1><p>The claim our reporter heard, checked by a fact-checking desk:</p>
-<iframe id="embed" src="{embed}" width="480" height="280" title="Fact-check"
+<iframe id="embed" src="{embed}" width="480" height="300" title="Fact-check"
  style="border:0"></iframe>
 <iframe id="page" src="{page}" width="480" height="120" title="Claim page"></iframe>
 </body></html>"""
@@ -73,7 +73,7 @@ def test_a_partner_page_shows_the_embedded_verdict_without_javascript(
             "href", f"https://claimtrack.example.org{claim.get_absolute_url()}"
         )
         box = page.locator("#embed").bounding_box()
-        assert box and box["height"] == 280
+        assert box and box["height"] == 300
         shot(page, "embed-partner", full_page=False)
         framed = [frame.url for frame in page.frames]
         alone = open_page(browser)  # axe-core needs JavaScript; the embed itself has none

@@ -32,7 +32,7 @@ def test_oembed_answers_a_rich_json_embed_for_a_public_claim_page(client, demo):
         assert data["provider_name"] == "Claimtrack Test Desk"
         assert data["title"] == "Mostly true: China has more than 200 large language models (LLMs)."
         assert f'src="{SITE}/embed/claims/{claim.pk}/"' in data["html"]
-        assert 'width="480" height="280"' in data["html"]
+        assert 'width="480" height="300"' in data["html"]
         assert data["thumbnail_url"] == f"{SITE}/claims/{claim.pk}/card.en.png"
         assert (data["thumbnail_width"], data["thumbnail_height"]) == (1200, 630)
     narrow = oembed(client, SITE + claim.get_absolute_url(), maxwidth="320").json()
