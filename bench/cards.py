@@ -3,8 +3,8 @@
     .venv/bin/python bench/cards.py [--cards 200]
 
 Prints p50/p95/max milliseconds per card (draw and PNG encode), and the PNG size. A cached card
-is not drawn: the view reads the claim's updated_at (one query) and the PNG from the cache
-(tests/public/test_share_cards.py::test_a_cached_card_costs_one_query_and_no_drawing).
+is not drawn: it comes from the page cache with no query
+(tests/public/test_share_cards.py::test_a_cached_card_costs_no_query_and_no_drawing).
 """
 
 import argparse

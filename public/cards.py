@@ -7,23 +7,31 @@ changes (its verdict, a correction, a speaker's name, a rating's label or colour
 the desk's name and the drawing's version. An edit therefore makes a new key, and the next
 request draws the new card; the old one is never served again and ages out of the cache. The
 same key is the card's ETag. Only public claims have a card: any other is a 404.
+
+The response itself goes through the page cache (claims.pagecache) like a public page: a card
+asked again is served from the cache without a query, and answers a matching If-None-Match
+with 304 either way.
 """
 
 import hashlib
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import translation
-from django.utils.http import parse_etags, quote_etag
+from django.utils.cache import get_conditional_response
+from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from claims import visibility
 from claims.models import Claim
+from claims.pagecache import cached_page
 from claims.records import said_in_order
 from public import card_image
 
@@ -73,19 +81,35 @@ def card_png(claim: Claim, language: str) -> tuple[str, bytes]:
     return key, png
 
 
+def answers_if_none_match(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """304 when the response's ETag is one the request already holds (cached or not)."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        etag = response.headers.get("ETag")
+        if response.status_code != 200 or not etag:
+            return response
+        answer = get_conditional_response(request, etag=etag, response=response)
+        if answer is None or answer is response:
+            return response
+        answer.headers["Cache-Control"] = response.headers["Cache-Control"]
+        return answer
+
+    return wrapped
+
+
 @require_safe
+@answers_if_none_match
+@cached_page
 def claim_card(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     if language not in dict(settings.LANGUAGES):
         raise Http404("No card in that language")
     claim = get_object_or_404(
         visibility.public_claims().select_related("published_review__rating"), pk=pk
     )
-    etag = quote_etag(card_key(claim, language))
-    if etag in parse_etags(request.headers.get("If-None-Match", "")):
-        response: HttpResponse = HttpResponseNotModified()
-    else:
-        _key, png = card_png(claim, language)
-        response = HttpResponse(png, content_type="image/png")
-    response.headers["ETag"] = etag
+    key, png = card_png(claim, language)
+    response = HttpResponse(png, content_type="image/png")
+    response.headers["ETag"] = quote_etag(key)
     response.headers["Cache-Control"] = f"public, max-age={CARD_MAX_AGE}"
     return response
