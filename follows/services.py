@@ -148,14 +148,15 @@ def notice_record(*, claim_id: int, event: str, appearance_id: int | None = None
 
 
 def followers(notice: Notice) -> QuerySet[Follow]:
-    """The confirmed follows that hear of `notice`: one per address (its first follow), so an
-    address following the claim, its speaker and its topic gets one mail."""
+    """The follows that hear of `notice`: confirmed before the news (a worker that plans late
+    does not tell newer followers old news), one per address (its first follow), so an address
+    following the claim, its speaker and its topic gets one mail."""
     targets = (
         Q(kind=Follow.Kind.CLAIM, target_id=notice.claim_id)
         | Q(kind=Follow.Kind.SPEAKER, target_id__in=notice.speaker_ids)
         | Q(kind=Follow.Kind.TOPIC, target_id__in=notice.topic_ids)
     )
-    hearing = Follow.objects.filter(targets, confirmed_at__isnull=False)
+    hearing = Follow.objects.filter(targets, confirmed_at__lte=notice.created_at)
     earlier = hearing.filter(email=OuterRef("email"), pk__lt=OuterRef("pk"))
     return hearing.filter(~Exists(earlier)).order_by("pk")
 
