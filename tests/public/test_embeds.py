@@ -35,6 +35,7 @@ def test_oembed_answers_a_rich_json_embed_for_a_public_claim_page(client, demo):
         assert 'width="480" height="300"' in data["html"]
         assert data["thumbnail_url"] == f"{SITE}/claims/{claim.pk}/card.en.png"
         assert (data["thumbnail_width"], data["thumbnail_height"]) == (1200, 630)
+        assert response["Access-Control-Allow-Origin"] == "*"
     narrow = oembed(client, SITE + claim.get_absolute_url(), maxwidth="320").json()
     assert narrow["width"] == 320 and 'width="320"' in narrow["html"]
 
