@@ -13,8 +13,12 @@ so that a consequence wired up elsewhere shows here first.
 - `claim_announced`: one claim has news for the outside world (`event`: "claim.published",
   "claim.corrected", "claim.updated", "claim.repeated" with `appearance_id`), sent after the
   commit by the transition service, by the re-check sweep, by the confirmation of a repeat
-  (services.appearance_confirm) and by webhooks' own `claim.updated` queue. Listener:
-  webhooks.receivers, which records the event and its deliveries.
+  (services.appearance_confirm) and by webhooks' own `claim.updated` queue. Listeners, in order
+  of connection:
+    1. webhooks.receivers: records the event and its deliveries;
+    2. follows.receivers: records the news (a new verdict, a correction, a confirmed repeat)
+       once, for the Celery tasks that mail the claim's, its speakers' and its topics'
+       followers.
 """
 
 from django.dispatch import Signal

@@ -6,19 +6,25 @@ load nothing from other origins. The admin gets the same policy except for inlin
 attributes, which Django's admin templates and our desk use; scripts stay same-origin files
 only, so injected markup cannot run. Paths in CSP_EXEMPT_PREFIXES (the API, whose Swagger UI
 ships an inline script; its other answers are JSON) keep their own rules.
+
+Every page refuses to be framed (`frame-ancestors 'none'` and X-Frame-Options DENY), except
+the views wearing `framable`: the embeddable verdict card, which partner sites put in an
+iframe. It runs no script at all.
 """
 
 from collections.abc import Callable
+from functools import wraps
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.views.decorators.clickjacking import xframe_options_exempt
 
 
-def _policy(style_src: str) -> str:
+def _policy(style_src: str, frame_ancestors: str = "'none'", script_src: str = "'self'") -> str:
     return "; ".join(
         [
             "default-src 'self'",
-            "script-src 'self'",
+            f"script-src {script_src}",
             f"style-src {style_src}",
             "img-src 'self' data:",
             "font-src 'self'",
@@ -26,13 +32,17 @@ def _policy(style_src: str) -> str:
             "object-src 'none'",
             "base-uri 'none'",
             "form-action 'self'",
-            "frame-ancestors 'none'",
+            f"frame-ancestors {frame_ancestors}",
         ]
     )
 
 
 CONTENT_SECURITY_POLICY = _policy("'self'")
 ADMIN_CONTENT_SECURITY_POLICY = _policy("'self' 'unsafe-inline'")
+# Any web page may frame an embed; http: and https: say so without also allowing data: or blob:.
+EMBED_CONTENT_SECURITY_POLICY = _policy(
+    "'self'", frame_ancestors="http: https:", script_src="'none'"
+)
 ADMIN_PREFIX = "/admin/"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 
@@ -50,3 +60,16 @@ class SecurityHeadersMiddleware:
         elif not request.path.startswith(tuple(settings.CSP_EXEMPT_PREFIXES)):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         return response
+
+
+def framable(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Let other sites frame this view's pages (the embed route only): its own CSP, whose
+    frame-ancestors allows any web origin, and no X-Frame-Options."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        response.headers["Content-Security-Policy"] = EMBED_CONTENT_SECURITY_POLICY
+        return response
+
+    return xframe_options_exempt(wrapped)

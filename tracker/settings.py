@@ -5,6 +5,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -358,6 +359,28 @@ WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT = envint("WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT", 
 METRICS_TOKEN = envstr("METRICS_TOKEN")
 METRICS_ALLOWED_NETWORKS = envnetworks("METRICS_ALLOWED_NETWORKS")
 SECURE_REDIRECT_EXEMPT += [r"^metrics$"]  # scrapers inside the network may use plain http
+# Following claims, speakers and topics by email (see docs/sharing.md). Mail goes out through
+# Django's email framework: SMTP in production, printed to the console under DEBUG unless
+# EMAIL_BACKEND says otherwise.
+INSTALLED_APPS += ["follows"]
+EMAIL_BACKEND = envstr(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = envstr("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 30, minimum=1)
+DEFAULT_FROM_EMAIL = envstr(
+    "DEFAULT_FROM_EMAIL", f"{PUBLISHER_NAME} <noreply@{urlsplit(SITE_URL).hostname}>"
+)
+FOLLOW_REQUESTS_PER_HOUR = envint("FOLLOW_REQUESTS_PER_HOUR", 20, minimum=1)
+FOLLOW_CONFIRMATIONS_PER_DAY = envint("FOLLOW_CONFIRMATIONS_PER_DAY", 5, minimum=1)
+FOLLOW_BATCH_SIZE = envint("FOLLOW_BATCH_SIZE", 500, minimum=1)
 
 # Start-up checks of the deployment as a whole (broker, shared cache): tracker.checks.
 INSTALLED_APPS += ["tracker"]

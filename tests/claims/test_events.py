@@ -28,7 +28,10 @@ def listeners(signal) -> list[str]:
                 "webhooks.receivers.announce_content_edits",
             ],
         ),
-        (events.claim_announced, ["webhooks.receivers.record_event"]),
+        (
+            events.claim_announced,
+            ["webhooks.receivers.record_event", "follows.receivers.record_notice"],
+        ),
     ],
 )
 def test_every_listener_is_the_documented_one_in_the_documented_order(signal, expected):

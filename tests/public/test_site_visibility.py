@@ -80,6 +80,11 @@ def all_public_urls(world) -> list[str]:
             reverse("claim-detail-short", kwargs={"pk": claim.pk}),
             f"/sources/{claim.appearances.get().source_id}/",
             f"/speakers/{claim.appearances.get().speaker.slug}/",
+            f"/claims/{claim.pk}/feed.atom",
+            f"/speakers/{claim.appearances.get().speaker.slug}/feed.atom",
+            f"/embed/claims/{claim.pk}/",
+            f"/oembed/?url=https://claimtrack.example.org/claims/{claim.pk}/",
+            f"/follow/claim/{claim.pk}/",
         ]
     return urls
 
@@ -107,6 +112,13 @@ def test_pages_of_unpublished_claims_their_speakers_and_sources_are_not_found(cl
         reverse("claim-detail-short", kwargs={"pk": claim.pk}),
         reverse("speaker-detail", kwargs={"slug": speaker.slug}),
         reverse("source-detail", kwargs={"pk": source.pk}),
+        reverse("claim-card", kwargs={"pk": claim.pk, "language": "en"}),
+        reverse("claim-embed", kwargs={"pk": claim.pk}),
+        reverse("claim-feed", kwargs={"pk": claim.pk}),
+        reverse("speaker-feed", kwargs={"slug": speaker.slug}),
+        f"/oembed/?url=https://claimtrack.example.org/claims/{claim.pk}/",
+        f"/follow/claim/{claim.pk}/",
+        f"/follow/speaker/{speaker.slug}/",
     ]:
         assert client.get(url).status_code == 404, url
 
