@@ -6,4 +6,7 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claimtrack"
 
     def ready(self) -> None:
-        from tracker import checks  # noqa: F401  (registers the deployment checks)
+        from tracker import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            outbox,  # noqa: F401  (its task, and marking messages done)
+        )

@@ -128,16 +128,34 @@ DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = envurl("CACHE_URL", envstr("REDIS_URL"), schemes=("redis", "rediss", "locmem"))
+# The cache is an accelerator (tracker.cache, docs/operations.md): Redis is given
+# CACHE_TIMEOUT_MS to answer, and after CACHE_BREAKER_FAILURES errors in a row each process
+# stops asking it for CACHE_BREAKER_SECONDS, serving pages uncached meanwhile.
+CACHE_TIMEOUT_MS = envint("CACHE_TIMEOUT_MS", 250, minimum=1)
+CACHE_BREAKER_FAILURES = envint("CACHE_BREAKER_FAILURES", 3, minimum=1)
+CACHE_BREAKER_SECONDS = envint("CACHE_BREAKER_SECONDS", 5, minimum=1)
+# Per process, for what must keep counting while the shared cache is away (API throttles).
+LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 if CACHE_URL.startswith("redis"):
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tracker.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "claimtrack",
-        }
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_MS / 1000,
+                "socket_timeout": CACHE_TIMEOUT_MS / 1000,
+                "BREAKER_FAILURES": CACHE_BREAKER_FAILURES,
+                "BREAKER_SECONDS": CACHE_BREAKER_SECONDS,
+            },
+        },
+        "local": LOCAL_CACHE,
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": LOCAL_CACHE,
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -235,6 +253,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A broker that is down is waited for, however long (workers reconnect by themselves); a publish
+# from the web does not wait for it: tracker.outbox keeps the message and relays it later.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 2, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = CELERY_BROKER_CONNECTION_TIMEOUT
+# The outbox (tracker.outbox): a message sent this long ago and still not done is sent again,
+# at most OUTBOX_MAX_SENDS times in all.
+OUTBOX_RESEND_SECONDS = envint("OUTBOX_RESEND_SECONDS", 30, minimum=1)
+OUTBOX_MAX_SENDS = envint("OUTBOX_MAX_SENDS", 20, minimum=1)
 
 # Link checker
 LINKCHECK_ALLOWED_PRIVATE_NETWORKS = envnetworks("LINKCHECK_ALLOWED_PRIVATE_NETWORKS")
@@ -294,6 +321,10 @@ SPECTACULAR_SETTINGS = {
 
 # Public site: cached pages (0 turns the cache off), security headers
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600)
+# How often each process reads the page cache's generation from the database (claims.pagecache):
+# the longest a page from before a write can be served after it if the cache lost the write's
+# retirement (Redis unreachable then, or restarted from an older snapshot).
+PUBLIC_PAGE_GENERATION_CHECK_SECONDS = envint("PUBLIC_PAGE_GENERATION_CHECK_SECONDS", 5)
 PUBLIC_PAGE_SIZE = 20
 CSP_EXEMPT_PREFIXES = ["/api/"]
 MIDDLEWARE += ["tracker.headers.SecurityHeadersMiddleware"]
