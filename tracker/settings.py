@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # A database outage met by a view is a 503 with Retry-After (tracker.dbfaults).
+    "tracker.dbfaults.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -114,7 +116,12 @@ else:
     # page's query, which on a busy server costs more than it saves (bench/README.md, scale:
     # the slowest pages' database time halves at 1M claims with 0). Off unless asked for.
     DATABASE_PARALLEL_WORKERS = envint("DATABASE_PARALLEL_WORKERS", 0)
+    # A kept connection is checked before a request reuses it, so the site (and each Celery
+    # worker, between tasks) reconnects by itself after the database restarts; a database
+    # that does not answer is given DATABASE_CONNECT_TIMEOUT seconds (then 503, tracker.dbfaults).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 3, minimum=1))
     _options["options"] = " ".join(  # after any `options` the URL itself gave
         filter(
             None,
@@ -361,6 +368,13 @@ WEBHOOK_MAX_ATTEMPTS = envint("WEBHOOK_MAX_ATTEMPTS", 8, minimum=1)
 WEBHOOK_RETRY_BASE_SECONDS = envint("WEBHOOK_RETRY_BASE_SECONDS", 30, minimum=1)
 WEBHOOK_PAUSE_AFTER_FAILURES = envint("WEBHOOK_PAUSE_AFTER_FAILURES", 5, minimum=1)
 WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT = envint("WEBHOOK_MAX_ENDPOINTS_PER_ACCOUNT", 10, minimum=1)
+
+# /health/ (tracker.health): the detail of each part goes to callers with this bearer token or
+# from these networks (and to staff); beat and workers unseen for HEALTH_STALE_SECONDS, or an
+# outbox message waiting that long, make the status "degraded".
+HEALTH_TOKEN = envstr("HEALTH_TOKEN")
+HEALTH_ALLOWED_NETWORKS = envnetworks("HEALTH_ALLOWED_NETWORKS")
+HEALTH_STALE_SECONDS = envint("HEALTH_STALE_SECONDS", 60, minimum=1)
 
 # Start-up checks of the deployment as a whole (broker, shared cache): tracker.checks.
 INSTALLED_APPS += ["tracker"]

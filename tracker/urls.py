@@ -9,6 +9,9 @@ from public import source_views
 from public import views as claim_views
 from public.feeds import ClaimAtomFeed, ClaimRssFeed, RepeatFeed
 from public.sitemaps import sitemap_index, sitemap_section
+from tracker.health import health
+
+handler500 = "tracker.dbfaults.server_error"
 
 urlpatterns = [
     path("", claim_views.home, name="home"),
@@ -30,7 +33,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", claim_views.robots_txt, name="robots-txt"),
-    path("health/", claim_views.health, name="health"),
+    path("health/", health, name="health"),
     # The switcher sits on cached public pages, which cannot carry a per-visitor CSRF token;
     # choosing a language changes nothing but a cookie, so it does not need one.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
