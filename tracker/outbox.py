@@ -11,8 +11,11 @@ succeeds. Every task handed on this way is safe to run twice.
 Without a broker (tasks run eagerly: `make run`, the SQLite tests) the task runs in-process
 after the commit, as `.delay()` would.
 
-Why not a library: the Django outbox packages we found relay to STOMP or Kafka brokers, or have
-had no release for years; this is the small relay the Celery docs' "on_commit" advice lacks.
+Why not a library: django-celery-outbox (PyPI, MIT) is the closest fit, but it forgets a
+message once the broker has taken it, and Claimtrack's broker is a Redis that may restart empty
+and lose its queue; here a message stays until a worker has finished it. It also needs a relay
+daemon of its own; here beat's sweep and the committing process relay. (Found late; it was
+not tried: docs/operations.md.)
 """
 
 import datetime
