@@ -23,11 +23,13 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Debian packages the tests use: chromium (Playwright drives it; it cannot download a browser
-# here) and openssl (a self-signed certificate for the link checker's TLS test).
+# here), openssl (a self-signed certificate for the link checker's TLS test) and redis-server
+# (the fault tests stop and restart a private one: tests/redis_support.py).
 system-packages:
 	@missing=""; \
 	  test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	  command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
+	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing Debian packages for the tests:$$missing"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

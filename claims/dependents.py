@@ -19,7 +19,6 @@ speaker on 10,000 claims costs the same one query as a speaker on one.
 """
 
 from collections.abc import Callable, Iterable
-from functools import partial
 
 from celery import shared_task
 from django.apps import apps
@@ -50,6 +49,7 @@ from claims.models import (
 from claims.workflow import AppearanceState
 from sources.events import link_health_changed
 from sources.models import Link, Outlet, Source
+from tracker import outbox
 
 TOUCH_BATCH = 2000
 # Past this many claims an edit's touch (updated_at, search text, faces_changed) runs in tasks
@@ -177,7 +177,7 @@ def refresh_showing(
     pagecache.invalidate_now_and_on_commit()
     kind, names = to_task(sender, fields)
     extra = sorted(set(also))
-    transaction.on_commit(lambda: refresh_claims_shown_by.delay(kind, list(pks), names, extra))
+    outbox.enqueue("claims.refresh_claims_shown_by", kind, list(pks), names, extra)
 
 
 def _first_ids(model: type[Model], pks: list[int], limit: int) -> set[int] | None:
@@ -212,15 +212,12 @@ def from_task(kind: str, names: list[str] | None) -> tuple[type[Model], frozense
 def hand_on(
     sender: type[Model], ids: list[int], fields: frozenset[str] | None, *, now: bool = False
 ) -> None:
-    """Give these claims to the touch tasks, TOUCH_TASK_BATCH each: after the commit, or `now`
-    (from a task, whose edit is committed already)."""
+    """Give these claims to the touch tasks, TOUCH_TASK_BATCH each, through the outbox: after
+    the commit, or `now` (from a task, whose edit is committed already)."""
     kind, names = to_task(sender, fields)
     for start in range(0, len(ids), TOUCH_TASK_BATCH):
         batch = ids[start : start + TOUCH_TASK_BATCH]
-        if now:
-            refresh_claims_showing.delay(kind, batch, names)
-        else:
-            transaction.on_commit(partial(refresh_claims_showing.delay, kind, batch, names))
+        outbox.enqueue("claims.refresh_claims_showing", kind, batch, names, now=now)
 
 
 def touch(sender: type[Model], ids: list[int], fields: frozenset[str] | None = None) -> None:
@@ -242,11 +239,12 @@ def refresh_search_text(ids: list[int]) -> None:
         return
     for start in range(0, len(ids), SEARCH_TASK_BATCH):
         batch = ids[start : start + SEARCH_TASK_BATCH]
-        transaction.on_commit(partial(refresh_search_text_task.delay, batch))
+        outbox.enqueue("claims.refresh_search_text", batch)
 
 
-# The tasks the functions above hand work on to, after the commit: thin, taking ids, safe to
-# run twice (each reads the committed rows).
+# The tasks the functions above hand work on to, after the commit, through the outbox
+# (tracker.outbox, by these names): thin, taking ids, safe to run twice (each reads the
+# committed rows).
 
 
 @shared_task(name="claims.refresh_search_text")

@@ -1,11 +1,22 @@
 """Whole-page cache for the public site, dropped whenever anything readers see may have changed.
 
-Every cached page's key holds a "generation" token; changing the token retires every page at once.
-That is cheap (one cache write) and cannot miss a page, which matters more here than keeping
-unrelated pages warm: verdicts change rarely and readers must never see a retracted one.
+Every cached page's key holds a "generation"; changing it retires every page at once. That is
+cheap and cannot miss a page, which matters more here than keeping unrelated pages warm:
+verdicts change rarely and readers must never see a retracted one.
+
+The generation has two parts. One lives in the cache and changes at once for every process.
+The other lives in the database (tracker.models.PageCacheGeneration), is changed when the write
+commits, and is read by each process at most every PUBLIC_PAGE_GENERATION_CHECK_SECONDS. The
+cache's part alone would be lost with the cache: a write made while Redis was unreachable, or
+Redis restarted from a snapshot older than the write, would bring back pages from before it.
+The database's part cannot be lost with the write, so such pages stop being served within
+those seconds. Retiring pages never fails a write: the cache drops what it cannot reach
+(tracker.cache), and the database's part is written after the commit, its failure logged.
 """
 
 import hashlib
+import logging
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from functools import wraps
@@ -13,19 +24,67 @@ from typing import cast, overload
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 
+from tracker.models import PageCacheGeneration
+
+log = logging.getLogger(__name__)
+
 GENERATION_KEY = "public-pages:generation"
+GENERATION_ROW = 1
+
+
+class _Stored:
+    """This process's copy of the database's part, and when it was read."""
+
+    token = ""
+    read_at = float("-inf")
+
+
+def stored_generation() -> str:
+    """The database's part, read again when this process's copy is older than
+    PUBLIC_PAGE_GENERATION_CHECK_SECONDS. While the database cannot answer, the copy stands."""
+    if time.monotonic() - _Stored.read_at >= settings.PUBLIC_PAGE_GENERATION_CHECK_SECONDS:
+        try:
+            row = PageCacheGeneration.objects.filter(pk=GENERATION_ROW).first()
+        except DatabaseError:
+            return _Stored.token
+        _remember(row.token if row else "")
+    return _Stored.token
+
+
+def _remember(token: str) -> None:
+    _Stored.token, _Stored.read_at = token, time.monotonic()
 
 
 def generation() -> str:
-    return cast(str, cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None))
+    shared = cast(str, cache.get_or_set(GENERATION_KEY, lambda: uuid.uuid4().hex, None))
+    return f"{shared}.{stored_generation()}"
+
+
+def _retire_cached() -> None:
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+
+
+def _retire_stored() -> None:
+    token = uuid.uuid4().hex
+    PageCacheGeneration.objects.update_or_create(pk=GENERATION_ROW, defaults={"token": token})
+    _remember(token)
 
 
 def invalidate() -> None:
     """Retire every cached public page."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+    _retire_cached()
+    _retire_stored()
+
+
+def _invalidate_after_commit() -> None:
+    _retire_cached()
+    try:
+        _retire_stored()
+    except DatabaseError:  # the write is committed: say so, but do not fail its request
+        log.exception("Could not store the page cache's new generation")
 
 
 PageView = Callable[..., HttpResponse]
@@ -91,5 +150,6 @@ def invalidate_now_and_on_commit() -> None:
     Now, so this transaction's own later reads are fresh; on commit, so that a page rendered by
     another request between now and the commit (with the old data) is retired too.
     """
-    invalidate()
-    transaction.on_commit(invalidate)
+    _retire_cached()
+    _remember(uuid.uuid4().hex)  # this process's later reads in the transaction miss too
+    transaction.on_commit(_invalidate_after_commit)

@@ -23,6 +23,7 @@ from django.dispatch import receiver
 
 from claims.models import Appearance, Claim, SpeakerRecord
 from claims.visibility import appearance_on_record
+from tracker import outbox
 
 
 def _counts(claims) -> list[SpeakerRecord]:
@@ -48,7 +49,7 @@ def refresh_speakers(speaker_ids: Iterable[int | None]) -> None:
         return
     held = SpeakerRecord.objects.filter(speaker_id__in=ids).aggregate(n=Sum("claims"))["n"]
     if (held or 0) > INLINE_MAX:
-        transaction.on_commit(lambda: refresh_speaker_records.delay(ids))
+        outbox.enqueue("claims.refresh_speaker_records", ids)
         return
     recount_speakers(ids)
 

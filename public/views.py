@@ -4,15 +4,13 @@ Every row shown here comes from claims.visibility; each view runs a fixed number
 whatever the amount of data (tests/public/test_site_queries.py holds them to it).
 """
 
-import logging
 from dataclasses import dataclass
 
 from django import forms
 from django.conf import settings
 from django.core.paginator import Page
-from django.db import connection
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery, Sum
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
@@ -52,7 +50,6 @@ from tracker.paging import (
 )
 
 HOME_LATEST = 10
-logger = logging.getLogger(__name__)
 
 
 def claim_cards(claims: QuerySet) -> QuerySet:
@@ -298,26 +295,6 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "",
     ]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-def health(request: HttpRequest) -> JsonResponse:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception as exc:  # the point of a health check is to report any failure
-        logger.exception("Health check: the database does not answer")
-        body = {"status": "error"}
-        if _is_staff(request):  # the error names hosts and users: staff only
-            body["database"] = str(exc)
-        return JsonResponse(body, status=503)
-    return JsonResponse({"status": "ok"})
-
-
-def _is_staff(request: HttpRequest) -> bool:
-    try:
-        return request.user.is_staff
-    except Exception:  # sessions live in the database that just failed: nobody is known
-        return False
 
 
 def speaker_claims(speaker: Speaker) -> QuerySet:

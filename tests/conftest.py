@@ -248,3 +248,25 @@ def linkcheck_settings(settings, linkcheck_web, eager_tasks):
     linkcheck_web.archived.clear()
     linkcheck_web.changing_version = 0
     return settings
+
+
+# Fault tests: a private redis-server (tests/redis_support.py) they may stop and restart.
+@pytest.fixture(scope="session")
+def private_redis(tmp_path_factory):
+    """One private redis-server per session, running at the start of each test using it."""
+    import shutil
+
+    from tests.redis_support import PrivateRedis
+
+    if shutil.which("redis-server") is None:
+        pytest.skip("needs redis-server (apt install redis-server)")
+    server = PrivateRedis(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def running_redis(private_redis):
+    if not private_redis.answers():
+        private_redis.start()
+    return private_redis

@@ -10,7 +10,7 @@ from tests.factories import AppearanceFactory, OutletFactory, SourceFactory, Spe
 
 
 @pytest.fixture(autouse=True)
-def fresh_page_cache():
+def fresh_page_cache(db):
     """Public pages are cached across requests; every test starts with none (and leaves the
     rest of the cache, which other parts may share, alone)."""
     pagecache.invalidate()

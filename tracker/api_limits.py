@@ -4,12 +4,14 @@ Kept apart from tracker.api because DRF imports these classes while it is itself
 """
 
 from django.conf import settings
+from django.core.cache import caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, throttling
 from rest_framework.pagination import CursorPagination
 
+from tracker.cache import shared_cache_available
 from tracker.clientip import client_ip
 
 
@@ -51,7 +53,15 @@ class CursorPage(CursorPagination):
 
 class _SettingsRateThrottle(throttling.SimpleRateThrottle):
     """Read the rate from settings on each request, so a changed setting applies at once, and
-    know the client by the one rule of tracker.clientip (the admin lockout's too)."""
+    know the client by the one rule of tracker.clientip (the admin lockout's too).
+
+    The counts live in the shared cache. While it is unreachable (its circuit is open) each
+    process counts on its own (the `local` cache): a client may then make the limit's worth of
+    requests per web process, but is still limited, and no request fails for want of Redis."""
+
+    @property
+    def cache(self):  # type: ignore[override]
+        return caches["default"] if shared_cache_available() else caches["local"]
 
     def get_rate(self) -> str | None:
         return settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"].get(self.scope)

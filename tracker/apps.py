@@ -6,4 +6,8 @@ class TrackerConfig(AppConfig):
     verbose_name = "Claimtrack"
 
     def ready(self) -> None:
-        from tracker import checks, metrics  # noqa: F401  (deployment checks; metrics, task signals)
+        from tracker import (
+            checks,  # noqa: F401  (registers the deployment checks)
+            metrics,  # noqa: F401  (metrics, task signals)
+            outbox,  # noqa: F401  (its task, and marking messages done)
+        )

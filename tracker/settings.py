@@ -64,6 +64,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "tracker.metrics.RequestMetricsMiddleware",  # first: times the whole answer
     "tracker.requestid.RequestIdMiddleware",  # then every log line of the request has its id
+    # A database outage met by a view is a 503 with Retry-After (tracker.dbfaults).
+    "tracker.dbfaults.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,7 +119,12 @@ else:
     # page's query, which on a busy server costs more than it saves (bench/README.md, scale:
     # the slowest pages' database time halves at 1M claims with 0). Off unless asked for.
     DATABASE_PARALLEL_WORKERS = envint("DATABASE_PARALLEL_WORKERS", 0)
+    # A kept connection is checked before a request reuses it, so the site (and each Celery
+    # worker, between tasks) reconnects by itself after the database restarts; a database
+    # that does not answer is given DATABASE_CONNECT_TIMEOUT seconds (then 503, tracker.dbfaults).
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
     _options = DATABASES["default"].setdefault("OPTIONS", {})
+    _options.setdefault("connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 3, minimum=1))
     _options["options"] = " ".join(  # after any `options` the URL itself gave
         filter(
             None,
@@ -131,16 +138,34 @@ DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_DATABASE_NAME") or None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = envurl("CACHE_URL", envstr("REDIS_URL"), schemes=("redis", "rediss", "locmem"))
+# The cache is an accelerator (tracker.cache, docs/operations.md): Redis is given
+# CACHE_TIMEOUT_MS to answer, and after CACHE_BREAKER_FAILURES errors in a row each process
+# stops asking it for CACHE_BREAKER_SECONDS, serving pages uncached meanwhile.
+CACHE_TIMEOUT_MS = envint("CACHE_TIMEOUT_MS", 250, minimum=1)
+CACHE_BREAKER_FAILURES = envint("CACHE_BREAKER_FAILURES", 3, minimum=1)
+CACHE_BREAKER_SECONDS = envint("CACHE_BREAKER_SECONDS", 5, minimum=1)
+# Per process, for what must keep counting while the shared cache is away (API throttles).
+LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
 if CACHE_URL.startswith("redis"):
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "tracker.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "claimtrack",
-        }
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_MS / 1000,
+                "socket_timeout": CACHE_TIMEOUT_MS / 1000,
+                "BREAKER_FAILURES": CACHE_BREAKER_FAILURES,
+                "BREAKER_SECONDS": CACHE_BREAKER_SECONDS,
+            },
+        },
+        "local": LOCAL_CACHE,
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "local": LOCAL_CACHE,
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -258,6 +283,15 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# A broker that is down is waited for, however long (workers reconnect by themselves); a publish
+# from the web does not wait for it: tracker.outbox keeps the message and relays it later.
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = envint("CELERY_BROKER_CONNECTION_TIMEOUT", 2, minimum=1)
+CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] = CELERY_BROKER_CONNECTION_TIMEOUT
+# The outbox (tracker.outbox): a message sent this long ago and still not done is sent again,
+# at most OUTBOX_MAX_SENDS times in all.
+OUTBOX_RESEND_SECONDS = envint("OUTBOX_RESEND_SECONDS", 30, minimum=1)
+OUTBOX_MAX_SENDS = envint("OUTBOX_MAX_SENDS", 20, minimum=1)
 
 # Link checker
 LINKCHECK_ALLOWED_PRIVATE_NETWORKS = envnetworks("LINKCHECK_ALLOWED_PRIVATE_NETWORKS")
@@ -317,6 +351,10 @@ SPECTACULAR_SETTINGS = {
 
 # Public site: cached pages (0 turns the cache off), security headers
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600)
+# How often each process reads the page cache's generation from the database (claims.pagecache):
+# the longest a page from before a write can be served after it if the cache lost the write's
+# retirement (Redis unreachable then, or restarted from an older snapshot).
+PUBLIC_PAGE_GENERATION_CHECK_SECONDS = envint("PUBLIC_PAGE_GENERATION_CHECK_SECONDS", 5)
 PUBLIC_PAGE_SIZE = 20
 CSP_EXEMPT_PREFIXES = ["/api/"]
 MIDDLEWARE += ["tracker.headers.SecurityHeadersMiddleware"]
@@ -381,6 +419,12 @@ DEFAULT_FROM_EMAIL = envstr(
 FOLLOW_REQUESTS_PER_HOUR = envint("FOLLOW_REQUESTS_PER_HOUR", 20, minimum=1)
 FOLLOW_CONFIRMATIONS_PER_DAY = envint("FOLLOW_CONFIRMATIONS_PER_DAY", 5, minimum=1)
 FOLLOW_BATCH_SIZE = envint("FOLLOW_BATCH_SIZE", 500, minimum=1)
+# /health/ (tracker.health): the detail of each part goes to callers with this bearer token or
+# from these networks (and to staff); beat and workers unseen for HEALTH_STALE_SECONDS, or an
+# outbox message waiting that long, make the status "degraded".
+HEALTH_TOKEN = envstr("HEALTH_TOKEN")
+HEALTH_ALLOWED_NETWORKS = envnetworks("HEALTH_ALLOWED_NETWORKS")
+HEALTH_STALE_SECONDS = envint("HEALTH_STALE_SECONDS", 60, minimum=1)
 
 # Start-up checks of the deployment as a whole (broker, shared cache): tracker.checks.
 INSTALLED_APPS += ["tracker"]

@@ -12,7 +12,10 @@ from public import views as claim_views
 from public.feeds import ClaimAtomFeed, ClaimRssFeed, RepeatFeed
 from public.follow_feeds import ClaimFollowFeed, SpeakerFollowFeed, TopicFollowFeed
 from public.sitemaps import sitemap_index, sitemap_section
+from tracker.health import health
 from tracker.metrics import metrics_view
+
+handler500 = "tracker.dbfaults.server_error"
 
 urlpatterns = [
     path("", claim_views.home, name="home"),
@@ -44,7 +47,7 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", claim_views.robots_txt, name="robots-txt"),
-    path("health/", claim_views.health, name="health"),
+    path("health/", health, name="health"),
     path("metrics", metrics_view, name="metrics"),
     # The switcher sits on cached public pages, which cannot carry a per-visitor CSRF token;
     # choosing a language changes nothing but a cookie, so it does not need one.

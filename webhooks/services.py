@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from claims.visibility import public_appearances, public_claims
+from tracker import outbox
 from webhooks import delivery as transport
 from webhooks import metrics
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event
@@ -54,12 +55,8 @@ def event_record(
             [Delivery(endpoint=endpoint, event=event) for endpoint in endpoints]
         )
         for item in deliveries:
-            _enqueue_on_commit(item.pk)
+            outbox.enqueue(deliver_webhook.name, item.pk)
     return event
-
-
-def _enqueue_on_commit(delivery_id: int, *, countdown: int = 0) -> None:
-    transaction.on_commit(lambda: deliver_webhook.apply_async((delivery_id,), countdown=countdown))
 
 
 def _lock_expired_before() -> datetime.datetime:
@@ -162,7 +159,7 @@ def delivery_attempt(*, delivery_id: int) -> Delivery | None:
         item.save(update_fields=_OUTCOME_FIELDS)
         log.info("webhook delivery %s failed (%s); retrying in %ss", item.pk, error, wait)
         metrics.RETRIES.inc()
-        deliver_webhook.apply_async((item.pk,), countdown=wait)
+        outbox.enqueue(deliver_webhook.name, item.pk, countdown=wait, now=True)
     return item
 
 
@@ -205,7 +202,7 @@ def _hand_over(item: Delivery) -> None:
         .first()
     )
     if following is not None:
-        deliver_webhook.apply_async((following,))
+        outbox.enqueue(deliver_webhook.name, following, now=True)
 
 
 def _count_failure(endpoint: Endpoint, error: str) -> None:

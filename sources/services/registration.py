@@ -9,6 +9,7 @@ from django.utils import timezone
 from sources.linkcheck.normalize import normalize_url
 from sources.models import Link, Source
 from sources.services.checking import check_links
+from tracker import outbox
 
 
 def link_register(*, url: str) -> Link | None:
@@ -29,7 +30,7 @@ def link_register(*, url: str) -> Link | None:
         },
     )
     if created:
-        transaction.on_commit(lambda: check_links.delay([link.pk]))
+        outbox.enqueue(check_links.name, [link.pk])
     return link
 
 
@@ -58,7 +59,7 @@ def link_recheck_now(*, link_ids: Iterable[int]) -> int:
     """Make links due now and enqueue their check on commit (admin's "recheck now")."""
     ids = list(link_ids)
     count = Link.objects.filter(pk__in=ids).update(next_check_at=timezone.now())
-    transaction.on_commit(lambda: check_links.delay(ids))
+    outbox.enqueue(check_links.name, ids)
     return count
 
 

@@ -1,0 +1,57 @@
+"""What the ground floor keeps in the database: the page cache's generation (claims.pagecache)
+and the outbox of work handed on to Celery (tracker.outbox)."""
+
+from django.db import models
+
+
+class PageCacheGeneration(models.Model):
+    """One row: the token every cached public page's key carries beside the cache's own
+    generation. It lives in the database, so a write's retirement of the cached pages survives
+    a cache that was unreachable at the time, restarted empty or restored from an old snapshot."""
+
+    token = models.CharField(max_length=32)
+    changed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "page cache generation"
+
+    def __str__(self) -> str:
+        return self.token
+
+
+class OutboxMessage(models.Model):
+    """A Celery task to run, recorded in the transaction that asked for it (tracker.outbox)."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Not to be run before this time (a retry's backoff).
+    available_at = models.DateTimeField()
+    # When it was last handed to the broker (null: never yet), and how many times.
+    sent_at = models.DateTimeField(null=True, blank=True)
+    sends = models.PositiveIntegerField(default=0)
+    # When a worker finished it; null until then.
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "outbox message"
+        indexes = [
+            models.Index(
+                fields=["available_at"],
+                name="outbox_unfinished",
+                condition=models.Q(done_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"
+
+
+class Heartbeat(models.Model):
+    """When a background part (beat, each worker) was last seen alive, for /health/."""
+
+    name = models.CharField(max_length=200, primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.at:%Y-%m-%d %H:%M:%S}"
