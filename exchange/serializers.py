@@ -99,7 +99,17 @@ class SkippedSerializer(serializers.Serializer):
 
 
 class ImportReportSerializer(serializers.Serializer):
+    """It adds up: read = created + updated + unchanged + repeated + skipped_count."""
+
+    read = serializers.IntegerField(help_text="Items read in the document.")
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    skipped = SkippedSerializer(many=True)
+    repeated = serializers.IntegerField(
+        help_text="Items whose review URL came earlier in the same document (read once)."
+    )
+    needs_confirmation_again = serializers.IntegerField(
+        help_text="Confirmed links put back to needs-confirmation by a changed review."
+    )
+    skipped_count = serializers.IntegerField()
+    skipped = SkippedSerializer(many=True, help_text="Each skip with its reason (first 1,000).")
