@@ -21,7 +21,12 @@ from sources.linkcheck.content import page_text
 from tracker import bounded_json
 from tracker.characters import without_control_characters
 
+# A document held whole (a page, one JSON object); a list or a DataFeed is streamed instead.
 MAX_PAGE_BYTES = 10 * 1024 * 1024
+SIZE_LIMIT = (
+    f"size limit: %s larger than {MAX_PAGE_BYTES // 2**20} MB is not read "
+    "(a feed of any length can be given as a JSON list or a DataFeed)"
+)
 # Items read from one document; past it the rest is reported, not read (a feed of a million
 # items is an archive to import in parts, not an upload).
 MAX_ITEMS = 100_000
@@ -106,14 +111,22 @@ def _entries(stream: IO[bytes], page: Page) -> Iterator[Entry]:
             yield from _streamed(stream, "dataFeedElement.item", "element", page)
         else:
             stream.seek(0)
+            document = stream.read(MAX_PAGE_BYTES + 1)
+            if len(document) > MAX_PAGE_BYTES:
+                yield Entry("document", error=SIZE_LIMIT % "one JSON object")
+                return
             try:
-                data = bounded_json.loads(stream.read())
+                data = bounded_json.loads(document)
             except bounded_json.BadJSON as exc:
                 yield Entry("document", error=f"not valid JSON: {exc}")
                 return
             yield from _unwrap(data, "object", page)
     elif first == b"<":
-        yield from _from_html(stream.read(MAX_PAGE_BYTES), page.url)
+        html = stream.read(MAX_PAGE_BYTES + 1)
+        if len(html) > MAX_PAGE_BYTES:
+            yield Entry("page", error=SIZE_LIMIT % "an HTML page")
+            return
+        yield from _from_html(html, page.url)
     else:
         yield Entry("document", error="neither JSON nor an HTML page")
 

@@ -273,3 +273,48 @@ def test_a_reimport_that_changes_a_confirmed_link_needs_confirming_again(
     assert claim.updated_at > updated_at
     assert api.get(f"/api/v1/claims/{claim.pk}/", HTTP_IF_NONE_MATCH=etag).status_code == 200
     assert "Another Publisher" not in client.get(claim.get_absolute_url()).content.decode()
+
+
+DEEP = {
+    "a file nested 1,000 levels": b"[" * 1_000 + b"]" * 1_000,
+    "an object nested 1,000 levels": b'{"a":' * 1_000 + b"1" + b"}" * 1_000,
+    "an @graph chain of 1,000": b'{"@graph":' * 1_000 + b"[]" + b"}" * 1_000,
+    "a page script nested 1,000 levels": page("[" * 1_000 + "]" * 1_000),
+}
+
+
+@pytest.mark.parametrize("name", DEEP)
+def test_deep_nesting_is_a_named_limit_on_the_upload_and_api_paths_never_a_500(
+    name, client, checker
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("deep.json", DEEP[name])
+    response = client_for(checker).post(
+        "/api/v1/external-reviews/import/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 200
+    assert "nested deeper than 32 levels" in response.json()["skipped"][0]["reason"]
+    client.force_login(checker)
+    upload = SimpleUploadedFile("deep.json", DEEP[name])
+    response = client.post("/admin/exchange/externalreview/import/", {"file": upload}, follow=True)
+    assert response.status_code == 200
+    assert "nested deeper than 32 levels" in response.content.decode()
+
+
+def test_a_page_over_the_size_limit_is_refused_by_name(monkeypatch):
+    from exchange import parsing
+
+    monkeypatch.setattr(parsing, "MAX_PAGE_BYTES", 1000)
+    report = import_claimreview(io.BytesIO(page(claim_review(1)) + b" " * 1000))
+    assert report.created == 0 and "size limit" in report.skipped[0][1]
+
+
+def test_past_the_item_limit_the_rest_is_reported_not_read(monkeypatch):
+    from exchange import parsing
+
+    monkeypatch.setattr(parsing, "MAX_ITEMS", 2)
+    items = [claim_review(n) for n in range(1, 5)]
+    report = import_claimreview(io.BytesIO(as_bytes(items)))
+    assert report.created == 2 and "item limit" in report.skipped[0][1]
+    assert report.adds_up
