@@ -129,7 +129,7 @@ class ReviewLinkQuerySet(models.QuerySet):
         """What readers may see beside a published claim, newest review first."""
         return (
             self.filter(state=ReviewLink.State.CONFIRMED)
-            .select_related("external_review")
+            .select_related("external_review__our_rating")
             .order_by("-external_review__published_on", "-id")
         )
 

@@ -24,6 +24,13 @@ class OtherFactCheckSerializer(ModelSerializer):
     """An external review as readers see it beside our claim (confirmed links only)."""
 
     rating = serializers.CharField(source="rating_as_published", read_only=True)
+    our_rating = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    rating_mapped = serializers.BooleanField(
+        source="rating_is_mapped",
+        read_only=True,
+        help_text="False: no rating of ours was found for the publisher's words (the rating "
+        "crosswalk); `rating` is then their words as published, never a guess of ours.",
+    )
 
     class Meta:
         model = ExternalReview
@@ -32,11 +39,14 @@ class OtherFactCheckSerializer(ModelSerializer):
             "publisher_url",
             "url",
             "published_on",
+            "language",
             "rating",
             "rating_value",
             "best_rating",
             "worst_rating",
             "rating_name",
+            "our_rating",
+            "rating_mapped",
         ]
         read_only_fields = fields
 

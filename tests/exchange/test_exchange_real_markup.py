@@ -318,3 +318,23 @@ def test_past_the_item_limit_the_rest_is_reported_not_read(monkeypatch):
     report = import_claimreview(io.BytesIO(as_bytes(items)))
     assert report.created == 2 and "item limit" in report.skipped[0][1]
     assert report.adds_up
+
+
+def test_an_unmapped_rating_is_shown_to_readers_in_the_publishers_words_marked_not_mapped(
+    client, make_claim, editor, django_capture_on_commit_callbacks
+):
+    claim = make_claim("published", text="Rice prices doubled last year", translation="")
+    rating = {"@type": "Rating", "alternateName": "Pinocchio dorado"}
+    markup = claim_review(1, claimReviewed="Rice prices doubled last year", reviewRating=rating)
+    with django_capture_on_commit_callbacks(execute=True):
+        import_claimreview(io.BytesIO(as_bytes([markup])))
+    review_link_decide(link=ReviewLink.objects.get(), state="confirmed", by=editor)
+
+    body = client.get(claim.get_absolute_url()).content.decode()
+    assert "Pinocchio dorado" in body and "not mapped to our scale" in body
+    [other] = client_for().get(f"/api/v1/claims/{claim.pk}/").json()["other_fact_checkers"]
+    assert (other["rating"], other["our_rating"], other["rating_mapped"]) == (
+        "Pinocchio dorado",
+        None,
+        False,
+    )
