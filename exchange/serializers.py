@@ -24,7 +24,9 @@ class OtherFactCheckSerializer(ModelSerializer):
     """An external review as readers see it beside our claim (confirmed links only)."""
 
     rating = serializers.CharField(source="rating_as_published", read_only=True)
-    our_rating = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    our_rating: serializers.SlugRelatedField["RatingLevel"] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     rating_mapped = serializers.BooleanField(
         source="rating_is_mapped",
         read_only=True,
