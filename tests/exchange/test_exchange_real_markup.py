@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from claims.events import claim_announced
 from exchange.importing import OUR_OWN, import_claimreview
 from exchange.models import ExternalReview, RatingWord, ReviewLink
 from exchange.services import review_link_decide
@@ -246,26 +247,40 @@ def test_a_reimport_that_changes_a_confirmed_link_needs_confirming_again(
 ):
     claim = make_claim("published", text="Rice prices doubled last year", translation="")
     text = "Rice prices doubled last year"
-    with django_capture_on_commit_callbacks(execute=True):
-        first = [claim_review(1, claimReviewed=text)]
-        import_claimreview(io.BytesIO(as_bytes(first)), by=checker)
-    link = ReviewLink.objects.get()
-    review_link_decide(link=link, state="confirmed", by=editor)
-    api = client_for()
-    etag = api.get(f"/api/v1/claims/{claim.pk}/")["ETag"]
-    claim.refresh_from_db()
-    updated_at = claim.updated_at
-    changed = claim_review(
-        1,
-        claimReviewed=text,
-        author={"@type": "Organization", "name": "Another Publisher"},
-        reviewRating={"@type": "Rating", "alternateName": "True"},
-    )
+    announced: list[tuple[int, str]] = []
 
-    with django_capture_on_commit_callbacks(execute=True):
-        report = import_claimreview(io.BytesIO(as_bytes([changed])), by=checker)
+    def listen(sender, claim_id, event, **kwargs):
+        announced.append((claim_id, event))
+
+    claim_announced.connect(listen, weak=False, dispatch_uid="test-reimport-announced")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            first = [claim_review(1, claimReviewed=text)]
+            import_claimreview(io.BytesIO(as_bytes(first)), by=checker)
+        link = ReviewLink.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            review_link_decide(link=link, state="confirmed", by=editor)
+
+        print("DBG", announced, claim_announced.receivers)
+        assert announced == [(claim.pk, "claim.updated")]  # a verdict beside it came
+        api = client_for()
+        etag = api.get(f"/api/v1/claims/{claim.pk}/")["ETag"]
+        claim.refresh_from_db()
+        updated_at = claim.updated_at
+        changed = claim_review(
+            1,
+            claimReviewed=text,
+            author={"@type": "Organization", "name": "Another Publisher"},
+            reviewRating={"@type": "Rating", "alternateName": "True"},
+        )
+
+        with django_capture_on_commit_callbacks(execute=True):
+            report = import_claimreview(io.BytesIO(as_bytes([changed])), by=checker)
+    finally:
+        claim_announced.disconnect(dispatch_uid="test-reimport-announced")
 
     assert (report.updated, report.relinked) == (1, 1)
+    assert announced == [(claim.pk, "claim.updated")]
     link.refresh_from_db()
     assert (link.state, link.decided_by) == ("candidate", None)
     assert link.history.first().history_user == checker
@@ -318,6 +333,27 @@ def test_past_the_item_limit_the_rest_is_reported_not_read(monkeypatch):
     report = import_claimreview(io.BytesIO(as_bytes(items)))
     assert report.created == 2 and "item limit" in report.skipped[0][1]
     assert report.adds_up
+
+
+def test_confirming_a_link_announces_claim_updated(
+    make_claim, editor, django_capture_on_commit_callbacks
+):
+    claim = make_claim("published", text="Rice prices doubled last year", translation="")
+    with django_capture_on_commit_callbacks(execute=True):
+        markup = [claim_review(1, claimReviewed="Rice prices doubled last year")]
+        import_claimreview(io.BytesIO(as_bytes(markup)))
+    announced: list[tuple[int, str]] = []
+
+    def listen(sender, claim_id, event, **kwargs):
+        announced.append((claim_id, event))
+
+    claim_announced.connect(listen, weak=False, dispatch_uid="test-confirm-announced")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            review_link_decide(link=ReviewLink.objects.get(), state="confirmed", by=editor)
+    finally:
+        claim_announced.disconnect(dispatch_uid="test-confirm-announced")
+    assert announced == [(claim.pk, "claim.updated")]
 
 
 def test_an_unmapped_rating_is_shown_to_readers_in_the_publishers_words_marked_not_mapped(
