@@ -8,9 +8,10 @@ at a time.
 """
 
 import datetime
+import email.utils
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import IO, Any
 from urllib.parse import urljoin, urlsplit
 
@@ -36,6 +37,7 @@ SCHEMELESS_HOST = re.compile(
     r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+(?!html?\b|php\b|aspx?\b|jsp\b)[a-z]{2,}(?::\d+)?(?:/|$)",
     re.IGNORECASE,
 )
+DATE_PATTERNS = ("%B %d, %Y", "%b %d, %Y", "%d %B %Y", "%d %b %Y", "%Y/%m/%d")
 AUTHOR_PAGE = re.compile(r"/(?:authors?|autor|autore|auteur|reporter|profile)s?/", re.IGNORECASE)
 ORGANISATION_TYPES = {"Organization", "NewsMediaOrganization", "NewsOrganization", "Corporation"}
 
@@ -55,6 +57,13 @@ class Page:
     language: str = ""
     organisation: str = ""
     organisation_url: str = ""
+    nodes: dict[str, dict] = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    def resolved(self, value: Any) -> Any:
+        """`value`, or the page's node it points to when it is only an {"@id": …}."""
+        if isinstance(value, dict) and set(value) <= {"@id", "@type"}:
+            return self.nodes.get(str(value.get("@id")), value)
+        return value
 
 
 NO_PAGE = Page()
@@ -120,7 +129,7 @@ def _entries(stream: IO[bytes], page: Page) -> Iterator[Entry]:
             except bounded_json.BadJSON as exc:
                 yield Entry("document", error=f"not valid JSON: {exc}")
                 return
-            yield from _unwrap(data, "object", page)
+            yield from _unwrap(data, "object", replace(page, nodes=_nodes_by_id([data])))
     elif first == b"<":
         html = stream.read(MAX_PAGE_BYTES + 1)
         if len(html) > MAX_PAGE_BYTES:
@@ -211,9 +220,9 @@ def _from_html(html: bytes, url: str) -> Iterator[Entry]:
     page = _page(tree, url, [data for _, data in scripts])
     for i, data in scripts:
         for entry in _unwrap(data, f"JSON-LD script {i}", page):
-            if entry.error or "ClaimReview" in _types(entry.data):
+            for review in _claim_reviews_in(entry.data):
                 found += 1
-                yield entry
+                yield Entry(entry.position, review, page=page)
     try:
         other = extruct.extract(
             html,
@@ -242,6 +251,22 @@ def _from_html(html: bytes, url: str) -> Iterator[Entry]:
         yield Entry("page", error="no ClaimReview markup on the page")
 
 
+def _claim_reviews_in(data: Any) -> list[dict]:
+    """The ClaimReviews a page's JSON-LD node is or holds (an article's `review`, a
+    `mainEntity`, `hasPart`…), outermost first. bounded_json has limited the depth."""
+    found, stack = [], [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(reversed(node))
+        elif isinstance(node, dict):
+            if "ClaimReview" in _types(node):
+                found.append(node)
+            else:
+                stack.extend(reversed(list(node.values())))
+    return found
+
+
 def _page(tree: Any, url: str, scripts: list[Any]) -> Page:
     """What the page says of itself: its base, language and organisation."""
 
@@ -261,6 +286,7 @@ def _page(tree: Any, url: str, scripts: list[Any]) -> Page:
         )
         or first('//meta[@property="og:locale"]/@content')
     )
+    nodes = _nodes_by_id(scripts)
     organisation, organisation_url = _organisation_in(scripts)
     if not organisation:
         organisation = _text(first('//meta[@property="og:site_name"]/@content'))
@@ -270,7 +296,24 @@ def _page(tree: Any, url: str, scripts: list[Any]) -> Page:
         language=languages.tag(language),
         organisation=organisation[:300],
         organisation_url=organisation_url,
+        nodes=nodes,
     )
+
+
+def _nodes_by_id(scripts: list[Any]) -> dict[str, dict]:
+    """Every JSON-LD node of the page that has an @id and says more than it, by @id: Yoast and
+    other generators write `"publisher": {"@id": "…#organization"}` and the node elsewhere."""
+    nodes: dict[str, dict] = {}
+    stack = list(scripts)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            if isinstance(node.get("@id"), str) and len(node) > 1:
+                nodes.setdefault(node["@id"], node)
+            stack.extend(node.values())
+    return nodes
 
 
 def _organisation_in(scripts: list[Any]) -> tuple[str, str]:
@@ -296,7 +339,8 @@ def _types(data: Any) -> set[str]:
         return set()
     kinds = data.get("@type", ())
     kinds = [kinds] if isinstance(kinds, str) else kinds if isinstance(kinds, list) else []
-    return {str(k).rsplit("/", 1)[-1] for k in kinds}
+    # "ClaimReview", "http://schema.org/ClaimReview", "schema:ClaimReview"
+    return {re.split(r"[/:#]", str(k))[-1] for k in kinds}
 
 
 def parse_claim_review(data: Any, page: "Page | None" = None) -> ParsedReview:
@@ -322,7 +366,7 @@ def parse_claim_review(data: Any, page: "Page | None" = None) -> ParsedReview:
     claim_reviewed = _first_text(data.get("claimReviewed"))
     if not claim_reviewed:
         raise Malformed("no `claimReviewed` text")
-    rating = _first(data.get("reviewRating"))
+    rating = page.resolved(_first(data.get("reviewRating")))
     if not isinstance(rating, dict):
         raise Malformed("no `reviewRating` object")
     parsed = ParsedReview(
@@ -344,9 +388,9 @@ def parse_claim_review(data: Any, page: "Page | None" = None) -> ParsedReview:
     parsed.rating_position = rating_position(
         parsed.rating_value, parsed.best_rating, parsed.worst_rating
     )
-    item = _first(data.get("itemReviewed"))
+    item = page.resolved(_first(data.get("itemReviewed")))
     if isinstance(item, dict):
-        claimant = _first(item.get("author"))
+        claimant = page.resolved(_first(item.get("author")))
         parsed.claimant = (
             _text(claimant.get("name")) if isinstance(claimant, dict) else _text(claimant)
         )[:300]
@@ -360,19 +404,20 @@ def publishing_organisation(data: dict, page: "Page") -> tuple[str, str]:
     """Who published the review, never the reporter who wrote it: `publisher`; else an
     `author` that is an organisation; else the organisation the author works for; else the
     page's own organisation. (name, url); ("", "") when none of them says."""
-    for publisher in _all(data.get("publisher")):
+    for publisher in map(page.resolved, _all(data.get("publisher"))):
         if isinstance(publisher, str) and publisher.strip():
             return _text(publisher), ""
         if isinstance(publisher, dict) and not _is_person(publisher) and _name(publisher):
             return _name(publisher), _url_text(publisher)
-    authors = _all(data.get("author"))
+    authors = [page.resolved(author) for author in _all(data.get("author"))]
     for author in authors:
         if isinstance(author, str) and _text(author):
             return _text(author), ""  # Google's documentation: the author is the organisation
         if isinstance(author, dict) and not _is_person(author) and _name(author):
             return _name(author), _url_text(author)
     for author in authors:
-        for employer in _all(author.get("worksFor") if isinstance(author, dict) else None):
+        employers = _all(author.get("worksFor") if isinstance(author, dict) else None)
+        for employer in map(page.resolved, employers):
             if isinstance(employer, dict) and _name(employer):
                 return _name(employer), _url_text(employer)
             if isinstance(employer, str) and _text(employer):
@@ -465,7 +510,7 @@ def _absolute(url: str, base: str) -> str:
 
 def _url_text(thing: Any) -> str:
     if isinstance(thing, dict):
-        return _text(_first(thing.get("url"))) or _text(thing.get("@id"))
+        return _text(_first(thing.get("url")))
     return ""
 
 
@@ -483,7 +528,17 @@ def _date(value: Any) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text[:10])
     except ValueError:
-        raise Malformed(f"`datePublished` is not a date: {text[:40]!r}") from None
+        pass
+    try:  # "Tue, 05 Jun 2020 10:00:00 +0000", as feeds write dates
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        pass
+    for pattern in DATE_PATTERNS:  # "June 5, 2020", "5 June 2020"
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise Malformed(f"`datePublished` is not a date: {text[:40]!r}")
 
 
 def _appearance_urls(item: dict, base: str) -> list[str]:

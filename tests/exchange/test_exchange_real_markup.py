@@ -139,6 +139,28 @@ def test_the_publisher_is_the_organisation_never_the_reporter(fields, head, expe
     assert one(page(claim_review(1, **fields), head=head)).publisher == expected
 
 
+def test_a_publisher_given_by_reference_to_a_node_of_the_graph_is_read():
+    graph = {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Organization", "@id": "https://desk.example/#org", "name": "Graph Desk"},
+            {"@type": "Person", "@id": "https://desk.example/#me", "name": "A Reporter"},
+            {"@type": "NewsArticle", "headline": "x",
+             "review": claim_review(1, author={"@id": "https://desk.example/#me"},
+                                    publisher={"@id": "https://desk.example/#org"})},
+        ],
+    }  # fmt: skip
+    review = one(page(graph))
+    assert (review.publisher, review.publisher_url) == ("Graph Desk", "")
+
+
+def test_prefixed_types_and_written_out_dates_are_read():
+    markup = claim_review(1, datePublished="June 5, 2020")
+    markup["@type"] = "schema:ClaimReview"
+    review = one(as_bytes(markup))
+    assert str(review.published_on) == "2020-06-05"
+
+
 def test_a_page_with_only_a_reporter_and_no_organisation_is_skipped_with_its_reason():
     report = import_claimreview(
         io.BytesIO(page(claim_review(1, author={"@type": "Person", "name": "A Reporter"})))
