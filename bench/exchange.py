@@ -52,7 +52,8 @@ claims = Claim.objects.bulk_create(
 now = timezone.now()
 reviews = Review.objects.bulk_create(
     Review(claim=c, rating=levels[i % len(levels)], summary="Bench verdict.", author=author,
-           approved_by=editor, published_at=now, state="published")
+           approved_by=editor, published_at=now, state="published",
+           claim_text=c.text, claim_language=c.language)
     for i, c in enumerate(claims)
 )
 Evidence.objects.bulk_create(Evidence(review=r, source=source, stance="context") for r in reviews)
@@ -70,7 +71,7 @@ Claim.objects.update(status="published")  # the seed skips the workflow: it is n
 EXPORT = """
 import django; django.setup()
 from django.test import Client
-response = Client().get("/api/v1/claimreview/feed/")
+response = Client().get("/api/v1/claimreview/feed/", secure=True)  # DEBUG off: HTTPS only
 with open({path!r}, "wb") as out:
     for chunk in response.streaming_content:
         out.write(chunk)
