@@ -86,9 +86,11 @@ class ImportReport:
 
 class Crosswalk:
     """Our rating for an external verdict: by its words through the rating crosswalk (the
-    whole name, else the phrase before its explanation), or by our own labels; else by its
-    position, when the publisher's worst and best make the direction plain; else none: the
-    publisher's words are kept and shown as not mapped."""
+    whole name, else the phrase before its explanation), or by our own labels. Only a rating
+    given without words is placed by its position, and only when its worst and best make the
+    direction plain. Words that are not in the crosswalk get no rating of ours: they are kept
+    and shown as published, not mapped (publishers place the same verdict at different
+    positions: AFP's "Misleading" is 2 of 5 in Spanish and 3 of 5 in English)."""
 
     def __init__(self) -> None:
         levels = list(RatingLevel.objects.all())
@@ -101,10 +103,12 @@ class Crosswalk:
         self.by_value = {level.value: level for level in levels if level.value is not None}
 
     def rating_for(self, parsed: parsing.ParsedReview) -> RatingLevel | None:
-        for words in (parsed.rating_name, leading_phrase(parsed.rating_name)):
-            named = self.by_words.get(folded_rating(words))
-            if named is not None:
-                return named
+        if parsed.rating_name:
+            for words in (parsed.rating_name, leading_phrase(parsed.rating_name)):
+                named = self.by_words.get(folded_rating(words))
+                if named is not None:
+                    return named
+            return None
         if parsed.rating_position is None or not self.by_value:
             return None
         worst, best = min(self.by_value), max(self.by_value)

@@ -183,6 +183,18 @@ def test_a_rating_without_worst_is_not_placed_by_position_and_stays_in_its_own_w
     assert review.rating_as_published == "Zwijgt (4/6)"
 
 
+def test_words_not_in_the_crosswalk_are_never_placed_by_their_numbers():
+    rating = {"@type": "Rating", "alternateName": "Sátira", "ratingValue": 1,
+              "bestRating": 5, "worstRating": 1}  # fmt: skip
+    review = one(as_bytes(claim_review(1, reviewRating=rating)))
+    assert (review.rating_position, review.our_rating) == (0.0, None)
+
+
+def test_a_rating_given_only_in_numbers_on_a_plain_scale_is_placed():
+    rating = {"@type": "Rating", "ratingValue": 5, "bestRating": 1, "worstRating": 5}
+    assert one(as_bytes(claim_review(1, reviewRating=rating))).our_rating.slug == "false"
+
+
 @pytest.mark.parametrize(
     "words, slug",
     [
