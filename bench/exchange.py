@@ -9,6 +9,15 @@ time and peak resident memory are measured with wait4():
   2. import: `manage.py import_claimreview` of that file into the same database (external
      reviews plus the linking task, eager, which matches each one against our claims);
   3. re-import of the same file (nothing changes: the idempotent path).
+The import steps run as another desk would (another SITE_URL): our own reviews coming back are
+otherwise recognised as ours and skipped.
+
+    python bench/exchange.py --hostile
+
+instead imports the hostile documents of issue #20 (nesting 100,000 levels deep, a 40 kB wall
+of brackets, a page's script, an @graph chain, nested microdata, 200,000 items) one by one in a
+child process, with its peak resident memory (the aim: 200 MB at most).
+
 Not part of the test suite. Results go to stdout as a Markdown table (bench/README.md).
 """
 
@@ -43,7 +52,8 @@ claims = Claim.objects.bulk_create(
 now = timezone.now()
 reviews = Review.objects.bulk_create(
     Review(claim=c, rating=levels[i % len(levels)], summary="Bench verdict.", author=author,
-           approved_by=editor, published_at=now, state="published")
+           approved_by=editor, published_at=now, state="published",
+           claim_text=c.text, claim_language=c.language)
     for i, c in enumerate(claims)
 )
 Evidence.objects.bulk_create(Evidence(review=r, source=source, stance="context") for r in reviews)
@@ -61,7 +71,7 @@ Claim.objects.update(status="published")  # the seed skips the workflow: it is n
 EXPORT = """
 import django; django.setup()
 from django.test import Client
-response = Client().get("/api/v1/claimreview/feed/")
+response = Client().get("/api/v1/claimreview/feed/", secure=True)  # DEBUG off: HTTPS only
 with open({path!r}, "wb") as out:
     for chunk in response.streaming_content:
         out.write(chunk)
@@ -89,10 +99,48 @@ def measure(cmd: list[str], env: dict, timeout: float) -> dict:
     }
 
 
+HOSTILE = {
+    "500 kB: objects nested 100,000 levels": b'{"a":' * 100_000 + b"1" + b"}" * 100_000,
+    "40 kB: lists nested 20,000 levels": b"[" * 20_000 + b"]" * 20_000,
+    "400 kB: a feed of 200,000 brackets": b"[" * 200_000 + b"]" * 200_000,
+    "a page whose JSON-LD nests 100,000 lists": b'<html><script type="application/ld+json">'
+    + b"[" * 100_000
+    + b"]" * 100_000
+    + b"</script></html>",
+    "an @graph chain of 1,000": b'{"@graph":' * 1_000 + b"[]" + b"}" * 1_000,
+    "a page of 100,000 nested microdata items": b"<html><body>"
+    + b'<div itemscope itemtype="http://schema.org/ClaimReview">' * 100_000
+    + b"</body></html>",
+    "a feed of 200,000 empty items (item limit)": b"[" + b",".join([b"{}"] * 200_000) + b"]",
+}
+
+
+def hostile(env: dict, timeout: float, folder: str) -> None:
+    python = sys.executable
+    print("| Document | Wall (s) | CPU (s) | Peak RSS (MB) | Report |")
+    print("|---|---:|---:|---:|---|")
+    baseline = Path(folder) / "empty.json"
+    baseline.write_bytes(b"[]")
+    documents = {"(baseline: an empty list)": baseline}
+    for name, body in HOSTILE.items():
+        path = Path(folder) / f"hostile-{len(documents)}.json"
+        path.write_bytes(body)
+        documents[name] = path
+    for name, path in documents.items():
+        command = [python, "manage.py", "import_claimreview", str(path), "--no-progress"]
+        result = measure(command, env, timeout)
+        last = result["out"].splitlines()[-1] if result["out"] else ""
+        print(
+            f"| {name} | {result['wall']:.1f} | {result['cpu']:.1f} | "
+            f"{result['rss_mb']:.0f} | {last} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--claims", type=int, default=10_000)
     parser.add_argument("--timeout", type=float, default=900)
+    parser.add_argument("--hostile", action="store_true", help="the hostile documents only")
     args = parser.parse_args()
     python = sys.executable
     with tempfile.TemporaryDirectory() as folder:
@@ -104,8 +152,12 @@ def main() -> None:
             "SECRET_KEY": "bench",
             "ALLOWED_HOSTS": "testserver",
             "SITE_URL": "https://claimtrack.example.org",
+            "CELERY_TASK_ALWAYS_EAGER": "1",  # no broker: the linking task runs in-process
         }
         subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=PROJECT, env=env, check=True)
+        if args.hostile:
+            hostile(env, args.timeout, folder)
+            return
         subprocess.run(
             [python, "-c", SEED.format(claims=args.claims)], cwd=PROJECT, env=env, check=True
         )
@@ -120,8 +172,11 @@ def main() -> None:
         print(f"{args.claims:,} published claims; feed file below.\n")
         print("| Step | Wall (s) | Items/s | CPU (s) | Peak RSS (MB) | Output |")
         print("|---|---:|---:|---:|---:|---|")
+        another_desk = {**env, "SITE_URL": "https://another-desk.example.org"}
         for name, command in rows:
-            result = measure(command, env, args.timeout)
+            result = measure(
+                command, env if name.startswith("export") else another_desk, args.timeout
+            )
             size = (
                 f"{feed.stat().st_size / 2**20:.1f} MiB feed" if name.startswith("export") else ""
             )

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from exchange import services
 from exchange.importing import ImportRefused, download, import_claimreview
-from exchange.models import ExternalReview, ReviewLink
+from exchange.models import ExternalReview, RatingWord, ReviewLink
 from tracker.history_admin import HistoryAdmin
 from tracker.refusals import WorkflowError
 
@@ -50,7 +50,8 @@ class ExternalReviewAdmin(HistoryAdmin):
         "claim_reviewed",
         "publisher",
         "rating_as_published",
-        "our_rating",
+        "our_rating_or_not_mapped",
+        "language",
         "published_on",
     ]
     list_filter = ["publisher", "our_rating", "language"]
@@ -60,6 +61,10 @@ class ExternalReviewAdmin(HistoryAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # kept as published; a re-import updates it
+
+    @admin.display(description=_("our rating"), ordering="our_rating")
+    def our_rating_or_not_mapped(self, obj: ExternalReview) -> str:
+        return str(obj.our_rating) if obj.our_rating_id else str(_("not mapped"))
 
     def get_urls(self):
         own = [
@@ -80,11 +85,12 @@ class ExternalReviewAdmin(HistoryAdmin):
         form = ImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                stream = form.cleaned_data["file"] or download(form.cleaned_data["url"])
+                url = "" if form.cleaned_data["file"] else form.cleaned_data["url"]
+                stream = form.cleaned_data["file"] or download(url)
             except ImportRefused as refused:
                 form.add_error("url", str(refused))
             else:
-                report = import_claimreview(stream, by=request.user)
+                report = import_claimreview(stream, by=request.user, url=url)
                 self.message_user(request, _("Imported: %s.") % report.summary())
                 for position, reason in report.skipped[:SHOWN_SKIPS]:
                     self.message_user(request, f"{position}: {reason}", messages.WARNING)
@@ -148,3 +154,14 @@ class ReviewLinkAdmin(HistoryAdmin):
     def reject(self, request, queryset):
         done = self._decide(request, queryset, ReviewLink.State.REJECTED)
         self.message_user(request, _("%(count)d link(s) rejected.") % {"count": done})
+
+
+@admin.register(RatingWord)
+class RatingWordAdmin(HistoryAdmin):
+    """The rating crosswalk: editors map other desks' words to our scale. A change applies to
+    the next import (a re-import maps the reviews already there again)."""
+
+    list_display = ["words", "rating", "language"]
+    list_filter = ["rating", "language"]
+    search_fields = ["words", "folded"]
+    list_select_related = ["rating"]

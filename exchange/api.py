@@ -71,20 +71,25 @@ class ExternalReviewViewSet(viewsets.ReadOnlyModelViewSet):
         given.is_valid(raise_exception=True)
         values = given.validated_data
         try:
-            if "url" in values:
-                stream = download(values["url"])
+            url = values.get("url", "")
+            if url:
+                stream = download(url)
             elif "file" in values:
                 stream = values["file"]
             else:
                 stream = io.BytesIO(json.dumps(values["data"]).encode())
         except ImportRefused as refused:
             return error_response(str(refused), "unreadable", 400, {"url": [str(refused)]})
-        report = import_claimreview(stream, by=request.user)
+        report = import_claimreview(stream, by=request.user, url=url)
         return Response(
             {
+                "read": report.read,
                 "created": report.created,
                 "updated": report.updated,
                 "unchanged": report.unchanged,
+                "repeated": report.repeated,
+                "needs_confirmation_again": report.relinked,
+                "skipped_count": len(report.skipped),
                 "skipped": [
                     {"position": position, "reason": reason}
                     for position, reason in report.skipped[:MAX_REPORTED]

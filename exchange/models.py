@@ -1,13 +1,69 @@
-"""Fact-checks published by other organisations (imported ClaimReview) and their links to our
-claims, which an editor confirms or rejects before readers see them."""
+"""Fact-checks published by other organisations (imported ClaimReview), their links to our
+claims, which an editor confirms or rejects before readers see them, and the rating crosswalk
+from other desks' words to our scale."""
+
+import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from claims.models import Claim, RatingLevel
+from claims.search import fold
+
+PHRASE_END = re.compile(r"\s*[:.;,!?(\[–—]|\s-\s")
+
+
+def folded_rating(words: str) -> str:
+    """Another desk's rating words as the crosswalk compares them: case, accents, underscores,
+    surrounding punctuation and repeated spaces set aside ("Não_é_bem_assim." -> "nao e bem
+    assim")."""
+    text = fold(words).replace("_", " ")
+    return " ".join(text.strip(" \t\r\n\"'“”«».!?:;,").split())
+
+
+def leading_phrase(words: str) -> str:
+    """The verdict before its explanation: "FALSO: As imagens foram…" -> "FALSO"."""
+    return PHRASE_END.split(words, maxsplit=1)[0]
+
+
+class RatingWord(models.Model):
+    """One way other desks write a verdict ("Falso", "Engañoso", "زائف", "錯誤"), mapped to our
+    scale. Editors keep the list in the admin; imports read it, folded for case and accents."""
+
+    words = models.CharField(
+        _("rating words"),
+        max_length=300,
+        help_text=_("As publishers write it; compared without case, accents or punctuation."),
+    )
+    folded = models.CharField(max_length=300, unique=True, editable=False)
+    rating = models.ForeignKey(
+        RatingLevel, verbose_name=_("our rating"), on_delete=models.PROTECT, related_name="+"
+    )
+    language = models.CharField(_("language"), max_length=35, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["folded"]
+        verbose_name = _("rating crosswalk entry")
+        verbose_name_plural = _("rating crosswalk")
+
+    def __str__(self) -> str:
+        return f"{self.words} → {self.rating}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.folded = folded_rating(self.words)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        folded = folded_rating(self.words)
+        if not folded:
+            raise ValidationError({"words": _("Give the words a publisher uses.")})
+        if RatingWord.objects.filter(folded=folded).exclude(pk=self.pk).exists():
+            raise ValidationError({"words": _("These words are in the crosswalk already.")})
 
 
 class ExternalReview(models.Model):
@@ -61,13 +117,19 @@ class ExternalReview(models.Model):
             return f"{self.rating_name} ({numbers})"
         return self.rating_name or numbers
 
+    @property
+    def rating_is_mapped(self) -> bool:
+        """False when no rating of ours was found for the publisher's words: they are shown
+        as published, marked "not mapped", never guessed."""
+        return self.our_rating_id is not None
+
 
 class ReviewLinkQuerySet(models.QuerySet):
     def confirmed(self):
         """What readers may see beside a published claim, newest review first."""
         return (
             self.filter(state=ReviewLink.State.CONFIRMED)
-            .select_related("external_review")
+            .select_related("external_review__our_rating")
             .order_by("-external_review__published_on", "-id")
         )
 

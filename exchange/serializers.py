@@ -24,6 +24,15 @@ class OtherFactCheckSerializer(ModelSerializer):
     """An external review as readers see it beside our claim (confirmed links only)."""
 
     rating = serializers.CharField(source="rating_as_published", read_only=True)
+    our_rating: serializers.SlugRelatedField["RatingLevel"] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    rating_mapped = serializers.BooleanField(
+        source="rating_is_mapped",
+        read_only=True,
+        help_text="False: no rating of ours was found for the publisher's words (the rating "
+        "crosswalk); `rating` is then their words as published, never a guess of ours.",
+    )
 
     class Meta:
         model = ExternalReview
@@ -32,11 +41,14 @@ class OtherFactCheckSerializer(ModelSerializer):
             "publisher_url",
             "url",
             "published_on",
+            "language",
             "rating",
             "rating_value",
             "best_rating",
             "worst_rating",
             "rating_name",
+            "our_rating",
+            "rating_mapped",
         ]
         read_only_fields = fields
 
@@ -99,7 +111,17 @@ class SkippedSerializer(serializers.Serializer):
 
 
 class ImportReportSerializer(serializers.Serializer):
+    """It adds up: read = created + updated + unchanged + repeated + skipped_count."""
+
+    read = serializers.IntegerField(help_text="Items read in the document.")
     created = serializers.IntegerField()
     updated = serializers.IntegerField()
     unchanged = serializers.IntegerField()
-    skipped = SkippedSerializer(many=True)
+    repeated = serializers.IntegerField(
+        help_text="Items whose review URL came earlier in the same document (read once)."
+    )
+    needs_confirmation_again = serializers.IntegerField(
+        help_text="Confirmed links put back to needs-confirmation by a changed review."
+    )
+    skipped_count = serializers.IntegerField()
+    skipped = SkippedSerializer(many=True, help_text="Each skip with its reason (first 1,000).")

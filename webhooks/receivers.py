@@ -3,7 +3,9 @@
 - `claim.published` / `claim.corrected` come from the workflow (claims.events.claim_announced,
   sent on commit), `claim.repeated` from an Editor confirming a repeat (claims.services).
 - `claim.updated` is sent here, on commit and once per transaction and claim, when a published
-  claim's own public content (its slug, topics) or its appearances are edited. Its text,
+  claim's own public content (its slug, topics) or its appearances are edited, or another
+  desk's verdict shown beside it comes or goes (a link to an external review decided, or put
+  back to "needs confirmation" by a re-import). Its text,
   translation and language reach readers only with a verdict (claim.published/corrected):
   edited while the claim is re-reviewed, they are a draft, and no event. Which claims an edit
   touches is claims.dependents' answer (faces_changed); edits of
@@ -20,6 +22,7 @@ from claims.events import claim_announced, faces_changed
 from claims.models import Appearance, Claim
 from claims.visibility import public_claims
 from claims.workflow import APPEARANCE_CONFIRMATION_COLUMNS
+from exchange.models import ReviewLink
 from webhooks import services
 from webhooks.models import EventType
 
@@ -59,6 +62,10 @@ def _announce_update(claim_id: int) -> None:
 def is_content_edit(sender, fields: frozenset[str] | None) -> bool:
     if sender is Claim:
         return bool(fields and fields & CLAIM_CONTENT_FIELDS)
+    if sender is ReviewLink:
+        # Another desk's verdict shown beside the claim came or went (confirmed, rejected, or
+        # back to "needs confirmation" after a re-import changed it).
+        return True
     if sender is Appearance:
         # A repeat's confirmation is announced as claim.repeated by claims.services.
         return fields is None or bool(fields - set(APPEARANCE_CONFIRMATION_COLUMNS))

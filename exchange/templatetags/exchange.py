@@ -17,7 +17,7 @@ def other_fact_checkers(claim) -> dict:
 @register.inclusion_tag("exchange/_desk_panel.html")
 def external_reviews_panel(claim, user) -> dict:
     """The desk's list: every proposed link, with confirm and reject for editors."""
-    links = ReviewLink.objects.filter(claim=claim).select_related("external_review")
+    links = ReviewLink.objects.filter(claim=claim).select_related("external_review__our_rating")
     return {
         "claim": claim,
         "links": links,

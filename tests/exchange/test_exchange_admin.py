@@ -21,7 +21,7 @@ def test_a_fact_checker_uploads_a_file_and_sees_what_was_skipped(client, checker
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "1 created, 0 updated, 0 unchanged, 1 skipped" in page
+    assert "2 read: 1 created, 0 updated, 0 unchanged, 0 repeated in the file, 1 skipped" in page
     assert "Item 2: not a ClaimReview" in page
     assert "Example Checks" in page  # the change list now shows it
     assert ExternalReview.objects.count() == 1

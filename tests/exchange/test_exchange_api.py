@@ -28,9 +28,13 @@ def test_fact_checkers_and_editors_import_the_json_itself(request, role, status)
     assert response.status_code == status
     if status == 200:
         assert response.json() == {
+            "read": 2,
             "created": 1,
             "updated": 0,
             "unchanged": 0,
+            "repeated": 0,
+            "needs_confirmation_again": 0,
+            "skipped_count": 1,
             "skipped": [
                 {
                     "position": "item 2",

@@ -10,7 +10,7 @@ import extruct
 import pytest
 
 from claims import services
-from exchange.importing import import_claimreview
+from exchange.importing import OUR_OWN, import_claimreview
 from exchange.models import ExternalReview
 from public.api import claimreview_feed as feed
 from tests.site_data import add_appearance, fresh_page_cache, plain_static_storage  # noqa: F401
@@ -149,13 +149,19 @@ def test_a_verdict_with_a_recheck_date_carries_expires(client, make_claim, check
     assert review["expires"] == due.isoformat()
 
 
-def test_round_trip_our_feed_into_an_empty_exchange_gives_one_external_review_per_claim(
+def test_our_feed_coming_back_is_ours_and_another_desk_reads_one_review_per_claim(
     client, verdicts, settings
 ):
     published, _ = verdicts
     _, data = read_feed(client)
     body = json.dumps(data).encode()
 
+    ours = import_claimreview(io.BytesIO(body))
+    assert ours.created == 0 and ExternalReview.objects.count() == 0
+    assert {reason for _, reason in ours.skipped} == {OUR_OWN}
+    assert ours.read == len(ours.skipped) == len(published)
+
+    settings.SITE_URL = "https://another-desk.example"  # the same feed, read by another desk
     report = import_claimreview(io.BytesIO(body))
 
     assert (report.created, report.skipped) == (len(published), [])

@@ -202,7 +202,10 @@ def test_the_command_imports_a_file_and_lists_what_it_skipped(tmp_path, capsys):
 
     call_command("import_claimreview", str(path), stdout=out, stderr=err)
 
-    assert "1 created, 0 updated, 0 unchanged, 1 skipped" in out.getvalue()
+    assert (
+        "2 read: 1 created, 0 updated, 0 unchanged, 0 repeated in the file, 1 skipped"
+        in out.getvalue()
+    )
     assert "Skipped item 2: no http(s) `url`" in err.getvalue()
 
 

@@ -147,11 +147,14 @@ def test_the_api_claim_carries_confirmed_links_only(linked):
             "publisher_url": "https://factcheck.example.org/",
             "url": "https://factcheck.example.org/reviews/1",
             "published_on": "2024-06-01",
+            "language": "en",
             "rating": "Mostly false (2/5)",
             "rating_value": "2",
             "best_rating": "5",
             "worst_rating": "1",
             "rating_name": "Mostly false",
+            "our_rating": "mostly-false",
+            "rating_mapped": True,
         }
     ]
 

@@ -1,7 +1,9 @@
 """JSON from outside cannot crash or stall the process: huge numbers, deep nesting, any bytes.
 
 The hostile documents go through `manage.py import_claimreview` in a child process with a memory
-cap and a time limit, the way an editor's upload or a feed imported by URL reaches the parser:
+cap and a time limit, and its peak resident memory must stay at or under 200 MB (about 100 MB of
+it is Django and the libraries, loaded), the way an editor's upload or a feed imported by URL
+reaches the parser:
 ijson's C backend used to segfault on a 4.4 kB file (an integer of more than 4,300 digits),
 taking every request of its gunicorn worker down with it.
 """
@@ -13,6 +15,7 @@ import os
 import resource
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -23,6 +26,7 @@ from tracker import bounded_json
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMORY_CAP = 1024 * 1024 * 1024  # 1 GiB of address space for the importing process
+PEAK_MEMORY = 200 * 1024 * 1024  # what the importing process may hold at most (resident)
 
 DIGITS = b"9" * 5000
 HOSTILE = {
@@ -40,6 +44,10 @@ HOSTILE = {
     + b"[" * 100_000
     + b"]" * 100_000
     + b"</script></html>",
+    "an @graph chain of 1,000": b'{"@graph":' * 1_000 + b"[]" + b"}" * 1_000,
+    "a page of 100,000 nested microdata items": b"<html><body>"
+    + b'<div itemscope itemtype="http://schema.org/ClaimReview">' * 100_000
+    + b"</body></html>",
 }
 
 
@@ -67,20 +75,28 @@ def site_env(tmp_path_factory):
 def test_a_hostile_document_is_reported_and_the_importing_process_lives(name, tmp_path, site_env):
     path = tmp_path / "feed.json"
     path.write_bytes(HOSTILE[name])
-    result = subprocess.run(
-        [sys.executable, "manage.py", "import_claimreview", str(path), "--no-progress"],
-        cwd=ROOT,
-        env=site_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        preexec_fn=_capped,
-    )
-    assert result.returncode in (0, 1), result.stderr[-2000:]  # never a signal, never a crash
-    report = result.stdout + result.stderr
+    output = tmp_path / "output.txt"
+    with output.open("wb") as sink:
+        child = subprocess.Popen(
+            [sys.executable, "manage.py", "import_claimreview", str(path), "--no-progress"],
+            cwd=ROOT,
+            env=site_env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_capped,
+        )
+        timer = threading.Timer(60, child.kill)
+        timer.start()
+        # wait4: the child's own peak resident memory (ru_maxrss, in kB on Linux).
+        _, status, usage = os.wait4(child.pid, 0)
+        timer.cancel()
+    report = output.read_text(errors="replace")
+    assert os.WIFEXITED(status), report[-2000:]  # never a signal (a crash, a kill at 60 s)
+    assert os.WEXITSTATUS(status) in (0, 1), report[-2000:]
     assert "skipped" in report.lower()
-    reasons = ("overflow", "digits", "nested deeper", "no ClaimReview")
+    reasons = ("overflow", "digits", "nested deeper", "no ClaimReview", "no http(s) `url`")
     assert any(reason in report for reason in reasons), report[-2000:]
+    assert usage.ru_maxrss * 1024 <= PEAK_MEMORY, f"{name}: {usage.ru_maxrss // 1024} MB"
 
 
 @pytest.mark.parametrize(

@@ -44,7 +44,11 @@ class Command(BaseCommand):
                 file=cast(TextIO, self.stderr._out),  # the stream itself (untyped in the stubs)
                 dynamic_ncols=True,
             ) as bar:
-                report = import_claimreview(stream, progress=lambda done: bar.update(done - bar.n))
+                report = import_claimreview(
+                    stream,
+                    url=source if URL.match(source) else "",
+                    progress=lambda done: bar.update(done - bar.n),
+                )
         for position, reason in report.skipped:
             self.stderr.write(f"Skipped {position}: {reason}")
         self.stdout.write(f"External reviews: {report.summary()}.")
