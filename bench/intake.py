@@ -2,11 +2,15 @@
 and extraction time. The match API at scale is bench/intake_match.py.
 
     DEBUG=1 .venv/bin/python bench/intake.py quality          # seed top 25, P/R/F1, timing
+    DEBUG=1 .venv/bin/python bench/intake.py articles         # the labelled real articles
+    DEBUG=1 .venv/bin/python bench/intake.py articles --show vi-dantri-world-002  # one, in full
 
-`quality` needs no database rows. Not part of the test suite.
+Neither needs database rows. Not part of the test suite. The labelled articles and their
+origin are in bench/data/intake/ (SOURCES.md).
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -33,6 +37,7 @@ from intake.speakers import KnownSpeaker  # noqa: E402
 
 SEED = (PROJECT / "demo" / "article-vi.txt").read_text()
 LABELLED = PROJECT / "bench" / "intake_labelled.tsv"
+ARTICLES = PROJECT / "bench" / "data" / "intake" / "articles"
 
 
 def seed_ranking(top: int = 25) -> None:
@@ -127,10 +132,86 @@ def extraction_time(runs: int = 30) -> None:
         )
 
 
+def _same_sentence(candidate: str, labelled: str) -> bool:
+    """A candidate is a labelled sentence when one holds the other: a change in how sentences
+    are split does not undo the labels."""
+    candidate, labelled = " ".join(candidate.split()), " ".join(labelled.split())
+    return labelled in candidate or (len(candidate) >= 20 and candidate in labelled)
+
+
+def _article_figures(label: dict, show: bool) -> dict:
+    text = (ARTICLES / label["article"]).read_text()
+    ranked = extract(text, known=[], match_above=2)
+    top = [c.text for c in ranked]
+
+    def labelled_as(kind: str, sentence: str) -> bool:
+        return any(_same_sentence(sentence, s) for s in label[kind])
+
+    relevant = sum(1 for s in top[:10] if labelled_as("checkworthy", s))
+    found = sum(1 for s in label["checkworthy"] if any(_same_sentence(c, s) for c in top[:25]))
+    boilerplate = [s for s in top[:10] if labelled_as("boilerplate", s)]
+    right, wrong = 0, []
+    for quote in label["quotes"]:
+        candidate = next((c for c in ranked if _same_sentence(c.text, quote["sentence"])), None)
+        said = fold(candidate.speaker) if candidate and candidate.speaker else None
+        accepted = {fold(n) if n else None for n in [quote["speaker"], *quote.get("also", [])]}
+        if said in accepted:
+            right += 1
+        else:
+            wrong.append((quote["sentence"][:70], quote["speaker"], said))
+    if show:
+        print(f"== {label['article']}: top 10")
+        for c in ranked[:10]:
+            mark = "+" if labelled_as("checkworthy", c.text) else "-"
+            print(f"  {mark} {c.score:.2f} {c.text[:90]}  [{', '.join(c.reasons)}]")
+        for sentence, wanted, said in wrong:
+            print(f"  speaker: {sentence}… wanted {wanted!r}, got {said!r}")
+    return {
+        "language": label["language"],
+        "precision": relevant / min(10, len(label["checkworthy"]) or 1),
+        "found": found,
+        "labelled": len(label["checkworthy"]),
+        "boilerplate": len(boilerplate),
+        "quotes": len(label["quotes"]),
+        "speakers_right": right,
+    }
+
+
+def articles(show: str | None = None) -> None:
+    """Precision@10, recall of the labelled sentences in the top 25, speaker accuracy and
+    boilerplate in the top 10, per language, on the labelled real articles."""
+    labels = [json.loads(p.read_text()) for p in sorted(ARTICLES.glob("*.json"))]
+    figures = [
+        _article_figures(label, show in ("all", label["article"].removesuffix(".txt")))
+        for label in labels
+    ]
+    print(
+        "| language | articles | precision@10 | recall in top 25 | speaker right (or rightly none)"
+        " | boilerplate lines in a top 10 |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for language in ("en", "vi", None):
+        subset = [f for f in figures if language in (None, f["language"])]
+        precision = statistics.mean(f["precision"] for f in subset)
+        found = sum(f["found"] for f in subset)
+        labelled = sum(f["labelled"] for f in subset)
+        right = sum(f["speakers_right"] for f in subset)
+        quotes = sum(f["quotes"] for f in subset)
+        print(
+            f"| {language or 'both'} | {len(subset)} | {precision:.2f} | "
+            f"{found / labelled:.2f} ({found}/{labelled}) | {right / quotes:.2f} ({right}/{quotes})"
+            f" | {sum(f['boilerplate'] for f in subset)} |"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["quality"])
-    parser.parse_args()
+    parser.add_argument("what", choices=["quality", "articles"])
+    parser.add_argument("--show", help="an article's name (or 'all'): its top 10 and misses")
+    args = parser.parse_args()
+    if args.what == "articles":
+        articles(args.show)
+        return
     seed_ranking()
     labelled_scores()
     extraction_time()
