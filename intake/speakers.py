@@ -45,7 +45,30 @@ TITLE_WORDS = {
     "chairman", "chairwoman", "spokesman", "spokeswoman", "director", "chief", "ceo", "prince",
     "princess", "king", "queen", "duke", "duchess", "sir", "lord", "lady", "dame", "mr", "mrs",
     "ms", "dr", "prof", "professor", "judge", "sen", "rep", "gov", "trưởng", "thống", "tướng",
-    "tịch", "sứ", "ts", "pgs", "gs", "bs",
+    "tịch", "sứ", "ts", "pgs", "gs", "bs", "supervisor", "ranger", "oceanographer", "analyst",
+    "economist", "meteorologist", "manager", "officer", "correspondent", "reporter", "veteran",
+    "advocate", "founder", "executive", "lawyer", "attorney", "researcher", "scientist",
+    "streeter", "strategist", "editor", "coach", "captain", "commissioner", "inspector",
+}  # fmt: skip
+# Job nouns before a name that make it the person's: "Pentagon spokesman Mark Wright said".
+POST_BEFORE = re.compile(
+    r"(?i:spokesman|spokeswoman|spokesperson|analyst|economist|meteorologist|director|manager"
+    r"|chief|supervisor|oceanographer|professor|researcher|scientist|founder|executive|lawyer"
+    r"|attorney|official|minister|secretary|correspondent|editor|coach|investor)\s*$"
+)
+INSTITUTION_END = {
+    "department", "ministry", "center", "centre", "agency", "organization", "organisation",
+    "bank", "council", "committee", "commission", "institute", "university", "court", "group",
+    "foundation", "association", "office", "service", "board", "fund", "police",
+}  # fmt: skip
+PARTICLES = {"van", "von", "de", "bin", "al", "le", "da", "di"}
+# The usual Vietnamese family names: a run of capitals in a Vietnamese sentence is a person's
+# name from one of them on ("Thấy Lan ham học" names Lan, not "Thấy Lan").
+VIETNAMESE_SURNAMES = {
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
+    "hồ", "ngô", "dương", "lý", "đào", "đinh", "mai", "trịnh", "trương", "lâm", "đoàn", "tạ",
+    "hà", "lưu", "cao", "chu", "thái", "tô", "quách", "lương", "kiều", "vương", "triệu", "đồng",
+    "tăng", "lại", "từ", "hứa", "khổng", "mạc", "nông", "thân", "phùng", "châu",
 }  # fmt: skip
 MALE = re.compile(r"(?:\b(?:Mr|Sir|Lord|Prince|King|Duke)\.?|(?i:ông|anh|thầy))\s+$")
 FEMALE = re.compile(
@@ -55,7 +78,10 @@ HONORIFICS = rf"(?:{HONORIFIC}\s+)*"
 TOKEN = rf"[{UPPER}][\w'’.&-]*"
 # Capitalised words, joined by the particles names and institutions hold: "Alain Le Couedic",
 # "Ludwig van Beethoven", "Bank of England", "Center for Security and Emerging Technology".
-NAME = rf"{TOKEN}(?:(?:\s+(?:de|van|von|bin|al|of|for|and))?\s+{TOKEN})*"
+NAME = (
+    rf"(?:(?:van|von|de|le|da|di)\s+)?{TOKEN}"
+    rf"(?:(?:\s+(?:de|van|von|bin|al|of|for|and))?\s+{TOKEN})*"
+)
 THE = r"(?:[Tt]he\s+)?"  # "the Labor Department said": the institution, not "the"
 VERBS_VI = (
     r"cho biết thêm|cho biết|nói thêm|nói|khẳng định|chia sẻ|ước tính|tuyên bố|cho rằng"
@@ -126,16 +152,21 @@ CAPS = re.compile(rf"[{UPPER}]")
 
 ATTRIBUTIONS = [
     # After a closing quotation mark: ”, ông Li nói. / ”, said Kevin Xu. / " - ông Hiển nêu…
-    re.compile(rf"[”\"’][,.]?\s*[-–—]?\s*{HONORIFICS}({NAME}){AGE}\s+(?:{VERBS})(?!\w)"),
-    re.compile(rf"[”\"’],?\s*(?:{VERBS_BEFORE_NAME})\s+{HONORIFICS}{THE}({NAME})(?=\s*[,.]|$)"),
-    # A subject just before its verb, with an optional post, age or apposition between.
     re.compile(
-        rf"{HONORIFICS}{THE}({NAME}){PAREN}{AGE}(?:{APPOSITION}|{POST_VI}){WHEN}\s*"
+        rf"[”\"’][,.]?\s*[-–—]?\s*{HONORIFICS}({NAME}){AGE}(?:\s+[a-zà-ỹ]+){{0,3}}?\s+(?:{VERBS})(?!\w)"
+    ),
+    re.compile(rf"[”\"’],?\s*(?:{VERBS_BEFORE_NAME})\s+{HONORIFICS}{THE}({NAME})(?=\s*[,.]|$)"),
+    # A Vietnamese person, the post after the name: "ông Lê Duy Minh, Cục trưởng … cho biết".
+    re.compile(rf"{HONORIFICS}({NAME}){POST_VI}{WHEN}\s*(?:đã\s+|cũng\s+)?(?:{VERBS})(?!\w)"),
+    # A subject just before its verb, with an optional age, date or apposition between.
+    re.compile(
+        rf"{HONORIFICS}{THE}({NAME}){PAREN}{AGE}{APPOSITION}{WHEN}\s*"
         rf"(?:đã\s+|cũng\s+|has\s+|had\s+|then\s+|also\s+)?(?:{VERBS})(?!\w)"
     ),
     re.compile(rf"{THE}({TOKEN}(?:\s+{TOKEN})*\s+{BODY})\s+(?:{VERBS})(?!\w)"),
     re.compile(
-        rf"(?:^|\s)(?:Theo|According to|according to)\s+{HONORIFICS}{THE}({NAME})(?=\s*[,.]|$)"
+        rf"(?:^|\s)(?i:theo|according to)(?:\s+(?:quan điểm|ý kiến|đánh giá)\s+của)?\s+"
+        rf"{HONORIFICS}{THE}({NAME})(?=\s*[,.]|$)"
     ),
     # A verb then its subject, closing the clause: "…, said Kevin Xu." / "writes Beyer,".
     re.compile(
@@ -145,10 +176,12 @@ ATTRIBUTIONS = [
 # "”, he said." / "bà nói." / "Ông khẳng định rằng…": a pronoun saying, after a quote or
 # opening the sentence.
 PRONOUN_SAYS = re.compile(
-    rf"(?:[”\"’][,.]?\s*[-–—]?\s*|^|[.;:]\s+){PRONOUN}\s+(?:(?:cũng|also|then|còn)\s+)?"
+    rf"(?:[”\"’][,.]?\s*[-–—]?\s*|^|[.;:,]\s+){PRONOUN}\s+(?:(?:cũng|also|then|còn)\s+)?"
     rf"(?:{VERBS})(?!\w)"
 )
-ATTRIBUTING = re.compile(rf"(?<!\w){VERBS}(?!\w)|(?:^|[,.]\s)(?:Theo|According to|according to)\s")
+# A quotation with its own attribution to someone unnamed: "”, một nguồn tin cho biết."
+QUOTE_SAID = re.compile(rf"[”\"][,.]?\s*[-–—]?\s*[^“”\"]{{0,60}}?(?:{VERBS})(?!\w)")
+ATTRIBUTING = re.compile(rf"(?<!\w){VERBS}(?!\w)|(?:^|[,.]\s)(?i:theo|according to)\s")
 ROLE = re.compile(
     r"(?i:CEO|giám đốc điều hành|tổng giám đốc|chủ tịch|người sáng lập|nhà sáng lập|founder"
     rf"|chief executive|chairman|president)\s+(?i:của|of)\s+({NAME})"
@@ -162,7 +195,8 @@ NOT_NAMES = {
     "the", "theo", "trong", "khi", "cả", "các", "những", "một", "this", "that", "it", "these",
     "those", "there", "some", "many", "most", "others", "both", "all", "one", "a", "an", "our",
     "its", "their", "his", "her", "nhiều", "mọi", "đây", "điều", "and", "but", "so", "yet",
-    "as", "if", "while", "when", "no", "asked", "still", "however", "also", "later",
+    "as", "if", "while", "when", "no", "asked", "still", "however", "also", "later", "what",
+    "who", "how", "why", "where", "which",
     # pronouns: the sentence continues someone named before
     "ông", "bà", "anh", "chị", "họ", "chúng", "tôi", "he", "she", "they", "we", "i", "you",
     # when, not who: "the minister said Tuesday"
@@ -272,11 +306,20 @@ class _Resolver:
 
 def _person_in(run: str) -> str:
     """The person at the end of a run of capitals, when an institution or place leads it."""
-    tokens = run.split()
+    tokens = re.sub(r"[’']s?$", "", run).split()
     for i in range(len(tokens) - 1, 0, -1):
-        if tokens[i - 1].strip(".,").lower() in TITLE_WORDS:
+        token = tokens[i - 1]
+        if token.strip(".,").lower() in TITLE_WORDS or token.endswith(("’s", "'s", "’", "'")):
             tokens = tokens[i:]
             break
+    if (
+        len(tokens) > 3
+        and run.isascii()
+        and tokens[-1].lower() not in INSTITUTION_END
+        and not PARTICLES & {t.lower() for t in tokens}
+        and not {"of", "for", "and"} & {t.lower() for t in tokens}
+    ):
+        tokens = tokens[-3:] if len(tokens[-3]) <= 3 else tokens[-2:]  # "J. C. Chandor"
     for i in range(len(tokens) - 2, 0, -1):
         token = tokens[i - 1]
         is_acronym = sum(c.isupper() for c in token) >= 2 or "&" in token
@@ -300,6 +343,21 @@ def _attributed_name(sentence: str) -> tuple[str, str] | None:
             if UNNAMED_BEFORE.search(before):
                 continue
             name = _usable(match.group(1))
+            titled = bool(sentence[match.start() : match.start(1)].strip(' ”"’,.-–—'))
+            if pattern is ATTRIBUTIONS[2] and not (
+                titled or (name and name.split()[0].lower() in VIETNAMESE_SURNAMES)
+            ):
+                continue  # a post after a name is a Vietnamese person's: not "Theo Reuters, Phó…"
+            word_before = sentence[: match.start()].rstrip().rsplit(" ", 1)[-1]
+            if (
+                name
+                and not titled
+                and len(name.split()) == 1
+                and word_before[-1:].islower()
+                and word_before.lower() not in ("and", "but", "và", "nhưng", "while", "as")
+                and not POST_BEFORE.search(sentence[: match.start()])
+            ):
+                continue  # "Hạ viện Mỹ cho biết": the end of a longer noun, not a name
             if name:
                 title = before + match.group(1)[: match.group(1).find(name)]
                 sex = "m" if MALE.search(title) else "f" if FEMALE.search(title) else ""
@@ -313,13 +371,34 @@ class _Mentions:
 
     NAME_RUN = re.compile(rf"{TOKEN}(?:\s+(?:van|von|de|bin|al)?\s*{TOKEN})+")
 
+    ROLE_NAMED = re.compile(
+        rf"({HONORIFIC}\s+{TOKEN}(?:\s+{TOKEN})?),?\s+(?:(?i:ông|bà)\s+)?({TOKEN}(?:\s+{TOKEN})+)"
+    )
+
     def __init__(self) -> None:
         self.full: list[tuple[str, ...]] = []
         self.spelled: dict[tuple[str, ...], str] = {}
+        self.roles: dict[tuple[str, ...], str] = {}  # "ngoai truong indonesia": Retno Marsudi
+
+    def holder(self, sentence: str, place: str) -> str | None:
+        """Who holds the post named with `place` in `sentence` ("Ngoại trưởng Indonesia
+        tuyên bố"), as the article named them before."""
+        match = re.search(rf"({HONORIFIC})\s+{re.escape(place)}", sentence)
+        return self.roles.get(tuple(words(match.group(0)))) if match else None
 
     def note(self, sentence: str) -> None:
+        for match in self.ROLE_NAMED.finditer(sentence):
+            self.roles[tuple(words(match.group(1)))] = _person_in(match.group(2))
         for match in self.NAME_RUN.finditer(sentence):
             text = _person_in(re.sub(rf"^{HONORIFICS}", "", match.group(0)).strip(" .,’'"))
+            if not text.isascii():
+                tokens = text.split()
+                start = next(
+                    (i for i, t in enumerate(tokens) if t.lower() in VIETNAMESE_SURNAMES), None
+                )
+                if start is None:
+                    continue
+                text = " ".join(tokens[start:])
             folded = tuple(words(text))
             if len(folded) >= 2 and folded[0] not in NOT_NAMES:
                 if folded in self.spelled:
@@ -329,6 +408,10 @@ class _Mentions:
 
     def expand(self, name: str) -> str:
         folded = tuple(words(name))
+        if len(folded) == 2 and folded[0] in PARTICLES:  # "van Sebille"
+            for full in reversed(self.full):
+                if full[-2:] == folded:
+                    return self.spelled[full]
         if len(folded) != 1:
             return name
         rules = [lambda full: full[-1] == folded[0]]
@@ -348,6 +431,8 @@ def _suggest_one(
     if attributed:
         name, sex = attributed
         full = mentions.expand(name)
+        if name.lower() in PLACES:  # "Ngoại trưởng Indonesia cho rằng": who holds the post
+            full = mentions.holder(sentence, name) or full
         if sex:
             sexes[full] = sex
         speaker = resolver.resolve(full) or (resolver.resolve(name) if full == name else None)
@@ -384,9 +469,9 @@ def _quotation_runs(paragraph: list[str]) -> list[int]:
                 if depth <= 0 and not straight:
                     break
                 j += 1
-            if j < len(paragraph):
-                for k in range(i, j + 1):
-                    ends[k] = j
+            j = min(j, len(paragraph) - 1)  # left open: news style runs on to the paragraph end
+            for k in range(i, j + 1):
+                ends[k] = j
             i = j + 1
         else:
             i += 1
@@ -421,9 +506,12 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
     named: list[Suggestion] = []  # every attributed speaker so far, the latest last
     for p, paragraph in enumerate(paragraphs):
         last_here: Suggestion | None = None
+        ends = _quotation_runs(paragraph)
         for i, sentence in enumerate(paragraph):
             suggestion = owned[p][i]
             continues = CONTINUES.search(sentence)
+            if suggestion is None and ends[i] != i and PRONOUN_SAYS.search(paragraph[ends[i]]):
+                sentence = paragraph[ends[i]]  # "“… . … . …”, ông nói.": the run is his
             pronoun = PRONOUN_SAYS.search(sentence) if suggestion is None else None
             if pronoun:
                 # "”, she said": the person named last says it, unless that person is known
@@ -439,7 +527,9 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
                         previous.name, previous.speaker_id, f"said by {previous.name} (a pronoun)"
                     )
                 last_here = last = suggestion
-            elif suggestion is None and ATTRIBUTING.search(sentence) and not continues:
+            elif suggestion is None and (
+                QUOTE_SAID.search(sentence) or (ATTRIBUTING.search(sentence) and not continues)
+            ):
                 # Said by someone not named ("Experts say", "Theo báo cáo"): neither this
                 # sentence nor the ones after it are the last named speaker's.
                 last_here = last = None
@@ -449,6 +539,7 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
                     suggestion = Suggestion(
                         previous.name, previous.speaker_id, f"continues: {previous.name}"
                     )
+                    last_here = suggestion
             else:
                 last_here = last = suggestion
             if suggestion is not None and (not named or named[-1].name != suggestion.name):

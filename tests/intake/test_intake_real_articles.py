@@ -229,3 +229,20 @@ def test_every_labelled_sentence_is_in_its_article():
             assert " ".join(sentence.split()) in text, (path.name, sentence)
         for quote in label["quotes"]:
             assert " ".join(quote["sentence"].split()) in text, (path.name, quote)
+
+
+def test_a_post_named_again_is_the_person_who_holds_it():
+    assert speakers_of(
+        ["Ngoại trưởng Indonesia, bà Retno Marsudi cho biết Indonesia sẽ không nhường lãnh thổ."],
+        ["Ngoại trưởng Indonesia tuyên bố: “Indonesia không cung cấp quần đảo Natuna”."],
+    ) == ["Retno Marsudi", "Retno Marsudi"]
+
+
+def test_a_quotation_closed_by_a_pronoun_is_the_person_named_before():
+    assert speakers_of(
+        ["Trả lời Washington Post ngày 29/9, ông Albert Bourla phủ nhận chuyện đó."],
+        [
+            "“Với tôi, ngày bầu cử là một ngày giả định.",
+            "Đây là cách chúng tôi vận hành”, ông nói.",
+        ],
+    ) == ["Albert Bourla", "Albert Bourla", "Albert Bourla"]
