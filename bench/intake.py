@@ -134,9 +134,13 @@ def extraction_time(runs: int = 30) -> None:
 
 def _same_sentence(candidate: str, labelled: str) -> bool:
     """A candidate is a labelled sentence when one holds the other: a change in how sentences
-    are split does not undo the labels."""
+    are split does not undo the labels. A short line ("JAKARTA") must be the whole candidate."""
     candidate, labelled = " ".join(candidate.split()), " ".join(labelled.split())
-    return labelled in candidate or (len(candidate) >= 20 and candidate in labelled)
+    if candidate == labelled:
+        return True
+    return (len(labelled) >= 20 and labelled in candidate) or (
+        len(candidate) >= 20 and candidate in labelled
+    )
 
 
 def _article_figures(label: dict, show: bool) -> dict:

@@ -67,7 +67,7 @@ QUANTITY_WORD = re.compile(
     r"|a quarter|decades?)(?!\w)(?<!tỷ(?= lệ))(?<!triệu(?= chứng))"
 )
 COMPARISON = _words(
-    "hơn", "chậm hơn", "nhanh hơn", "tụt hậu", "vượt", "vượt trội", "so với", "gấp",
+    "hơn", "chậm hơn", "nhanh hơn", "tụt hậu", "vượt mức", "vượt xa", "vượt trội", "so với", "gấp",
     "tăng", "giảm", "kém", "ít nhất", "nhiều nhất", "more than", "less than", "fewer than",
     "than", "ahead of", "behind", "lags", "trails", "overtook", "outpaced", "outperforms",
     "doubled", "tripled", "rose", "fell", "increased", "decreased", "grew", "dropped",
@@ -112,7 +112,7 @@ BOILERPLATE = re.compile(
     r"|compiled by|trending on|full article|full coverage|more from|loading photo gallery"
     r"|hãy chia sẻ|bình luận bên dưới|ghi rõ nguồn|in this (?:file )?(?:photo|picture|image)"
     r"|(?:picture|photo) illustration|ảnh minh họa|newsletter)(?:\W|$)"
-    r"|©|\(ảnh:|^ảnh:|^credit:|www\.|https?://|\S+@\w+\.\w+",
+    r"|©|\(ảnh:|^ảnh:|^credit:|www\.|https?://|\S+@\w+\.\w+|^\||\|$|special credit to",
 )
 # A caption under a portrait: "TS Thái Văn Tài, Vụ trưởng Vụ Giáo dục tiểu học (Bộ GD&ĐT)."
 # a name, a comma and a post, and no verb.
@@ -121,8 +121,13 @@ CAPTION_VERB = _words(
     "tăng", "giảm", "đạt", "is", "are", "was", "were", "has", "have", "had", "said", "says",
     "will", "would", "can", "could",
 )  # fmt: skip
+# What will be, or may be, cannot be checked yet: "sẽ", "có thể", "will", "could".
+FUTURE = _words("sẽ", "có thể", "có nguy cơ", "will", "would", "could", "may", "might")
+# A grade, a number in a series or a ranking is a label, not a quantity: "lớp 1", "No. 4".
+LABEL_NUMBER = re.compile(r"(?<!\w)(?:lớp|số|No\.|no\.|#)\s*\d+(?!\w)")
 CREDIT = re.compile(
     r"^(theo|nguồn|ảnh|video|đồ họa|source|sources|photo|photos|credit|by|reporting by"
+    r"|correction|update|editor's note|editor’s note"
     r"|read more|xem thêm|tin liên quan|related)\s*:",
     re.I,
 )
@@ -166,6 +171,7 @@ WEIGHTS = {
     "question": -2.5,
     "opinion": -1.0,
     "first_person": -0.6,
+    "future": -0.6,
     "boilerplate": -5.0,
     "caption": -3.0,
     "heading": -2.5,
@@ -236,7 +242,7 @@ def score(sentence: str) -> Score:
         if found:
             fired[name] = found
 
-    check("number", _found(NUMBER, text))
+    check("number", _found(NUMBER, LABEL_NUMBER.sub(" ", text)))
     check("percentage", _found(PERCENT, text))
     check("money", _found(CURRENCY_SIGN, text) or _found(MONEY, text))
     check("quantity", _found(UNIT, text))
@@ -255,6 +261,7 @@ def score(sentence: str) -> Score:
         check("opinion", _found(OPINION, text))
         if not (fired.get("comparison") or fired.get("superlative")):
             check("first_person", _found(FIRST_PERSON, text))
+    check("future", _found(FUTURE, text))
     check("boilerplate", _found(BOILERPLATE, text))
     if _is_caption(text, words):
         fired["caption"] = "a name and a post, no verb"

@@ -246,3 +246,15 @@ def test_a_quotation_closed_by_a_pronoun_is_the_person_named_before():
             "Đây là cách chúng tôi vận hành”, ông nói.",
         ],
     ) == ["Albert Bourla", "Albert Bourla", "Albert Bourla"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "“Ngày 25/11 là thời điểm chúng tôi sẽ có đủ dữ liệu an toàn”, ông Bancel nói.",
+        "Trẻ học chương trình lớp 1 mới từ tháng này.",
+        "Correction: This posting has been updated with a revised total of 3.9 million.",
+    ],
+)
+def test_forecasts_grades_and_correction_notes_are_not_suggested(sentence):
+    assert value(sentence) < scoring.THRESHOLD
