@@ -248,10 +248,16 @@ def test_a_quotation_closed_by_a_pronoun_is_the_person_named_before():
     ) == ["Albert Bourla", "Albert Bourla", "Albert Bourla"]
 
 
+def test_a_forecast_ranks_below_the_same_statement_made_of_the_past():
+    future = "“Ngày 25/11 là thời điểm chúng tôi sẽ có đủ dữ liệu an toàn”, ông Bancel nói."
+    past = "“Ngày 25/11 là thời điểm chúng tôi đã có đủ dữ liệu an toàn”, ông Bancel nói."
+    assert value(future) < value(past)
+    assert value("Exports will double by 2030.") < value("Exports doubled in 2020.")
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
-        "“Ngày 25/11 là thời điểm chúng tôi sẽ có đủ dữ liệu an toàn”, ông Bancel nói.",
         "Trẻ học chương trình lớp 1 mới từ tháng này.",
         "Correction: This posting has been updated with a revised total of 3.9 million.",
     ],
