@@ -24,6 +24,7 @@ nothing owns a sentence, no speaker is suggested rather than a wrong one.
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claims.search import words
 from intake.scoring import UPPER
@@ -157,10 +158,12 @@ ATTRIBUTIONS = [
     ),
     re.compile(rf"[”\"’],?\s*(?:{VERBS_BEFORE_NAME})\s+{HONORIFICS}{THE}({NAME})(?=\s*[,.]|$)"),
     # A Vietnamese person, the post after the name: "ông Lê Duy Minh, Cục trưởng … cho biết".
-    re.compile(rf"{HONORIFICS}({NAME}){POST_VI}{WHEN}\s*(?:đã\s+|cũng\s+)?(?:{VERBS})(?!\w)"),
+    re.compile(
+        rf"(?<!\w){HONORIFICS}({NAME}){POST_VI}{WHEN}\s*(?:đã\s+|cũng\s+)?(?:{VERBS})(?!\w)"
+    ),
     # A subject just before its verb, with an optional age, date or apposition between.
     re.compile(
-        rf"{HONORIFICS}{THE}({NAME}){PAREN}{AGE}{APPOSITION}{WHEN}\s*"
+        rf"(?<!\w){HONORIFICS}{THE}({NAME}){PAREN}{AGE}{APPOSITION}{WHEN}\s*"
         rf"(?:đã\s+|cũng\s+|has\s+|had\s+|then\s+|also\s+)?(?:{VERBS})(?!\w)"
     ),
     re.compile(rf"{THE}({TOKEN}(?:\s+{TOKEN})*\s+{BODY})\s+(?:{VERBS})(?!\w)"),
@@ -260,7 +263,9 @@ class _Resolver:
 
     def _named(self, sentence: str) -> list[KnownSpeaker]:
         """Known speakers named in full in `sentence`, in the order they first appear."""
-        tokens = tuple(words(sentence))
+        if not self.lengths:
+            return []
+        tokens = _folded(sentence)
         found: dict[int, KnownSpeaker] = {}
         for at in range(len(tokens)):
             for length in self.lengths:
@@ -328,6 +333,11 @@ def _person_in(run: str) -> str:
     return " ".join(tokens)
 
 
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
 def _usable(name: str) -> str | None:
     name = _person_in(name.strip(" .,’'"))
     first = name.split()[0].lower() if name else ""
@@ -337,6 +347,8 @@ def _usable(name: str) -> str | None:
 def _attributed_name(sentence: str) -> tuple[str, str] | None:
     """The name an attribution in `sentence` gives its speaker, the one nearest its quote, and
     the sex its form of address tells ("m", "f" or "")."""
+    if not ATTRIBUTING.search(sentence):  # every form below holds a verb of saying or "theo"
+        return None
     for pattern in ATTRIBUTIONS:
         for match in pattern.finditer(sentence):
             before = sentence[: match.start(1)]
@@ -371,9 +383,8 @@ class _Mentions:
 
     NAME_RUN = re.compile(rf"{TOKEN}(?:\s+(?:van|von|de|bin|al)?\s*{TOKEN})+")
 
-    ROLE_NAMED = re.compile(
-        rf"({HONORIFIC}\s+{TOKEN}(?:\s+{TOKEN})?),?\s+(?:(?i:ông|bà)\s+)?({TOKEN}(?:\s+{TOKEN})+)"
-    )
+    # A post and its holder: "Ngoại trưởng Indonesia, bà Retno Marsudi" (read before a name).
+    ROLE_BEFORE = re.compile(rf"({HONORIFIC}\s+{TOKEN}(?:\s+{TOKEN})?),\s+(?:(?i:ông|bà)\s+)?$")
 
     def __init__(self) -> None:
         self.full: list[tuple[str, ...]] = []
@@ -387,9 +398,10 @@ class _Mentions:
         return self.roles.get(tuple(words(match.group(0)))) if match else None
 
     def note(self, sentence: str) -> None:
-        for match in self.ROLE_NAMED.finditer(sentence):
-            self.roles[tuple(words(match.group(1)))] = _person_in(match.group(2))
         for match in self.NAME_RUN.finditer(sentence):
+            role = self.ROLE_BEFORE.search(sentence[max(0, match.start() - 60) : match.start()])
+            if role:
+                self.roles[_folded(role.group(1))] = _person_in(match.group(0))
             text = _person_in(re.sub(rf"^{HONORIFICS}", "", match.group(0)).strip(" .,’'"))
             if not text.isascii():
                 tokens = text.split()
@@ -399,7 +411,7 @@ class _Mentions:
                 if start is None:
                     continue
                 text = " ".join(tokens[start:])
-            folded = tuple(words(text))
+            folded = _folded(text)
             if len(folded) >= 2 and folded[0] not in NOT_NAMES:
                 if folded in self.spelled:
                     self.full.remove(folded)
