@@ -122,7 +122,8 @@ CAPTION_VERB = _words(
     "will", "would", "can", "could",
 )  # fmt: skip
 # What will be, or may be, cannot be checked yet: "sẽ", "có thể", "will", "could".
-FUTURE = _words("sẽ", "có thể", "có nguy cơ", "will", "would", "could", "may", "might")
+# Case matters: "Mark May" is a name.
+FUTURE = re.compile(r"(?<!\w)(sẽ|có thể|có nguy cơ|will|would|could|may|might)(?!\w)")
 # A grade, a number in a series or a ranking is a label, not a quantity: "lớp 1", "No. 4".
 LABEL_NUMBER = re.compile(r"(?<!\w)(?:lớp|số|No\.|no\.|#)\s*\d+(?!\w)")
 CREDIT = re.compile(
