@@ -148,6 +148,12 @@ BODY = (
     r"(?i:government|ministry|department|police|agency|army|military|navy|company|airline"
     r"|group|court|council|committee|office|foundation|institute|university|commission)"
 )
+# A Vietnamese body, whose name runs on in lower case: "Cục Quản lý Đăng ký kinh doanh",
+# "UBND huyện Phước Sơn", "Bộ Ngoại giao Mỹ".
+BODY_VI = (
+    r"(?:Bộ|Cục|Sở|Tổng cục|Viện|Trung tâm|Ủy ban|Uỷ ban|UBND|Ngân hàng|Tập đoàn|Công ty"
+    r"|Bệnh viện|Hội đồng)\s+[^,.;:“”\"]{2,50}?"
+)
 PRONOUN = r"([Hh]e|[Ss]he|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Ee]m|[Cc]ô)"
 CAPS = re.compile(rf"[{UPPER}]")
 
@@ -169,13 +175,19 @@ ATTRIBUTIONS = [
     re.compile(rf"{THE}({TOKEN}(?:\s+{TOKEN})*\s+{BODY})\s+(?:{VERBS})(?!\w)"),
     re.compile(
         rf"(?:^|\s)(?i:theo|according to)(?:\s+(?:quan điểm|ý kiến|đánh giá)\s+của)?\s+"
-        rf"{HONORIFICS}{THE}({NAME})(?=\s*[,.]|$)"
+        rf"{HONORIFICS}{THE}({NAME})(?=\s*[,.]|\s+[-–—]|$)"
     ),
+    re.compile(
+        rf"(?:^|[,.]\s+)({BODY_VI})(?:\s+(?:trong|vào|hôm|ngày|chiều|sáng)\s+[^,“”\"]{{1,20}}?)?"
+        r"\s+(?:cho biết|thông báo|công bố|khẳng định|cho rằng)(?!\w)"
+    ),
+    re.compile(rf"(?:^|\s)(?i:theo)\s+({BODY_VI})(?=\s*[,.]|\s+[-–—]|$)"),
     # A verb then its subject, closing the clause: "…, said Kevin Xu." / "writes Beyer,".
     re.compile(
         rf"(?<!\w)(?:{VERBS_BEFORE_NAME})\s+{HONORIFICS}{THE}({NAME})(?=\s*[,.;:]|\s*$|,?\s+(?:an?|the)\s)"
     ),
 ]
+BODY_PATTERNS = ATTRIBUTIONS[6:8]  # named whole: "UBND huyện Phước Sơn" is not cut at "UBND"
 # "”, he said." / "bà nói." / "Ông khẳng định rằng…": a pronoun saying, after a quote or
 # opening the sentence.
 PRONOUN_SAYS = re.compile(
@@ -354,6 +366,8 @@ def _attributed_name(sentence: str) -> tuple[str, str] | None:
             before = sentence[: match.start(1)]
             if UNNAMED_BEFORE.search(before):
                 continue
+            if pattern in BODY_PATTERNS:
+                return match.group(1).strip(), ""
             name = _usable(match.group(1))
             titled = bool(sentence[match.start() : match.start(1)].strip(' ”"’,.-–—'))
             if pattern is ATTRIBUTIONS[2] and not (

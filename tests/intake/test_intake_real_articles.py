@@ -264,3 +264,24 @@ def test_a_forecast_ranks_below_the_same_statement_made_of_the_past():
 )
 def test_forecasts_grades_and_correction_notes_are_not_suggested(sentence):
     assert value(sentence) < scoring.THRESHOLD
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        (
+            "Theo Cục Quản lý Đăng ký kinh doanh, 3.269 doanh nghiệp tạm ngừng kinh doanh.",
+            "Cục Quản lý Đăng ký kinh doanh",
+        ),
+        (
+            "Theo UBND huyện Phước Sơn, đường vào xã có hàng chục điểm sạt lở.",
+            "UBND huyện Phước Sơn",
+        ),
+        (
+            "Bộ Ngoại giao Mỹ trong tháng này cho biết đã thu hồi hơn 1.000 thị thực.",
+            "Bộ Ngoại giao Mỹ",
+        ),
+    ],
+)
+def test_a_vietnamese_body_is_named_whole(sentence, speaker):
+    assert speakers_of([sentence]) == [speaker]
