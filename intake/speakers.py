@@ -378,6 +378,7 @@ def _attributed_name(sentence: str) -> tuple[str, str] | None:
             if (
                 name
                 and not titled
+                and pattern not in ATTRIBUTIONS[:2]  # a closing quotation mark bounds it
                 and len(name.split()) == 1
                 and word_before[-1:].islower()
                 and word_before.lower() not in ("and", "but", "và", "nhưng", "while", "as")
@@ -479,26 +480,30 @@ def _suggest_one(
     return None
 
 
-def _quotation_runs(paragraph: list[str]) -> list[int]:
+QUOTE_REACH = 6  # sentences a quotation may run on over paragraphs before it must close
+
+
+def _quotation_runs(sentences: list[str], paragraph_end: list[int]) -> list[int]:
     """For each sentence, the index of the last sentence of the quotation it opens or
-    continues in this paragraph (itself when it is in none)."""
-    ends = list(range(len(paragraph)))
+    continues (itself when it is in none). A quotation closes where its mark closes, over
+    paragraphs if need be (a corpus of one sentence a line); one left open runs on to the end
+    of its paragraph, as news style has it."""
+    ends = list(range(len(sentences)))
     i = 0
-    while i < len(paragraph):
-        depth = paragraph[i].count("“") - paragraph[i].count("”")
-        straight = paragraph[i].count('"') % 2 == 1
+    while i < len(sentences):
+        depth = sentences[i].count("“") - sentences[i].count("”")
+        straight = sentences[i].count('"') % 2 == 1
         if depth > 0 or straight:
-            j = i + 1
-            while j < len(paragraph):
-                depth += paragraph[j].count("“") - paragraph[j].count("”")
-                straight ^= paragraph[j].count('"') % 2 == 1
+            end = paragraph_end[i]
+            for j in range(i + 1, min(len(sentences), i + 1 + QUOTE_REACH)):
+                depth += sentences[j].count("“") - sentences[j].count("”")
+                straight ^= sentences[j].count('"') % 2 == 1
                 if depth <= 0 and not straight:
+                    end = j
                     break
-                j += 1
-            j = min(j, len(paragraph) - 1)  # left open: news style runs on to the paragraph end
-            for k in range(i, j + 1):
-                ends[k] = j
-            i = j + 1
+            for k in range(i, end + 1):
+                ends[k] = end
+            i = end + 1
         else:
             i += 1
     return ends
@@ -509,67 +514,73 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
     resolver = _Resolver(known)
     mentions = _Mentions()
     sexes: dict[str, str] = {}  # names whose form of address says a sex: "Ms. X", "ông Y"
-    owned: list[list[Suggestion | None]] = []
+    flat: list[str] = []
+    paragraph_end: list[int] = []
+    starts: list[bool] = []  # the sentence opens its paragraph
     for paragraph in paragraphs:
-        own: list[Suggestion | None] = []
-        for sentence in paragraph:
-            mentions.note(sentence)
-            own.append(_suggest_one(sentence, resolver, mentions, sexes))
-        owned.append(own)
-    for p, paragraph in enumerate(paragraphs):
-        own = owned[p]
-        # A quotation over several sentences is its attribution's, before it or after it; a
-        # quotation closing its paragraph may be attributed on the next line ("- ông X nói").
-        ends = _quotation_runs(paragraph)
-        following = owned[p + 1][0] if p + 1 < len(paragraphs) and owned[p + 1] else None
-        dash_next = following and paragraphs[p + 1][0].lstrip()[:1] in "-–—"
-        for i, end in enumerate(ends):
-            if own[i] is None and (end != i or (end == len(paragraph) - 1 and dash_next)):
-                run = [own[k] for k in range(len(paragraph)) if ends[k] == end and own[k]]
-                own[i] = run[-1] if run else (following if dash_next else None)
+        for i, sentence in enumerate(paragraph):
+            flat.append(sentence)
+            starts.append(i == 0)
+        paragraph_end += [len(flat) - 1] * len(paragraph)
+    own: list[Suggestion | None] = []
+    for sentence in flat:
+        mentions.note(sentence)
+        own.append(_suggest_one(sentence, resolver, mentions, sexes))
+    # A quotation over several sentences is its attribution's, before it or after it; one
+    # closing its paragraph may be attributed on the next line ("- ông X nêu quan điểm").
+    ends = _quotation_runs(flat, paragraph_end)
+    for i, end in enumerate(ends):
+        if own[i] is not None:
+            continue
+        run = [k for k in range(max(0, i - QUOTE_REACH), end + 1) if ends[k] == end]
+        attributed = [own[k] for k in run if own[k] is not None]
+        following = own[end + 1] if end + 1 < len(flat) and starts[end + 1] else None
+        if end != i and attributed:
+            own[i] = own[end] or attributed[0]  # the closing attribution, else the opening one
+        elif following is not None and flat[end + 1].lstrip()[:1] in "-–—":
+            own[i] = following
     suggestions: list[Suggestion | None] = []
     last: Suggestion | None = None
+    last_here: Suggestion | None = None
     named: list[Suggestion] = []  # every attributed speaker so far, the latest last
-    for p, paragraph in enumerate(paragraphs):
-        last_here: Suggestion | None = None
-        ends = _quotation_runs(paragraph)
-        for i, sentence in enumerate(paragraph):
-            suggestion = owned[p][i]
-            continues = CONTINUES.search(sentence)
-            if suggestion is None and ends[i] != i and PRONOUN_SAYS.search(paragraph[ends[i]]):
-                sentence = paragraph[ends[i]]  # "“… . … . …”, ông nói.": the run is his
-            pronoun = PRONOUN_SAYS.search(sentence) if suggestion is None else None
-            if pronoun:
-                # "”, she said": the person named last says it, unless that person is known
-                # to be a man: then the woman named before, if any; otherwise nobody.
-                said = pronoun.group(1).lower()
-                sex = "m" if said in ("he", "ông", "anh") else "f" if said != "em" else ""
-                previous = next(
-                    (s for s in reversed(named) if sexes.get(s.name, sex) == sex or not sex),
-                    None,
+    for i, sentence in enumerate(flat):
+        if starts[i]:
+            last_here = None
+        suggestion = own[i]
+        continues = CONTINUES.search(sentence)
+        if suggestion is None and ends[i] != i and PRONOUN_SAYS.search(flat[ends[i]]):
+            sentence = flat[ends[i]]  # "“… . … . …”, ông nói.": the run is his
+        pronoun = PRONOUN_SAYS.search(sentence) if suggestion is None else None
+        if pronoun:
+            # "”, she said": the person named last says it, unless that person is known to
+            # be a man: then the woman named before, if any; otherwise nobody.
+            said = pronoun.group(1).lower()
+            sex = "m" if said in ("he", "ông", "anh") else "f" if said != "em" else ""
+            previous = next(
+                (s for s in reversed(named) if sexes.get(s.name, sex) == sex or not sex), None
+            )
+            if previous is not None:
+                suggestion = Suggestion(
+                    previous.name, previous.speaker_id, f"said by {previous.name} (a pronoun)"
                 )
-                if previous is not None:
-                    suggestion = Suggestion(
-                        previous.name, previous.speaker_id, f"said by {previous.name} (a pronoun)"
-                    )
-                last_here = last = suggestion
-            elif suggestion is None and (
-                QUOTE_SAID.search(sentence) or (ATTRIBUTING.search(sentence) and not continues)
-            ):
-                # Said by someone not named ("Experts say", "Theo báo cáo"): neither this
-                # sentence nor the ones after it are the last named speaker's.
-                last_here = last = None
-            elif suggestion is None:
-                previous = last_here or (last if continues else None)
-                if previous is not None:
-                    suggestion = Suggestion(
-                        previous.name, previous.speaker_id, f"continues: {previous.name}"
-                    )
-                    last_here = suggestion
-            else:
-                last_here = last = suggestion
-            if suggestion is not None and (not named or named[-1].name != suggestion.name):
-                named.append(suggestion)
-            resolver.note_mentions(sentence, len(suggestions))
-            suggestions.append(suggestion)
+            last_here = last = suggestion
+        elif suggestion is None and (
+            QUOTE_SAID.search(sentence) or (ATTRIBUTING.search(sentence) and not continues)
+        ):
+            # Said by someone not named ("Experts say", "Theo báo cáo"): neither this
+            # sentence nor the ones after it are the last named speaker's.
+            last_here = last = None
+        elif suggestion is None:
+            previous = last_here or (last if continues else None)
+            if previous is not None:
+                suggestion = Suggestion(
+                    previous.name, previous.speaker_id, f"continues: {previous.name}"
+                )
+                last_here = suggestion
+        else:
+            last_here = last = suggestion
+        if suggestion is not None and (not named or named[-1].name != suggestion.name):
+            named.append(suggestion)
+        resolver.note_mentions(sentence, len(suggestions))
+        suggestions.append(suggestion)
     return suggestions

@@ -285,3 +285,14 @@ def test_forecasts_grades_and_correction_notes_are_not_suggested(sentence):
 )
 def test_a_vietnamese_body_is_named_whole(sentence, speaker):
     assert speakers_of([sentence]) == [speaker]
+
+
+def test_a_quotation_over_several_lines_is_the_speaker_who_closes_it():
+    assert speakers_of(
+        ["Trả lời Washington Post, ông Albert Bourla phủ nhận chuyện đó."],
+        ["“Với tôi, ngày bầu cử là một ngày giả định."],
+        ["Cuối tháng 10 cũng là ngày giả định."],
+        ["Nếu có thể đưa nó ra sớm hơn, chúng tôi sẽ làm”, ông nói."],
+        ["Em Hồ Thị Sơ lớp 11/2 cũng nhận được tin dữ."],
+        ["“Em rất muốn về làng để tìm mẹ.", "Mẹ là người thương em nhiều nhất” – Sơ cúi mặt nói."],
+    ) == ["Albert Bourla"] * 4 + [None, "Hồ Thị Sơ", "Hồ Thị Sơ"]
