@@ -61,6 +61,7 @@ INSTITUTION_END = {
     "department", "ministry", "center", "centre", "agency", "organization", "organisation",
     "bank", "council", "committee", "commission", "institute", "university", "court", "group",
     "foundation", "association", "office", "service", "board", "fund", "police",
+    "administration", "authority", "bureau", "corporation", "party", "network", "reserve",
 }  # fmt: skip
 PARTICLES = {"van", "von", "de", "bin", "al", "le", "da", "di"}
 # The usual Vietnamese family names: a run of capitals in a Vietnamese sentence is a person's
@@ -175,7 +176,8 @@ ATTRIBUTIONS = [
     re.compile(rf"{THE}({TOKEN}(?:\s+{TOKEN})*\s+{BODY})\s+(?:{VERBS})(?!\w)"),
     re.compile(
         rf"(?:^|\s)(?i:theo|according to)(?:\s+(?:quan điểm|ý kiến|đánh giá)\s+của)?\s+"
-        rf"{HONORIFICS}{THE}({NAME})(?=\s*[,.]|\s+[-–—]|$)"
+        rf"{HONORIFICS}{THE}(?:an?\s+(?:recent\s+|new\s+)?)?({NAME})"
+        r"(?:\s+(?:analysis|survey|report|study|estimates|data|figures|poll))?(?=\s*[,.]|\s+[-–—]|$)"
     ),
     re.compile(
         rf"(?:^|[,.]\s+)({BODY_VI})(?:\s+(?:trong|vào|hôm|ngày|chiều|sáng)\s+[^,“”\"]{{1,20}}?)?"

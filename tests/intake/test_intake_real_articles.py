@@ -296,3 +296,21 @@ def test_a_quotation_over_several_lines_is_the_speaker_who_closes_it():
         ["Em Hồ Thị Sơ lớp 11/2 cũng nhận được tin dữ."],
         ["“Em rất muốn về làng để tìm mẹ.", "Mẹ là người thương em nhiều nhất” – Sơ cúi mặt nói."],
     ) == ["Albert Bourla"] * 4 + [None, "Hồ Thị Sơ", "Hồ Thị Sơ"]
+
+
+@pytest.mark.parametrize(
+    "sentence, speaker",
+    [
+        (
+            "Immigrants from Mexico account for two-thirds of those eligible, according to a new "
+            "Pew Research Center analysis.",
+            "Pew Research Center",
+        ),
+        (
+            "The National Highway Traffic Safety Administration said that 416 motorists died.",
+            "National Highway Traffic Safety Administration",
+        ),
+    ],
+)
+def test_a_source_is_named_whole_with_its_study(sentence, speaker):
+    assert speakers_of([sentence]) == [speaker]
