@@ -116,6 +116,9 @@ BOILERPLATE = re.compile(
 )
 # A caption under a portrait: "TS Thái Văn Tài, Vụ trưởng Vụ Giáo dục tiểu học (Bộ GD&ĐT)."
 # a name, a comma and a post, and no verb.
+VIETNAMESE = re.compile(
+    r"[ăâđêôơưạảãàáậẩẫầấặẳẵằắẹẻẽèéệểễềếịỉĩìíọỏõòóộổỗồốợởỡờớụủũùúựửữừứỵỷỹỳý]", re.I
+)
 CAPTION_VERB = _words(
     "là", "được", "đã", "đang", "sẽ", "có", "cho", "nói", "bị", "phải", "không", "chưa", "vừa",
     "tăng", "giảm", "đạt", "is", "are", "was", "were", "has", "have", "had", "said", "says",
@@ -123,7 +126,9 @@ CAPTION_VERB = _words(
 )  # fmt: skip
 # What will be, or may be, cannot be checked yet: "sẽ", "có thể", "will", "could".
 # Case matters: "Mark May" is a name.
-FUTURE = re.compile(r"(?<!\w)(sẽ|có thể|có nguy cơ|will|would|could|may|might)(?!\w)")
+# "would" is left out: in reported speech it is the past of "will" ("the program would allow
+# 330,000 people").
+FUTURE = re.compile(r"(?<!\w)(sẽ|có thể|có nguy cơ|will|could|may|might)(?!\w)")
 # A grade, a number in a series or a ranking is a label, not a quantity: "lớp 1", "No. 4".
 LABEL_NUMBER = re.compile(r"(?<!\w)(?:lớp|số|No\.|no\.|#)\s*\d+(?!\w)")
 CREDIT = re.compile(
@@ -222,9 +227,11 @@ def _is_title_case(words: list[str]) -> bool:
 
 
 def _is_caption(text: str, words: list[str]) -> bool:
+    """A Vietnamese portrait caption: English sentences have too many verbs to list."""
     head = text.split(",", 1)[0]
     return (
         "," in text
+        and bool(VIETNAMESE.search(text))
         and len(words) < 40
         and len(names(head)) == 1
         and not text.rstrip().endswith(("”", '"'))

@@ -314,3 +314,13 @@ def test_a_quotation_over_several_lines_is_the_speaker_who_closes_it():
 )
 def test_a_source_is_named_whole_with_its_study(sentence, speaker):
     assert speakers_of([sentence]) == [speaker]
+
+
+def test_english_sentences_are_not_captions_and_would_is_not_a_forecast():
+    for sentence in [
+        "Set in New York City in 1981, the 35-year-old actor plays Abel Morales.",
+        "But through June 30, 2014, only about 712,000 applied.",
+    ]:
+        assert not any(r.startswith("caption") for r in scoring.score(sentence).reasons)
+    reasons = scoring.score("The program would allow an additional 330,000 people.").reasons
+    assert not any(r.startswith("future") for r in reasons)
