@@ -61,7 +61,7 @@ DATE = re.compile(
 QUANTITY_WORD = re.compile(
     r"(?<!\w)(hàng chục|chục|hàng trăm|trăm|hàng nghìn|nghìn|hàng ngàn|ngàn|hàng triệu|triệu"
     r"|hàng tỷ|tỷ|gấp đôi|gấp ba|gấp bốn|gấp rưỡi|một nửa|phân nửa|một phần ba|một phần tư"
-    r"|hai phần ba|thập niên|thập kỷ|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|hai phần ba|thập niên|thập kỷ|hai|bốn|sáu|bảy|tám|chín|mười|two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?"
     r"|scores of|half|twice|double|doubled|triple|tripled|quadrupled|two-thirds|a third"
     r"|a quarter|decades?)(?!\w)(?<!tỷ(?= lệ))(?<!triệu(?= chứng))"
@@ -130,7 +130,7 @@ CAPTION_VERB = _words(
 # 330,000 people").
 FUTURE = re.compile(r"(?<!\w)(sẽ|có thể|có nguy cơ|will|could|may|might)(?!\w)")
 # A grade, a number in a series or a ranking is a label, not a quantity: "lớp 1", "No. 4".
-LABEL_NUMBER = re.compile(r"(?<!\w)(?:lớp|số|No\.|no\.|#)\s*\d+(?!\w)")
+LABEL_NUMBER = re.compile(r"(?<!\w)(?:lớp|No\.|no\.|#)\s*\d+(?!\w)")
 CREDIT = re.compile(
     r"^(theo|nguồn|ảnh|video|đồ họa|source|sources|photo|photos|credit|by|reporting by"
     r"|correction|update|editor's note|editor’s note"
@@ -177,7 +177,7 @@ WEIGHTS = {
     "question": -2.5,
     "opinion": -1.0,
     "first_person": -0.6,
-    "future": -0.6,
+    "future": -0.4,
     "boilerplate": -5.0,
     "caption": -3.0,
     "heading": -2.5,
