@@ -61,7 +61,8 @@ DATE = re.compile(
 QUANTITY_WORD = re.compile(
     r"(?<!\w)(hàng chục|chục|hàng trăm|trăm|hàng nghìn|nghìn|hàng ngàn|ngàn|hàng triệu|triệu"
     r"|hàng tỷ|tỷ|gấp đôi|gấp ba|gấp bốn|gấp rưỡi|một nửa|phân nửa|một phần ba|một phần tư"
-    r"|hai phần ba|thập niên|thập kỷ|hai|bốn|sáu|bảy|tám|chín|mười|two|three|four|five|six|seven|eight|nine|ten|eleven"
+    r"|hai phần ba|thập niên|thập kỷ|hai|bốn|sáu|bảy|tám|chín|mười"
+    r"|two|three|four|five|six|seven|eight|nine|ten|eleven"
     r"|twelve|twenty|thirty|forty|fifty|hundreds?|thousands?|millions?|billions?|dozens?"
     r"|scores of|half|twice|double|doubled|triple|tripled|quadrupled|two-thirds|a third"
     r"|a quarter|decades?)(?!\w)(?<!tỷ(?= lệ))(?<!triệu(?= chứng))"
