@@ -2,11 +2,16 @@
 and extraction time. The match API at scale is bench/intake_match.py.
 
     DEBUG=1 .venv/bin/python bench/intake.py quality          # seed top 25, P/R/F1, timing
+    DEBUG=1 .venv/bin/python bench/intake.py articles         # the labelled real articles
+    DEBUG=1 .venv/bin/python bench/intake.py articles --show vi-dantri-world-002  # one, in full
+    DEBUG=1 .venv/bin/python bench/intake.py phrasings        # repeats in other words
 
-`quality` needs no database rows. Not part of the test suite.
+Neither needs database rows. Not part of the test suite. The labelled articles and their
+origin are in bench/data/intake/ (SOURCES.md).
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -33,6 +38,7 @@ from intake.speakers import KnownSpeaker  # noqa: E402
 
 SEED = (PROJECT / "demo" / "article-vi.txt").read_text()
 LABELLED = PROJECT / "bench" / "intake_labelled.tsv"
+ARTICLES = PROJECT / "bench" / "data" / "intake" / "articles"
 
 
 def seed_ranking(top: int = 25) -> None:
@@ -127,10 +133,179 @@ def extraction_time(runs: int = 30) -> None:
         )
 
 
+def _same_sentence(candidate: str, labelled: str) -> bool:
+    """A candidate is a labelled sentence when one holds the other: a change in how sentences
+    are split does not undo the labels. A short line ("JAKARTA") must be the whole candidate."""
+    candidate, labelled = " ".join(candidate.split()), " ".join(labelled.split())
+    if candidate == labelled:
+        return True
+    return (len(labelled) >= 20 and labelled in candidate) or (
+        len(candidate) >= 20 and candidate in labelled
+    )
+
+
+def _article_figures(label: dict, show: bool) -> dict:
+    text = (ARTICLES / label["article"]).read_text()
+    ranked = extract(text, known=[], match_above=2)
+    top = [c.text for c in ranked]
+
+    def labelled_as(kind: str, sentence: str) -> bool:
+        return any(_same_sentence(sentence, s) for s in label[kind])
+
+    relevant = sum(1 for s in top[:10] if labelled_as("checkworthy", s))
+    found = sum(1 for s in label["checkworthy"] if any(_same_sentence(c, s) for c in top[:25]))
+    boilerplate = [s for s in top[:10] if labelled_as("boilerplate", s)]
+    right, wrong = 0, []
+    for quote in label["quotes"]:
+        candidate = next((c for c in ranked if _same_sentence(c.text, quote["sentence"])), None)
+        said = fold(candidate.speaker) if candidate and candidate.speaker else None
+        accepted = {fold(n) if n else None for n in [quote["speaker"], *quote.get("also", [])]}
+        if said in accepted:
+            right += 1
+        else:
+            wrong.append((quote["sentence"][:70], quote["speaker"], said))
+    if show:
+        print(f"== {label['article']}: top 10")
+        for c in ranked[:10]:
+            mark = "+" if labelled_as("checkworthy", c.text) else "-"
+            print(f"  {mark} {c.score:.2f} {c.text[:90]}  [{', '.join(c.reasons)}]")
+        for sentence, wanted, said in wrong:
+            print(f"  speaker: {sentence}… wanted {wanted!r}, got {said!r}")
+    return {
+        "language": label["language"],
+        "precision": relevant / min(10, len(label["checkworthy"]) or 1),
+        "found": found,
+        "labelled": len(label["checkworthy"]),
+        "boilerplate": len(boilerplate),
+        "quotes": len(label["quotes"]),
+        "speakers_right": right,
+    }
+
+
+def articles(show: str | None = None) -> None:
+    """Precision@10, recall of the labelled sentences in the top 25, speaker accuracy and
+    boilerplate in the top 10, per language, on the labelled real articles."""
+    labels = [json.loads(p.read_text()) for p in sorted(ARTICLES.glob("*.json"))]
+    figures = [
+        _article_figures(label, show in ("all", label["article"].removesuffix(".txt")))
+        for label in labels
+    ]
+    print(
+        "| language | articles | precision@10 | recall in top 25 | speaker right (or rightly none)"
+        " | boilerplate lines in a top 10 |"
+    )
+    print("|---|---:|---:|---:|---:|---:|")
+    for language in ("en", "vi", None):
+        subset = [f for f in figures if language in (None, f["language"])]
+        precision = statistics.mean(f["precision"] for f in subset)
+        found = sum(f["found"] for f in subset)
+        labelled = sum(f["labelled"] for f in subset)
+        right = sum(f["speakers_right"] for f in subset)
+        quotes = sum(f["quotes"] for f in subset)
+        print(
+            f"| {language or 'both'} | {len(subset)} | {precision:.2f} | "
+            f"{found / labelled:.2f} ({found}/{labelled}) | {right / quotes:.2f} ({right}/{quotes})"
+            f" | {sum(f['boilerplate'] for f in subset)} |"
+        )
+
+
+# Published claims said again in other words: (the demo claim's start, what a desk would read).
+PHRASINGS = [
+    ("Trung Quốc chậm hơn Mỹ", "The US is two to three years ahead of China in AI."),
+    ("Trung Quốc chậm hơn Mỹ", "China lags the United States by two or three years in AI."),
+    ("Trung Quốc chậm hơn Mỹ", "Mỹ đi trước Trung Quốc khoảng hai, ba năm trong phát triển AI."),
+    ("Trung Quốc chậm hơn Mỹ", "The United States is two to three years ahead of China."),
+    ("Trung Quốc chậm hơn Mỹ", "China is two or three years behind America."),
+    ("Trung Quốc có hơn 200", "China has over two hundred large language models."),
+    ("Trung Quốc có hơn 200", "Chinese firms have built more than 200 LLMs."),
+    ("Yi-34B vượt trội", "The leading open-source models trail Yi-34B."),
+    ("01.AI đã đào tạo", "01.AI trained its model from scratch with its own data."),
+    ("Baidu và 01.AI đã dự trữ", "Baidu and 01.AI stockpiled enough chips for the near future."),
+    ("Khoảng 50% khoản đầu tư", "Half of China's AI investment went into computer vision."),
+    ("Khoảng 50% khoản đầu tư", "Một nửa vốn đầu tư AI ở Trung Quốc đổ vào thị giác máy tính."),
+    ("ByteDance, Baidu, Alibaba", "Alibaba, Tencent, Baidu and ByteDance slashed LLM prices."),
+    ("01.AI được định giá 1 tỷ", "01.AI was worth one billion dollars at eight months old."),
+    ("01.AI được định giá 1 tỷ", "Mới 8 tháng tuổi, 01.AI đã được định giá một tỷ USD."),
+    ("LLaMA đã trở thành", "LLaMA is now the gold standard of the open-source community."),
+    ("Việc có hàng trăm mô hình", "Hundreds of foundation models in China waste computing power."),
+    (
+        "Các công ty Trung Quốc chịu",
+        "Chinese companies are under great pressure to catch up with the US.",
+    ),
+    ("Đổi mới AI tạo sinh", "Generative AI innovation is difficult and risky under China's rules."),
+    ("Việc giảm giá dịch vụ AI", "China's AI price cuts mainly aim to win more customers."),
+    ("AIsphere xây dựng", "AIsphere is a true pioneer that built its video models from scratch."),
+    ("Cuộc đua giá cho thấy", "The price war shows players see attractive opportunities ahead."),
+]
+# Texts that repeat no claim, some sharing only function words with one.
+UNRELATED = [
+    "Giá lúa gạo xuất khẩu tháng này ổn định ở miền Tây.",
+    "The central bank kept its policy rate unchanged for the third month in a row.",
+    "Unemployment fell to 3.9% in October, the lowest level since 2019.",
+    "Các cầu thủ của đội tuyển là những người được yêu mến trong năm nay.",
+    "Việc các em học sinh được nghỉ học là do thời tiết trong tuần này.",
+    "Những người dân của xã đã được hỗ trợ gạo và nước sạch trong mùa lũ.",
+    "Trung Quốc và Việt Nam đã ký kết thỏa thuận về du lịch trong năm nay.",
+    "The price of the house is the talk of the town in the summer.",
+    "The company said it would open a new office in Hanoi next year.",
+    "Mỹ và Nhật Bản tập trận chung ở Thái Bình Dương trong tuần này.",
+]
+
+
+def phrasings() -> None:
+    """Hits@1 on claims said again in other words, and suggestions for unrelated texts, with
+    the scores and thresholds intake.matching uses (pg_trgm's, computed as on SQLite), over the
+    demo's 18 claims and, as other claims, the 256 labelled check-worthy sentences of the real
+    articles; matching's words of main (words as written) against this branch's."""
+    from claims.search import words
+    from intake import matching, trigrams
+    from intake.matchtext import folded_words
+
+    claims = [(c["text"], c.get("translation", "")) for c in CLAIMS]
+    for path in sorted(ARTICLES.glob("*.json")):
+        claims += [(s, "") for s in json.loads(path.read_text())["checkworthy"]]
+
+    def ranked(query: str, fold) -> list[tuple[float, int]]:
+        q = fold(query)
+        found = []
+        for i, faces in enumerate(claims):
+            folded = [fold(face) for face in faces if face]
+            wholes = [
+                trigrams.jaccard(set(trigrams.trigrams(q)), set(trigrams.trigrams(f)))
+                for f in folded
+            ]
+            insides = [trigrams.word_similarity(q, f) for f in folded]
+            if max(wholes) >= matching.MIN_SCORE or max(insides) >= matching.MIN_WORD_SCORE:
+                found.append((max(*wholes, *insides), i))
+        return sorted(found, reverse=True)
+
+    print("| matching words | paraphrases: claim first | unrelated texts with a suggestion |")
+    print("|---|---:|---:|")
+    for name, folding in (
+        ("main (as written)", lambda t: " ".join(words(t))),
+        ("issue 22", folded_words),
+    ):
+        hits = 0
+        for start, text in PHRASINGS:
+            best = ranked(text, folding)[:1]
+            hits += bool(best) and claims[best[0][1]][0].startswith(start)
+        false = [(text, ranked(text, folding)[0]) for text in UNRELATED if ranked(text, folding)]
+        print(f"| {name} | {hits}/{len(PHRASINGS)} | {len(false)}/{len(UNRELATED)} |")
+        for text, (score, i) in false:
+            print(f"|  | | {text[:50]}… → {claims[i][0][:50]}… ({score:.2f}) |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["quality"])
-    parser.parse_args()
+    parser.add_argument("what", choices=["quality", "articles", "phrasings"])
+    parser.add_argument("--show", help="an article's name (or 'all'): its top 10 and misses")
+    args = parser.parse_args()
+    if args.what == "articles":
+        articles(args.show)
+        return
+    if args.what == "phrasings":
+        phrasings()
+        return
     seed_ranking()
     labelled_scores()
     extraction_time()

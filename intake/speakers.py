@@ -1,59 +1,204 @@
-"""Suggest who said each sentence of an article, from the sentence and the ones before it.
+"""Suggest who said each sentence of an article, from the sentence and the ones around it.
 
-The caller passes the known speakers. In order of evidence: an
-attribution naming someone ("Jenny Xiao, …, cho biết", "”, ông Li nói", "Theo Alain Le
-Couedic,", "said Kevin Xu"), a known speaker named in a sentence that attributes, a role
-("CEO của Baidu"), then the closest preceding attribution for a sentence that continues it
-(a quotation, a pronoun such as "Bà cũng…", or the rest of the same paragraph), unless an
-attribution to someone not named comes between ("Experts say", "Theo báo cáo"): generic
-subjects ("Officials", "Analysts") and dates ("said Tuesday") are never names. "ông Li" is
-resolved to the known speaker last named in full before it: the seed has both Robin Li and Xu Li.
+The caller passes the known speakers. In order of evidence:
+
+- an attribution in the sentence that grammatically owns it: the subject just before a verb
+  of saying ("Jenny Xiao, …, cho biết", "Pentagon spokesman Mark Wright said", "X told him:",
+  "X recalled"), the name just after a closing quotation mark ("”, ông Li nói"), a verb then
+  its subject ("said Kevin Xu," "writes Beyer,"), "Theo X," / "According to X,";
+- a pronoun that says ("”, he said", "bà nói", "ông cho biết thêm") is the person named last;
+- a known speaker named in a sentence that attributes, or by a role ("CEO của Baidu");
+- a quotation runs over several sentences: all of them are the speaker its attribution names,
+  whether the attribution comes before the quotation or after it;
+- a sentence that continues (a quotation, a pronoun such as "Bà cũng…", the rest of the same
+  paragraph) is the closest preceding attribution's, unless an attribution to someone not
+  named comes between ("Experts say", "Theo báo cáo"): generic subjects ("Officials",
+  "Analysts") and dates ("said Tuesday") are never names.
+
+A short name is the full name the article gave before ("Nga" is Nguyễn Thị Việt Nga, "Holtz"
+is Lou Holtz, "ông Li" the Li named last); then it is resolved to a known speaker: the seed
+has both Robin Li and Xu Li. A named spokesman is the speaker, not his institution. When
+nothing owns a sentence, no speaker is suggested rather than a wrong one.
 """
 
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from claims.search import words
 from intake.scoring import UPPER
 
-# Forms of address and titles, kept out of the suggested name: "Sen. John Smith" is John Smith.
+# Forms of address, titles and posts, kept out of the suggested name: "Sen. John Smith" is
+# John Smith, "Ngoại trưởng Indonesia, bà Retno Marsudi" is Retno Marsudi.
 HONORIFIC = (
-    r"(?i:ông|bà|anh|chị|giáo sư|tiến sĩ|phó thủ tướng|thủ tướng|tổng thống|chủ tịch|bộ trưởng"
-    r"|thứ trưởng|tổng giám đốc|giám đốc|đại sứ|người phát ngôn|phát ngôn viên"
-    r"|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Professor|Vice President|President|Prime Minister"
-    r"|Minister|Secretary|Sen\.|Senator|Rep\.|Representative|Gov\.|Governor|Mayor|Judge"
-    r"|Gen\.|General|Ambassador|Chairman|Chairwoman)"
+    r"(?:(?i:ông|bà|anh|chị|em|cô|thầy|nguyên|nữ|phó|giáo sư|tiến sĩ|thủ tướng|tổng thống"
+    r"|chủ tịch|bộ trưởng|thứ trưởng|tổng giám đốc|giám đốc|đại sứ|ngoại trưởng|người phát ngôn"
+    r"|phát ngôn viên|vụ trưởng|cục trưởng|viện trưởng|hiệu trưởng|trưởng khoa|đại tá|tướng)"
+    r"|GS|PGS|TS|ThS|BS|BSCK[12I]*|PGS\.TS|GS\.TS|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Prof\.?|Professor"
+    r"|Vice President|President|Prime Minister|Minister|Secretary|Sen\.|Senator|Rep\.|State Sen\."
+    r"|Representative|Gov\.|Governor|Mayor|Judge|Gen\.|General|Ambassador|Chairman|Chairwoman"
+    r"|Sir|Lord|Lady|Dame|Prince|Princess|King|Queen|Duke|Duchess)"
 )
-TOKEN = rf"[{UPPER}][\w'’.-]*"
+# Words of a post inside a run of capitals: "Foreign Minister Retno Marsudi" is Retno Marsudi.
+TITLE_WORDS = {
+    "minister", "secretary", "president", "senator", "governor", "mayor", "ambassador",
+    "chairman", "chairwoman", "spokesman", "spokeswoman", "director", "chief", "ceo", "prince",
+    "princess", "king", "queen", "duke", "duchess", "sir", "lord", "lady", "dame", "mr", "mrs",
+    "ms", "dr", "prof", "professor", "judge", "sen", "rep", "gov", "trưởng", "thống", "tướng",
+    "tịch", "sứ", "ts", "pgs", "gs", "bs", "supervisor", "ranger", "oceanographer", "analyst",
+    "economist", "meteorologist", "manager", "officer", "correspondent", "reporter", "veteran",
+    "advocate", "founder", "executive", "lawyer", "attorney", "researcher", "scientist",
+    "streeter", "strategist", "editor", "coach", "captain", "commissioner", "inspector",
+}  # fmt: skip
+# Job nouns before a name that make it the person's: "Pentagon spokesman Mark Wright said".
+POST_BEFORE = re.compile(
+    r"(?i:spokesman|spokeswoman|spokesperson|analyst|economist|meteorologist|director|manager"
+    r"|chief|supervisor|oceanographer|professor|researcher|scientist|founder|executive|lawyer"
+    r"|attorney|official|minister|secretary|correspondent|editor|coach|investor)\s*$"
+)
+INSTITUTION_END = {
+    "department", "ministry", "center", "centre", "agency", "organization", "organisation",
+    "bank", "council", "committee", "commission", "institute", "university", "court", "group",
+    "foundation", "association", "office", "service", "board", "fund", "police",
+    "administration", "authority", "bureau", "corporation", "party", "network", "reserve",
+}  # fmt: skip
+PARTICLES = {"van", "von", "de", "bin", "al", "le", "da", "di"}
+# The usual Vietnamese family names: a run of capitals in a Vietnamese sentence is a person's
+# name from one of them on ("Thấy Lan ham học" names Lan, not "Thấy Lan").
+VIETNAMESE_SURNAMES = {
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
+    "hồ", "ngô", "dương", "lý", "đào", "đinh", "mai", "trịnh", "trương", "lâm", "đoàn", "tạ",
+    "hà", "lưu", "cao", "chu", "thái", "tô", "quách", "lương", "kiều", "vương", "triệu", "đồng",
+    "tăng", "lại", "từ", "hứa", "khổng", "mạc", "nông", "thân", "phùng", "châu",
+}  # fmt: skip
+MALE = re.compile(r"(?:\b(?:Mr|Sir|Lord|Prince|King|Duke)\.?|(?i:ông|anh|thầy))\s+$")
+FEMALE = re.compile(
+    r"(?:\b(?:Mrs|Ms|Miss|Lady|Dame|Princess|Queen|Duchess)\.?|(?i:bà|chị|cô|nữ))\s+$"
+)
+HONORIFICS = rf"(?:{HONORIFIC}\s+)*"
+TOKEN = rf"[{UPPER}][\w'’.&-]*"
 # Capitalised words, joined by the particles names and institutions hold: "Alain Le Couedic",
 # "Ludwig van Beethoven", "Bank of England", "Center for Security and Emerging Technology".
-NAME = rf"{TOKEN}(?:(?:\s+(?:de|van|von|bin|al|of|for|and))?\s+{TOKEN})*"
+NAME = (
+    rf"(?:(?:van|von|de|le|da|di)\s+)?{TOKEN}"
+    rf"(?:(?:\s+(?:de|van|von|bin|al|of|for|and))?\s+{TOKEN})*"
+)
 THE = r"(?:[Tt]he\s+)?"  # "the Labor Department said": the institution, not "the"
 VERBS_VI = (
-    r"cho biết|nói|khẳng định|chia sẻ|ước tính|tuyên bố|cho rằng|thừa nhận|nhận định|phát biểu"
+    r"cho biết thêm|cho biết|nói thêm|nói|khẳng định|chia sẻ|ước tính|tuyên bố|cho rằng"
+    r"|thừa nhận|nhận định|phát biểu|nhấn mạnh|giải thích|lý giải|tâm sự|nêu quan điểm|nêu rõ"
+    r"|xác nhận|bác bỏ|phủ nhận|kiến nghị|khuyến cáo|đánh giá|thông tin|trả lời"
 )
 VERBS_EN = (
-    r"said|says|say|told|estimated|estimates|claimed|added|stated|argued|warned|noted|insisted"
-    r"|wrote|predicted|acknowledged|admitted"
+    r"said|says|say|told|tells|estimated|estimates|claimed|claims|added|adds|stated|argued"
+    r"|warned|noted|insisted|wrote|writes|predicted|acknowledged|admitted|recalled|explained"
+    r"|tweeted|joked|reported|reports|suggested|suggests|complained|announced|declared"
+    r"|asked|replied|continued|concluded|cautioned|conceded|countered"
 )
 # Verbs whose subject may follow them ("…, said Kevin Xu"); not "told", whose object follows it.
-VERBS_BEFORE_NAME = r"said|says|estimated|claimed|added|stated|argued|warned|noted|insisted|wrote"
+VERBS_BEFORE_NAME = (
+    r"said|says|estimated|claimed|added|adds|stated|argued|warned|noted|insisted|wrote|writes"
+    r"|reports|reported|recalled|explained|tweeted|declared|asked|replied|continued|nói"
+)
 VERBS = rf"(?i:{VERBS_VI}|{VERBS_EN})"
+PAREN = r"(?:\s*\([^()]{0,60}\))?"  # "Sen. Dawn Addiego (R-Burlington)"
 APPOSITION = r"(?:,[^“”\"]{0,200}?,)?"
+# Vietnamese puts the post after the name with no closing comma: "ông Lê Duy Minh, Cục trưởng
+# Cục Thuế TPHCM cho biết".
+POST_VI = (
+    r"(?:,\s*(?i:cục trưởng|vụ trưởng|viện trưởng|hiệu trưởng|trưởng khoa|trưởng ban|trưởng phòng"
+    r"|giám đốc|tổng giám đốc|phó|chủ tịch|bộ trưởng|thứ trưởng|giáo viên|đại diện|người phát ngôn"
+    r"|chuyên gia|bác sĩ|giáo sư|đối tác|người sáng lập|nhà sáng lập|CEO|chủ nhiệm|nguyên)"
+    r"[^“”\"]{0,160}?)?"
+)
+WHEN = r"(?:\s+(?:ngày|hôm|chiều|sáng|tối|on)\s+[\w/]+)?"  # "Matt Pottinger ngày 30/9 nói"
+# Someone not named, though a name follows: "Quan chức Mỹ nói", "a spokesman for Google said".
+UNNAMED_BEFORE = re.compile(
+    r"(?i:quan chức|chuyên gia|đại diện|nguồn tin|giới phân tích|nhà nghiên cứu|của|official"
+    r"|spokesman for|spokeswoman for|spokesperson for|member of|source close to|for|at|of)\s*$"
+)
+# Where a run of capitals stops being an institution or a place and starts being a person:
+# "Chủ tịch Ủy ban Tình báo Hạ viện Mỹ Adam Schiff", "Bộ GD&ĐT Nguyễn Minh Hiển",
+# "Macmillan CEO John Sargent", "Ngoại trưởng Indonesia Retno Marsudi".
+PLACES = {
+    "mỹ",
+    "indonesia",
+    "việt",
+    "nam",
+    "quốc",
+    "nhật",
+    "pháp",
+    "đức",
+    "úc",
+    "anh",
+    "nga",
+    "trắng",
+    "hà",
+    "nội",
+    "tphcm",
+    "azerbaijan",
+    "armenia",
+    "uk",
+    "us",
+    "u.s.",
+}
+AGE = r"(?:,\s*\d{1,3},)?"  # "Rene, 37, said"
+# A body named by a capitalised word and a common noun: "the Scottish government said".
+BODY = (
+    r"(?i:government|ministry|department|police|agency|army|military|navy|company|airline"
+    r"|group|court|council|committee|office|foundation|institute|university|commission)"
+)
+# A Vietnamese body, whose name runs on in lower case: "Cục Quản lý Đăng ký kinh doanh",
+# "UBND huyện Phước Sơn", "Bộ Ngoại giao Mỹ".
+BODY_VI = (
+    r"(?:Bộ|Cục|Sở|Tổng cục|Viện|Trung tâm|Ủy ban|Uỷ ban|UBND|Ngân hàng|Tập đoàn|Công ty"
+    r"|Bệnh viện|Hội đồng)\s+[^,.;:“”\"]{2,50}?"
+)
+PRONOUN = r"([Hh]e|[Ss]he|[Ôô]ng|[Bb]à|[Aa]nh|[Cc]hị|[Ee]m|[Cc]ô)"
+CAPS = re.compile(rf"[{UPPER}]")
 
 ATTRIBUTIONS = [
-    # Name at the head of a clause, an optional apposition, then the verb.
+    # After a closing quotation mark: ”, ông Li nói. / ”, said Kevin Xu. / " - ông Hiển nêu…
     re.compile(
-        rf"(?:^|[.,:;]\s+|—\s*){HONORIFIC}?\s*{THE}({NAME}){APPOSITION}\s*(?:đã\s+|cũng\s+|has\s+)?"
-        rf"{VERBS}(?!\w)",
+        rf"[”\"’][,.]?\s*[-–—]?\s*{HONORIFICS}({NAME}){AGE}(?:\s+[a-zà-ỹ]+){{0,3}}?\s+(?:{VERBS})(?!\w)"
     ),
-    # After a closing quotation mark: ”, ông Li nói.
-    re.compile(rf"[”\"’],?\s*{HONORIFIC}?\s*({NAME})\s+{VERBS}(?!\w)"),
-    re.compile(rf"(?:^|\s)(?:Theo|According to)\s+{HONORIFIC}?\s*({NAME})(?=\s*,)"),
-    re.compile(rf"(?<!\w)(?:{VERBS_BEFORE_NAME})\s+{HONORIFIC}?\s*{THE}({NAME})"),
+    re.compile(rf"[”\"’],?\s*(?:{VERBS_BEFORE_NAME})\s+{HONORIFICS}{THE}({NAME})(?=\s*[,.]|$)"),
+    # A Vietnamese person, the post after the name: "ông Lê Duy Minh, Cục trưởng … cho biết".
+    re.compile(
+        rf"(?<!\w){HONORIFICS}({NAME}){POST_VI}{WHEN}\s*(?:đã\s+|cũng\s+)?(?:{VERBS})(?!\w)"
+    ),
+    # A subject just before its verb, with an optional age, date or apposition between.
+    re.compile(
+        rf"(?<!\w){HONORIFICS}{THE}({NAME}){PAREN}{AGE}{APPOSITION}{WHEN}\s*"
+        rf"(?:đã\s+|cũng\s+|has\s+|had\s+|then\s+|also\s+)?(?:{VERBS})(?!\w)"
+    ),
+    re.compile(rf"{THE}({TOKEN}(?:\s+{TOKEN})*\s+{BODY})\s+(?:{VERBS})(?!\w)"),
+    re.compile(
+        rf"(?:^|\s)(?i:theo|according to)(?:\s+(?:quan điểm|ý kiến|đánh giá)\s+của)?\s+"
+        rf"{HONORIFICS}{THE}(?:an?\s+(?:recent\s+|new\s+)?)?({NAME})"
+        r"(?:\s+(?:analysis|survey|report|study|estimates|data|figures|poll))?(?=\s*[,.]|\s+[-–—]|$)"
+    ),
+    re.compile(
+        rf"(?:^|[,.]\s+)({BODY_VI})(?:\s+(?:trong|vào|hôm|ngày|chiều|sáng)\s+[^,“”\"]{{1,20}}?)?"
+        r"\s+(?:cho biết|thông báo|công bố|khẳng định|cho rằng)(?!\w)"
+    ),
+    re.compile(rf"(?:^|\s)(?i:theo)\s+({BODY_VI})(?=\s*[,.]|\s+[-–—]|$)"),
+    # A verb then its subject, closing the clause: "…, said Kevin Xu." / "writes Beyer,".
+    re.compile(
+        rf"(?<!\w)(?:{VERBS_BEFORE_NAME})\s+{HONORIFICS}{THE}({NAME})(?=\s*[,.;:]|\s*$|,?\s+(?:an?|the)\s)"
+    ),
 ]
-ATTRIBUTING = re.compile(rf"(?<!\w){VERBS}(?!\w)|(?:^|[,.]\s)(?:Theo|According to|according to)\s")
+BODY_PATTERNS = ATTRIBUTIONS[6:8]  # named whole: "UBND huyện Phước Sơn" is not cut at "UBND"
+# "”, he said." / "bà nói." / "Ông khẳng định rằng…": a pronoun saying, after a quote or
+# opening the sentence.
+PRONOUN_SAYS = re.compile(
+    rf"(?:[”\"’][,.]?\s*[-–—]?\s*|^|[.;:,]\s+){PRONOUN}\s+(?:(?:cũng|also|then|còn)\s+)?"
+    rf"(?:{VERBS})(?!\w)"
+)
+# A quotation with its own attribution to someone unnamed: "”, một nguồn tin cho biết."
+QUOTE_SAID = re.compile(rf"[”\"][,.]?\s*[-–—]?\s*[^“”\"]{{0,60}}?(?:{VERBS})(?!\w)")
+ATTRIBUTING = re.compile(rf"(?<!\w){VERBS}(?!\w)|(?:^|[,.]\s)(?i:theo|according to)\s")
 ROLE = re.compile(
     r"(?i:CEO|giám đốc điều hành|tổng giám đốc|chủ tịch|người sáng lập|nhà sáng lập|founder"
     rf"|chief executive|chairman|president)\s+(?i:của|of)\s+({NAME})"
@@ -61,16 +206,19 @@ ROLE = re.compile(
 CONTINUES = re.compile(
     rf"^(?:[“\"‘]|(?:Ông|Bà|Anh|Chị|Họ|He|She|They)\s)|^{HONORIFIC}\s+(?:cũng|còn|thêm)\s"
 )
+OPENING_QUOTES = '“"'
 # Capitalised words that start a clause but are not names.
 NOT_NAMES = {
     "the", "theo", "trong", "khi", "cả", "các", "những", "một", "this", "that", "it", "these",
     "those", "there", "some", "many", "most", "others", "both", "all", "one", "a", "an", "our",
-    "its", "their", "his", "her", "nhiều", "mọi", "đây", "điều",
+    "its", "their", "his", "her", "nhiều", "mọi", "đây", "điều", "and", "but", "so", "yet",
+    "as", "if", "while", "when", "no", "asked", "still", "however", "also", "later", "what",
+    "who", "how", "why", "where", "which",
     # pronouns: the sentence continues someone named before
     "ông", "bà", "anh", "chị", "họ", "chúng", "tôi", "he", "she", "they", "we", "i", "you",
     # when, not who: "the minister said Tuesday"
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
-    "yesterday", "tomorrow", "last", "next", "earlier", "later", "january", "february",
+    "yesterday", "tomorrow", "last", "next", "earlier", "january", "february",
     "march", "april", "may", "june", "july", "august", "september", "october", "november",
     "december",
     # people in general, not a speaker one could name
@@ -80,6 +228,8 @@ NOT_NAMES = {
     "diplomats", "regulators", "engineers", "leaders", "studies", "data", "figures",
     "reports", "estimates", "polls", "surveys", "statistics", "people", "users", "supporters",
     "opponents", "members", "employees", "workers", "teachers", "students", "parents",
+    "investigators", "forecasters", "pilots", "organizers", "organisers", "relatives",
+    "chuyên", "giới", "quan", "đại", "nguồn", "người", "nhà", "cư", "báo", "số", "dữ",
 }  # fmt: skip
 
 
@@ -127,7 +277,9 @@ class _Resolver:
 
     def _named(self, sentence: str) -> list[KnownSpeaker]:
         """Known speakers named in full in `sentence`, in the order they first appear."""
-        tokens = tuple(words(sentence))
+        if not self.lengths:
+            return []
+        tokens = _folded(sentence)
         found: dict[int, KnownSpeaker] = {}
         for at in range(len(tokens)):
             for length in self.lengths:
@@ -171,22 +323,152 @@ class _Resolver:
         return self.speakers[holders[0]] if len(holders) == 1 else None
 
 
-def _attributed_name(sentence: str) -> str | None:
+def _person_in(run: str) -> str:
+    """The person at the end of a run of capitals, when an institution or place leads it."""
+    tokens = re.sub(r"[’']s?$", "", run).split()
+    for i in range(len(tokens) - 1, 0, -1):
+        token = tokens[i - 1]
+        if token.strip(".,").lower() in TITLE_WORDS or token.endswith(("’s", "'s", "’", "'")):
+            tokens = tokens[i:]
+            break
+    if (
+        len(tokens) > 3
+        and run.isascii()
+        and tokens[-1].lower() not in INSTITUTION_END
+        and not PARTICLES & {t.lower() for t in tokens}
+        and not {"of", "for", "and"} & {t.lower() for t in tokens}
+    ):
+        tokens = tokens[-3:] if len(tokens[-3]) <= 3 else tokens[-2:]  # "J. C. Chandor"
+    for i in range(len(tokens) - 2, 0, -1):
+        token = tokens[i - 1]
+        is_acronym = sum(c.isupper() for c in token) >= 2 or "&" in token
+        if is_acronym or token.lower() in PLACES:
+            return " ".join(tokens[i:])
+    return " ".join(tokens)
+
+
+@lru_cache(maxsize=4096)
+def _folded(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+def _usable(name: str) -> str | None:
+    name = _person_in(name.strip(" .,’'"))
+    first = name.split()[0].lower() if name else ""
+    return name if name and first not in NOT_NAMES else None
+
+
+def _attributed_name(sentence: str) -> tuple[str, str] | None:
+    """The name an attribution in `sentence` gives its speaker, the one nearest its quote, and
+    the sex its form of address tells ("m", "f" or "")."""
+    if not ATTRIBUTING.search(sentence):  # every form below holds a verb of saying or "theo"
+        return None
     for pattern in ATTRIBUTIONS:
         for match in pattern.finditer(sentence):
-            name = match.group(1).strip(" .")
-            if name.split()[0].lower() not in NOT_NAMES:
-                return name
+            before = sentence[: match.start(1)]
+            if UNNAMED_BEFORE.search(before):
+                continue
+            if pattern in BODY_PATTERNS:
+                return match.group(1).strip(), ""
+            name = _usable(match.group(1))
+            titled = bool(sentence[match.start() : match.start(1)].strip(' ”"’,.-–—'))
+            if pattern is ATTRIBUTIONS[2] and not (
+                titled or (name and name.split()[0].lower() in VIETNAMESE_SURNAMES)
+            ):
+                continue  # a post after a name is a Vietnamese person's: not "Theo Reuters, Phó…"
+            word_before = sentence[: match.start()].rstrip().rsplit(" ", 1)[-1]
+            if (
+                name
+                and not titled
+                and pattern not in ATTRIBUTIONS[:2]  # a closing quotation mark bounds it
+                and len(name.split()) == 1
+                and word_before[-1:].islower()
+                and word_before.lower() not in ("and", "but", "và", "nhưng", "while", "as")
+                and not POST_BEFORE.search(sentence[: match.start()])
+            ):
+                continue  # "Hạ viện Mỹ cho biết": the end of a longer noun, not a name
+            if name:
+                title = before + match.group(1)[: match.group(1).find(name)]
+                sex = "m" if MALE.search(title) else "f" if FEMALE.search(title) else ""
+                return name, sex
     return None
 
 
-def _suggest_one(sentence: str, resolver: _Resolver) -> Suggestion | None:
-    name = _attributed_name(sentence)
-    if name:
-        speaker = resolver.resolve(name)
+class _Mentions:
+    """The full names an article has given so far, latest first: "ông Minh" after "ông Lê Duy
+    Minh" is Lê Duy Minh, "Holtz" after "Lou Holtz" is Lou Holtz."""
+
+    NAME_RUN = re.compile(rf"{TOKEN}(?:\s+(?:van|von|de|bin|al)?\s*{TOKEN})+")
+
+    # A post and its holder: "Ngoại trưởng Indonesia, bà Retno Marsudi" (read before a name).
+    ROLE_BEFORE = re.compile(rf"({HONORIFIC}\s+{TOKEN}(?:\s+{TOKEN})?),\s+(?:(?i:ông|bà)\s+)?$")
+
+    def __init__(self) -> None:
+        self.full: list[tuple[str, ...]] = []
+        self.spelled: dict[tuple[str, ...], str] = {}
+        self.roles: dict[tuple[str, ...], str] = {}  # "ngoai truong indonesia": Retno Marsudi
+
+    def holder(self, sentence: str, place: str) -> str | None:
+        """Who holds the post named with `place` in `sentence` ("Ngoại trưởng Indonesia
+        tuyên bố"), as the article named them before."""
+        match = re.search(rf"({HONORIFIC})\s+{re.escape(place)}", sentence)
+        return self.roles.get(tuple(words(match.group(0)))) if match else None
+
+    def note(self, sentence: str) -> None:
+        for match in self.NAME_RUN.finditer(sentence):
+            role = self.ROLE_BEFORE.search(sentence[max(0, match.start() - 60) : match.start()])
+            if role:
+                self.roles[_folded(role.group(1))] = _person_in(match.group(0))
+            text = _person_in(re.sub(rf"^{HONORIFICS}", "", match.group(0)).strip(" .,’'"))
+            if not text.isascii():
+                tokens = text.split()
+                start = next(
+                    (i for i, t in enumerate(tokens) if t.lower() in VIETNAMESE_SURNAMES), None
+                )
+                if start is None:
+                    continue
+                text = " ".join(tokens[start:])
+            folded = _folded(text)
+            if len(folded) >= 2 and folded[0] not in NOT_NAMES:
+                if folded in self.spelled:
+                    self.full.remove(folded)
+                self.full.append(folded)
+                self.spelled[folded] = text
+
+    def expand(self, name: str) -> str:
+        folded = tuple(words(name))
+        if len(folded) == 2 and folded[0] in PARTICLES:  # "van Sebille"
+            for full in reversed(self.full):
+                if full[-2:] == folded:
+                    return self.spelled[full]
+        if len(folded) != 1:
+            return name
+        rules = [lambda full: full[-1] == folded[0]]
+        if name.isascii():  # "Teuku" is Teuku Faizasyah; "Mỹ" is not Mỹ Adam Schiff
+            rules.append(lambda full: full[0] == folded[0])
+        for rule in rules:
+            for full in reversed(self.full):
+                if rule(full) and len(full) <= 5:
+                    return self.spelled[full]
+        return name
+
+
+def _suggest_one(
+    sentence: str, resolver: _Resolver, mentions: _Mentions, sexes: dict[str, str]
+) -> Suggestion | None:
+    attributed = _attributed_name(sentence)
+    if attributed:
+        name, sex = attributed
+        full = mentions.expand(name)
+        if name.lower() in PLACES:  # "Ngoại trưởng Indonesia cho rằng": who holds the post
+            full = mentions.holder(sentence, name) or full
+        if sex:
+            sexes[full] = sex
+        speaker = resolver.resolve(full) or (resolver.resolve(name) if full == name else None)
         if speaker:
             return Suggestion(speaker.name, speaker.id, f"attribution: {name}")
-        return Suggestion(name, None, f"attribution to a new name: {name}")
+        reason = f"attribution to a new name: {name}" + (f" ({full})" if full != name else "")
+        return Suggestion(full, None, reason)
     if ATTRIBUTING.search(sentence):
         speaker = resolver.named_in(sentence)
         if speaker:
@@ -200,28 +482,107 @@ def _suggest_one(sentence: str, resolver: _Resolver) -> Suggestion | None:
     return None
 
 
+QUOTE_REACH = 6  # sentences a quotation may run on over paragraphs before it must close
+
+
+def _quotation_runs(sentences: list[str], paragraph_end: list[int]) -> list[int]:
+    """For each sentence, the index of the last sentence of the quotation it opens or
+    continues (itself when it is in none). A quotation closes where its mark closes, over
+    paragraphs if need be (a corpus of one sentence a line); one left open runs on to the end
+    of its paragraph, as news style has it."""
+    ends = list(range(len(sentences)))
+    i = 0
+    while i < len(sentences):
+        depth = sentences[i].count("“") - sentences[i].count("”")
+        straight = sentences[i].count('"') % 2 == 1
+        if depth > 0 or straight:
+            end = paragraph_end[i]
+            for j in range(i + 1, min(len(sentences), i + 1 + QUOTE_REACH)):
+                depth += sentences[j].count("“") - sentences[j].count("”")
+                straight ^= sentences[j].count('"') % 2 == 1
+                if depth <= 0 and not straight:
+                    end = j
+                    break
+            for k in range(i, end + 1):
+                ends[k] = end
+            i = end + 1
+        else:
+            i += 1
+    return ends
+
+
 def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Suggestion | None]:
     """One suggestion (or None) per sentence, sentences given paragraph by paragraph."""
     resolver = _Resolver(known)
+    mentions = _Mentions()
+    sexes: dict[str, str] = {}  # names whose form of address says a sex: "Ms. X", "ông Y"
+    flat: list[str] = []
+    paragraph_end: list[int] = []
+    starts: list[bool] = []  # the sentence opens its paragraph
+    for paragraph in paragraphs:
+        for i, sentence in enumerate(paragraph):
+            flat.append(sentence)
+            starts.append(i == 0)
+        paragraph_end += [len(flat) - 1] * len(paragraph)
+    own: list[Suggestion | None] = []
+    for sentence in flat:
+        mentions.note(sentence)
+        own.append(_suggest_one(sentence, resolver, mentions, sexes))
+    # A quotation over several sentences is its attribution's, before it or after it; one
+    # closing its paragraph may be attributed on the next line ("- ông X nêu quan điểm").
+    ends = _quotation_runs(flat, paragraph_end)
+    for i, end in enumerate(ends):
+        if own[i] is not None:
+            continue
+        run = [k for k in range(max(0, i - QUOTE_REACH), end + 1) if ends[k] == end]
+        attributed = [own[k] for k in run if own[k] is not None]
+        following = own[end + 1] if end + 1 < len(flat) and starts[end + 1] else None
+        if end != i and attributed:
+            own[i] = own[end] or attributed[0]  # the closing attribution, else the opening one
+        elif following is not None and flat[end + 1].lstrip()[:1] in "-–—":
+            own[i] = following
     suggestions: list[Suggestion | None] = []
     last: Suggestion | None = None
-    for paragraph in paragraphs:
-        last_here: Suggestion | None = None
-        for sentence in paragraph:
-            suggestion = _suggest_one(sentence, resolver)
-            continues = CONTINUES.search(sentence)
-            if suggestion is None and ATTRIBUTING.search(sentence) and not continues:
-                # Said by someone not named ("Experts say", "Theo báo cáo"): neither this
-                # sentence nor the ones after it are the last named speaker's.
-                last_here = last = None
-            elif suggestion is None:
-                previous = last_here or (last if continues else None)
-                if previous is not None:
-                    suggestion = Suggestion(
-                        previous.name, previous.speaker_id, f"continues: {previous.name}"
-                    )
-            else:
-                last_here = last = suggestion
-            resolver.note_mentions(sentence, len(suggestions))
-            suggestions.append(suggestion)
+    last_here: Suggestion | None = None
+    named: list[Suggestion] = []  # every attributed speaker so far, the latest last
+    for i, sentence in enumerate(flat):
+        if starts[i]:
+            last_here = None
+        suggestion = own[i]
+        continues = CONTINUES.search(sentence)
+        if suggestion is None and ends[i] != i and PRONOUN_SAYS.search(flat[ends[i]]):
+            sentence = flat[ends[i]]  # "“… . … . …”, ông nói.": the run is his
+        pronoun = PRONOUN_SAYS.search(sentence) if suggestion is None else None
+        if pronoun:
+            # "”, she said": the person named last says it, unless that person is known to
+            # be a man: then the woman named before, if any; otherwise nobody.
+            said = pronoun.group(1).lower()
+            sex = "m" if said in ("he", "ông", "anh") else "f" if said != "em" else ""
+            previous = next(
+                (s for s in reversed(named) if sexes.get(s.name, sex) == sex or not sex), None
+            )
+            if previous is not None:
+                suggestion = Suggestion(
+                    previous.name, previous.speaker_id, f"said by {previous.name} (a pronoun)"
+                )
+            last_here = last = suggestion
+        elif suggestion is None and (
+            QUOTE_SAID.search(sentence) or (ATTRIBUTING.search(sentence) and not continues)
+        ):
+            # Said by someone not named ("Experts say", "Theo báo cáo"): neither this
+            # sentence nor the ones after it are the last named speaker's.
+            last_here = last = None
+        elif suggestion is None:
+            previous = last_here or (last if continues else None)
+            if previous is not None:
+                suggestion = Suggestion(
+                    previous.name, previous.speaker_id, f"continues: {previous.name}"
+                )
+                last_here = suggestion
+        else:
+            last_here = last = suggestion
+        if suggestion is not None and (not named or named[-1].name != suggestion.name):
+            named.append(suggestion)
+        resolver.note_mentions(sentence, len(suggestions))
+        suggestions.append(suggestion)
     return suggestions

@@ -85,7 +85,8 @@ def test_the_folded_text_follows_edits_of_the_claim(reporter, editor):
     from intake.models import MatchText
 
     claim = edits.claim_create(by=reporter, text="Đà Nẵng có 1,2 triệu dân.", language="vi")
-    assert MatchText.objects.get(claim=claim).text == "da nang co 1 2 trieu dan"
+    # Function words ("có", "ở", "in") are left out of what matching compares.
+    assert MatchText.objects.get(claim=claim).text == "da nang 1 2 trieu dan"
     assert [m.claim_id for m in match_claims("da nang co 1,2 trieu dan", newsroom=True)] == [
         claim.pk
     ]
@@ -98,8 +99,8 @@ def test_the_folded_text_follows_edits_of_the_claim(reporter, editor):
     )
     stored = MatchText.objects.get(claim=claim)
     assert (stored.text, stored.translation) == (
-        "gia vang hom nay tang manh o chau a",
-        "gold prices rose sharply in asia today",
+        "gia vang hom nay tang manh chau a",
+        "gold prices rose sharply asia today",
     )
     assert match_claims("da nang co 1,2 trieu dan", newsroom=True) == []
     [found] = match_claims("Gold prices rose sharply in Asia today", newsroom=True)

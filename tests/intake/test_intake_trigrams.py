@@ -50,4 +50,5 @@ def test_the_missions_own_example_finds_the_demo_claim_on_either_database(make_c
     )
     make_claim("published", text="Trung Quốc có hơn 200 mô hình ngôn ngữ lớn (LLM).")
     [best, *_] = match_claims("China lags the US in AI by 2-3 years")
-    assert best.claim_id == lag.pk and best.score == pytest.approx(0.5, abs=1e-6)
+    # 0.5 when the words were compared as written; "lags" and "behind" are one comparison now.
+    assert best.claim_id == lag.pk and best.score == pytest.approx(0.926, abs=1e-6)
