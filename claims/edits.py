@@ -19,6 +19,7 @@ from claims.workflow import AppearanceState
 from sources.models import Outlet, Source, normalised_or_blank
 from tracker.refusals import NotAllowedNow, NotPermitted
 from tracker.text import unique_slug
+from tracker.versions import check_version
 
 RECORD_EDIT_REASON = "edited the claim's record"
 
@@ -76,11 +77,20 @@ def claim_create(*, by, topics: Iterable[Topic] = (), **fields) -> Claim:
     return claim
 
 
-def claim_update(*, claim: Claim, by, topics: Iterable[Topic] | None = None, **fields) -> Claim:
-    """Change a claim's fields and topics; its record only while it is new or researched."""
+def claim_update(
+    *,
+    claim: Claim,
+    by,
+    topics: Iterable[Topic] | None = None,
+    version: str | None = None,
+    **fields,
+) -> Claim:
+    """Change a claim's fields and topics; its record only while it is new or researched.
+    `version` (tracker.versions) is the one the editor's form showed: a stale one is refused."""
     _require(by, "claims.change_claim")
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        check_version(claim, version)
         changed = _assign(claim, fields)
         new_topics = None if topics is None else {t.pk for t in topics}
         if new_topics is not None and new_topics != set(claim.topics.values_list("pk", flat=True)):
@@ -233,11 +243,12 @@ def _locked_draft(review_id: int) -> Review:
     return review
 
 
-def review_update(*, review: Review, by, **fields) -> Review:
+def review_update(*, review: Review, by, version: str | None = None, **fields) -> Review:
     """Change the draft review of a claim in research (rating, summary, reasoning)."""
     _require(by, "claims.change_review")
     with transaction.atomic():
         review = _locked_draft(review.pk)
+        check_version(review, version)
         if _assign(review, fields):
             _save(review, by=by)
     return review
@@ -300,11 +311,12 @@ def source_for_url(*, url: str, by, **fields) -> Source:
     return found or source_create(by=by, url=url, **fields)
 
 
-def source_update(*, source: Source, by, **fields) -> Source:
+def source_update(*, source: Source, by, version: str | None = None, **fields) -> Source:
     """Change a source; its URL, title and date stay as cited while a verdict on record cites it."""
     _require(by, "sources.change_source")
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
+        check_version(source, version)
         changed = _assign(source, fields)
         if not changed:
             return source
@@ -340,10 +352,11 @@ def outlet_create(*, by, **fields) -> Outlet:
     return outlet
 
 
-def outlet_update(*, outlet: Outlet, by, **fields) -> Outlet:
+def outlet_update(*, outlet: Outlet, by, version: str | None = None, **fields) -> Outlet:
     _require(by, "sources.change_outlet")
     with transaction.atomic():
         outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
+        check_version(outlet, version)
         if _assign(outlet, fields):
             shown = visibility.public_outlets().filter(pk=outlet.pk).exists()
             _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
@@ -373,12 +386,13 @@ def topic_create(*, by, **fields) -> Topic:
     return topic
 
 
-def topic_update(*, topic: Topic, by, **fields) -> Topic:
+def topic_update(*, topic: Topic, by, version: str | None = None, **fields) -> Topic:
     """Rename a topic: a label readers see, not part of any claim's record (so, on a public
     claim, an Editor's change)."""
     _require(by, "claims.change_topic")
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        check_version(topic, version)
         if _assign(topic, fields):
             shown = visibility.public_topics().filter(pk=topic.pk).exists()
             _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
@@ -419,10 +433,11 @@ def speaker_for_name(*, name: str, by) -> tuple[Speaker, bool]:
     return (found, False) if found else (speaker_create(by=by, name=name), True)
 
 
-def speaker_update(*, speaker: Speaker, by, **fields) -> Speaker:
+def speaker_update(*, speaker: Speaker, by, version: str | None = None, **fields) -> Speaker:
     _require(by, "claims.change_speaker")
     with transaction.atomic():
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        check_version(speaker, version)
         if _assign(speaker, fields):
             shown = visibility.public_appearances().filter(speaker=speaker).exists()
             _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
@@ -450,11 +465,14 @@ def rating_level_create(*, by, **fields) -> RatingLevel:
     return level
 
 
-def rating_level_update(*, level: RatingLevel, by, **fields) -> RatingLevel:
+def rating_level_update(
+    *, level: RatingLevel, by, version: str | None = None, **fields
+) -> RatingLevel:
     """Relabel or reorder a step of the scale (data the published verdicts point at)."""
     _require(by, "claims.change_ratinglevel")
     with transaction.atomic():
         level = RatingLevel.objects.select_for_update().get(pk=level.pk)
+        check_version(level, version)
         if _assign(level, fields):
             _save(level, by=by)
     return level

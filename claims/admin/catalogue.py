@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims import edits
 from claims.models import ClaimTransition, Correction, RatingLevel, Speaker, Topic
+from tracker.admin_input import CheckedAdmin
 from tracker.history_admin import HistoryAdmin
 from tracker.service_admin import RefusalAdminMixin
 from tracker.writes import Writes
@@ -64,7 +65,7 @@ class CorrectionAdmin(ReadOnlyMixin, HistoryAdmin):
 
 
 @admin.register(ClaimTransition)
-class ClaimTransitionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ClaimTransitionAdmin(ReadOnlyMixin, CheckedAdmin, admin.ModelAdmin):
     list_display = ["at", "claim", "name", "from_status", "to_status", "by", "note"]
     list_filter = ["name", "to_status", "by"]
     list_select_related = ["claim", "by"]
