@@ -6,9 +6,12 @@ writes nothing. Edits to a claim's record while its draft review exists are reco
 draft too, so the four-eyes rule counts their author as a writer of the review.
 """
 
+import datetime
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -66,6 +69,28 @@ def _count_as_review_writer(claim: Claim, *, by) -> None:
     draft = claim.working_review()
     if draft is not None:
         _save(draft, by=by, reason=RECORD_EDIT_REASON)
+
+
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=10)
+
+
+def claim_filed_just_now(*, by, text: str, language: str) -> Claim | None:
+    """The claim of this text and language `by` filed in the last few minutes: a form sent
+    twice (a double-click, a reload) files it once. Locks `by`'s row until the caller's
+    transaction ends, so two requests at once are answered one after the other."""
+    if not (by is not None and by.is_authenticated):
+        return None
+    list(get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk"))
+    return (
+        Claim.objects.filter(
+            created_by=by,
+            text=text,
+            language=language,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("-id")
+        .first()
+    )
 
 
 def claim_create(*, by, topics: Iterable[Topic] = (), **fields) -> Claim:
@@ -308,7 +333,17 @@ def source_for_url(*, url: str, by, **fields) -> Source:
     whoever files it: intake and the desk's repeats both take it from here."""
     normalised = normalised_or_blank(url)
     found = Source.objects.filter(url_normalised=normalised).first() if normalised else None
-    return found or source_create(by=by, url=url, **fields)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return source_create(by=by, url=url, **fields)
+    except (IntegrityError, ValidationError):
+        # Filed by someone else a moment ago: the unique normalised URL keeps it one source.
+        found = Source.objects.filter(url_normalised=normalised).first() if normalised else None
+        if found is None:
+            raise
+        return found
 
 
 def source_update(*, source: Source, by, version: str | None = None, **fields) -> Source:

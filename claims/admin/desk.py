@@ -28,7 +28,7 @@ from claims.workflow import Status
 from tracker.admin_input import CheckedInline
 from tracker.history_admin import HistoryAdmin
 from tracker.paging import CappedPaginator
-from tracker.refusals import InvalidAction, NotPermitted
+from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted
 from tracker.service_admin import (
     RefusalAdminMixin,
     adopt,
@@ -242,6 +242,17 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
             )
         else:
             fields = editable_values(obj, exclude=("slug",))
+            filed = edits.claim_filed_just_now(
+                by=request.user, text=fields["text"], language=fields["language"]
+            )
+            if filed is not None:
+                raise NotAllowedNow(
+                    _(
+                        "You filed this claim a moment ago (#%(id)s): the form was sent twice. "
+                        "Nothing new was saved."
+                    )
+                    % {"id": filed.pk}
+                )
             adopt(obj, edits.claim_create(by=request.user, topics=topics or (), **fields))
 
     def save_related(self, request, form, formsets, change):
