@@ -232,7 +232,9 @@ class CheckedAdmin(CheckedFormFields, _ModelAdmin):
         return super().response_action(request, queryset)
 
     def get_changelist_formset(self, request, **kwargs):
-        kwargs.setdefault("absolute_max", max(self.list_per_page, self.list_max_show_all))
+        rows = max(self.list_per_page, self.list_max_show_all)  # a page's rows, at most
+        kwargs.setdefault("max_num", rows)
+        kwargs.setdefault("absolute_max", rows)
         return super().get_changelist_formset(request, **kwargs)
 
     # Refused writes: the page says why, after the rollback.
