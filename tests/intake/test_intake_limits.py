@@ -28,9 +28,7 @@ def test_a_three_megabyte_article_is_taken(client, reporter):
     assert len(ArticleImport.objects.get().pasted_text.encode()) > 3 * 1024 * 1024
 
 
-def test_an_article_over_the_limit_gets_the_intake_s_message_and_keeps_its_text(
-    client, reporter
-):
+def test_an_article_over_the_limit_gets_the_intake_s_message_and_keeps_its_text(client, reporter):
     client.force_login(reporter)
     response = client.post("/admin/intake/articleimport/add/", {"text": article(5.5)})
     assert response.status_code == 200
