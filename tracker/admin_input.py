@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING, Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 from django.db.models.constants import LOOKUP_SEP
 from django.http import Http404, HttpRequest, HttpResponse
@@ -167,17 +168,20 @@ class CheckedInline(CheckedFormFields, _Inline):
 
 
 def _checked_ids(view: Callable, pattern: URLPattern) -> Callable:
+    """`view`, answering 404 unless each id in its URL is a row id: the parameters named
+    `object_id`, `pk` or `<name>_id`, and the unnamed ones (django-simple-history's history
+    version view takes the object's and the version's id so)."""
+    regex = pattern.pattern.regex
     names = [
-        name
-        for name in pattern.pattern.regex.groupindex
-        if name in ("object_id", "pk") or name.endswith("_id")
+        name for name in regex.groupindex if name in ("object_id", "pk") or name.endswith("_id")
     ]
-    if not names:
+    if not names and not regex.groups:
         return view
 
     @functools.wraps(view)
     def checked(request, *args, **kwargs):
-        if any(row_id(kwargs[name]) is None for name in names if name in kwargs):
+        given = [*args, *(kwargs[name] for name in names if name in kwargs)]
+        if any(row_id(value) is None for value in given):
             raise Http404(_("No such row."))
         return view(request, *args, **kwargs)
 
@@ -216,11 +220,23 @@ class CheckedAdmin(CheckedFormFields, _ModelAdmin):
             allowed |= {
                 f"{self.date_hierarchy}{LOOKUP_SEP}{suffix}" for suffix in DATE_HIERARCHY_SUFFIXES
             }
+        allowed |= set(paths)  # `?status=…`: the field itself, an exact lookup
         if lookup not in allowed:
             return False
-        if lookup.endswith(("id__exact", "pk__exact")) and row_id(value) is None:
+        if self._takes_row_ids(lookup) and row_id(value) is None:
             return False
         return super().lookup_allowed(lookup, value, request)
+
+    def _takes_row_ids(self, lookup: str) -> bool:
+        """Whether `lookup` compares a relation or an integer with its value (exactly)."""
+        path = lookup.removesuffix("__exact").removesuffix("__id").removesuffix("__pk")
+        if lookup.endswith(("__isnull", "__isempty", "__gte", "__lt", "__year", "__month")):
+            return False
+        try:
+            field = get_fields_from_path(self.model, path)[-1]
+        except (FieldDoesNotExist, NotRelationField):
+            return False
+        return field.is_relation or isinstance(field, models.IntegerField | models.AutoField)
 
     def response_action(self, request, queryset):
         chosen = request.POST.getlist(helpers.ACTION_CHECKBOX_NAME)
