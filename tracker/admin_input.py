@@ -211,7 +211,7 @@ class CheckedAdmin(CheckedFormFields, _ModelAdmin):
         if lookup in simple:
             return True
         paths = [
-            item[0] if isinstance(item, list | tuple) else item
+            str(item[0] if isinstance(item, list | tuple) else item)
             for item in filters
             if not isinstance(item, type)
         ]
