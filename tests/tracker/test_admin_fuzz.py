@@ -248,7 +248,6 @@ def _request(user):
     return request
 
 
-@pytest.mark.django_db(False)
 def test_the_fuzzer_reaches_every_admin_and_its_own_views():
     names = {name for name, _params, _admin in admin_urls()}
     for model in admin.site._registry:

@@ -34,7 +34,6 @@ def registered():
     return sorted(admin.site._registry.items(), key=lambda item: item[0]._meta.label)
 
 
-@pytest.mark.django_db(False)
 def test_every_admin_and_every_inline_parses_its_input():
     unchecked = [
         model._meta.label
@@ -45,7 +44,6 @@ def test_every_admin_and_every_inline_parses_its_input():
     assert unchecked == []
 
 
-@pytest.mark.django_db(False)
 def test_a_row_id_is_ascii_digits_within_64_bits():
     assert [row_id(v) for v in ["0", "7", str(2**63 - 1), 12]] == [0, 7, 2**63 - 1, 12]
     assert [row_id(v) for v in [*FORGED_IDS, "", " 7", "٣", True, -5]] == [None] * 12
