@@ -25,7 +25,7 @@ from tests.factories import SourceFactory, TopicFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.both_databases]
 
-EXAMPLES = 100
+EXAMPLES = 70
 HOSTILE = [
     "",
     "abc",
