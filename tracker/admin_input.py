@@ -12,7 +12,8 @@ registry and refuses an admin or an inline without them.
   and the page showing that error renders;
 - changelist lookups: only the filters the admin declares (and its date hierarchy), never a
   lookup on any of the model's fields (`?id__in=…`, `?name__regex=(`);
-- inlines: at most `max_num` forms (a forged TOTAL_FORMS is a form error, not 2,000 forms);
+- inlines: at most 50 new forms a request (a forged TOTAL_FORMS is a form error, not 2,000
+  forms), however many rows they show;
 - refusals (tracker.refusals) and validation errors from the services: a message.
 """
 
@@ -29,6 +30,7 @@ from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectM
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import DataError, IntegrityError, models, transaction
 from django.db.models.constants import LOOKUP_SEP
+from django.forms.formsets import TOTAL_FORM_COUNT, BaseFormSet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import URLPattern
@@ -47,7 +49,7 @@ else:
 
 ROW_ID = re.compile(r"[0-9]{1,19}")  # ASCII digits only: str.isdigit() takes "²", int() not
 MAX_ROW_ID = 2**63 - 1
-INLINE_MAX_NUM = 50  # forms an inline takes in one request
+INLINE_MAX_NUM = 50  # new forms an inline takes in one request
 # The parameters Django's own list filters add to a declared field path.
 FILTER_SUFFIXES = ("exact", "isnull", "gte", "lt", "isempty", "id__exact", "pk__exact")
 DATE_HIERARCHY_SUFFIXES = ("year", "month", "day")
@@ -153,18 +155,36 @@ class CheckedFormFields(_Base):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class CheckedInline(CheckedFormFields, _Inline):
-    """An inline of at most `max_num` forms (INLINE_MAX_NUM unless it says fewer)."""
+class BoundedFormSet(BaseFormSet):
+    """An inline's formset taking at most INLINE_MAX_NUM forms beyond the rows it shows, however
+    many a forged TOTAL_FORMS asks for (the rows themselves are never capped: a claim said 80
+    times still saves)."""
 
-    def get_max_num(self, request, obj=None, **kwargs):
-        declared = super().get_max_num(request, obj, **kwargs)
-        return INLINE_MAX_NUM if declared is None else min(declared, INLINE_MAX_NUM)
+    def _form_cap(self) -> int:
+        return len(self.get_queryset()) + INLINE_MAX_NUM  # type: ignore[attr-defined]
+
+    def total_form_count(self) -> int:
+        total = super().total_form_count()
+        return min(total, self._form_cap()) if self.is_bound else total
+
+    def clean(self) -> None:
+        super().clean()
+        asked = self.management_form.cleaned_data.get(TOTAL_FORM_COUNT) or 0
+        if asked > self._form_cap():
+            raise ValidationError(
+                _("Please submit at most %(count)d new forms.") % {"count": INLINE_MAX_NUM},
+                code="too_many_forms",
+            )
+
+
+class CheckedInline(CheckedFormFields, _Inline):
+    """An inline whose formset takes at most INLINE_MAX_NUM new forms per request."""
 
     def get_formset(self, request, obj=None, **kwargs):
-        max_num = self.get_max_num(request, obj, **kwargs)
-        kwargs.setdefault("absolute_max", max_num)
-        kwargs.setdefault("validate_max", True)
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        if issubclass(formset, BoundedFormSet):
+            return formset
+        return type(formset.__name__, (BoundedFormSet, formset), {})
 
 
 def _checked_ids(view: Callable, pattern: URLPattern) -> Callable:

@@ -9,9 +9,11 @@ from django.contrib.auth.models import User
 from django.urls import NoReverseMatch, reverse
 
 from claims.models import Claim
-from tests.factories import ClaimFactory, SourceFactory, SpeakerFactory
+from tests.claims.test_admin_concurrency import opened as opened_form_page
+from tests.factories import AppearanceFactory, ClaimFactory, SourceFactory, SpeakerFactory
 from tracker.admin_input import (
     INLINE_MAX_NUM,
+    BoundedFormSet,
     CheckedAdmin,
     CheckedInline,
     has_integer_key,
@@ -205,17 +207,31 @@ def test_a_forged_total_forms_is_a_form_error_not_thousands_of_forms(superuser_c
     started = time.process_time()
     response = superuser_client.post("/admin/claims/claim/add/", data)
     assert response.status_code == 200
-    assert f"Please submit at most {INLINE_MAX_NUM} forms." in response.content.decode()
+    assert f"Please submit at most {INLINE_MAX_NUM} new forms." in response.content.decode()
     assert time.process_time() - started < 5  # a bound, not a benchmark: it was ~15 s
     assert Claim.objects.count() == 0
 
 
-def test_every_inline_has_a_max_num(rf):
+def test_every_inline_bounds_the_forms_it_takes(rf):
     request = rf.get("/")
     request.user = User(is_superuser=True)
     for _model, model_admin in registered():
         for inline in model_admin.get_inline_instances(request):
-            assert inline.get_max_num(request) <= INLINE_MAX_NUM, inline
+            assert issubclass(inline.get_formset(request), BoundedFormSet), inline
+
+
+def test_a_claim_said_more_often_than_the_cap_still_saves(superuser_client):
+    claim = ClaimFactory(translation="")
+    speaker, source = SpeakerFactory(), SourceFactory()
+    for n in range(INLINE_MAX_NUM + 3):
+        AppearanceFactory(claim=claim, quote=f"said {n}", speaker=speaker, source=source)
+    url = reverse("admin:claims_claim_change", args=[claim.pk])
+    data = opened_form_page(superuser_client, url)
+    data["translation"] = "Now translated"
+    data["translation_language"] = "vi"
+    assert superuser_client.post(url, data).status_code == 302
+    claim.refresh_from_db()
+    assert claim.translation == "Now translated"
 
 
 @pytest.mark.parametrize(
