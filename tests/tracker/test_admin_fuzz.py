@@ -15,7 +15,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import NoReverseMatch, URLPattern, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -241,8 +241,6 @@ def test_no_admin_request_answers_500_or_writes_half(seeded, data):
 
 
 def _request(user):
-    from django.test import RequestFactory
-
     request = RequestFactory().get("/")
     request.user = user
     return request
