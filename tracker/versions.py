@@ -20,7 +20,11 @@ SHOWN_VALUE = 80  # characters of a changed value the message repeats
 
 
 def versioned_fields(model: type[models.Model]) -> list[Any]:
-    return [field for field in model._meta.get_fields() if _is_editable_value(field)]
+    """Its editable values, and the rows it names in `version_includes` (those its change page
+    edits inline: another editor's change to one of them is a change to the page)."""
+    own = [field for field in model._meta.get_fields() if _is_editable_value(field)]
+    rows = [model._meta.get_field(name) for name in getattr(model, "version_includes", ())]
+    return own + rows
 
 
 def _is_editable_value(field: Any) -> bool:
@@ -35,6 +39,11 @@ def _is_editable_value(field: Any) -> bool:
 
 
 def _value(instance: models.Model, field) -> str:
+    if field.one_to_many:  # rows edited inline: each one's id and version
+        if instance.pk is None:
+            return ""
+        rows = getattr(instance, field.get_accessor_name()).order_by("pk")
+        return "|".join(f"{row.pk}:{version_of(row)}" for row in rows)
     if field.many_to_many:
         if instance.pk is None:
             return ""
@@ -66,8 +75,17 @@ def changed_since(instance: models.Model, version: str) -> list:
     ]
 
 
+def _label(field) -> str:
+    if field.one_to_many:
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(field.verbose_name)
+
+
 def _shown(instance: models.Model, field) -> str:
-    if field.many_to_many:
+    if field.one_to_many:
+        rows = getattr(instance, field.get_accessor_name()).order_by("pk")[:10]
+        text = ", ".join(str(each) for each in rows)
+    elif field.many_to_many:
         text = ", ".join(str(each) for each in getattr(instance, field.name).all()[:10])
     else:
         value = getattr(instance, field.name)
@@ -90,7 +108,7 @@ def check_version(instance: models.Model, version: str | None) -> None:
         return
     meanwhile = "; ".join(
         _("%(field)s is now “%(value)s”")
-        % {"field": field.verbose_name, "value": _shown(instance, field)}
+        % {"field": _label(field), "value": _shown(instance, field)}
         for field in changed
     )
     raise StaleEdit(

@@ -7,8 +7,15 @@ import pytest
 from django.urls import reverse
 
 from claims import services
-from claims.models import RatingLevel, Speaker, Topic
-from tests.factories import ClaimFactory, OutletFactory, SourceFactory, SpeakerFactory, TopicFactory
+from claims.models import Appearance, RatingLevel, Speaker, Topic
+from tests.factories import (
+    AppearanceFactory,
+    ClaimFactory,
+    OutletFactory,
+    SourceFactory,
+    SpeakerFactory,
+    TopicFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -154,3 +161,23 @@ def test_a_form_without_a_version_still_saves(client, editor):
     data["name"] = "Economics"
     assert client.post(change_url(topic), data).status_code == 302
     assert Topic.objects.get().name == "Economics"
+
+
+def test_a_stale_inline_row_is_refused_too(client, editor, editor2):
+    claim = _claim()
+    AppearanceFactory(claim=claim, quote="First wording", speaker=SpeakerFactory())
+    url = change_url(claim)
+    client.force_login(editor)
+    a_form = opened(client, url)
+    client.force_login(editor2)
+    b_form = opened(client, url)
+    b_form["appearances-0-quote"] = "B's wording"
+    assert client.post(url, b_form).status_code == 302
+
+    client.force_login(editor)
+    a_form["appearances-0-context"] = "A's context"  # A's page still shows the first wording
+    refused = client.post(url, a_form)
+    assert refused.status_code == 409
+    assert "appearances is now" in refused.content.decode()
+    appearance = Appearance.objects.get()
+    assert (appearance.quote, appearance.context) == ("B's wording", "")
