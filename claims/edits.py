@@ -6,9 +6,12 @@ writes nothing. Edits to a claim's record while its draft review exists are reco
 draft too, so the four-eyes rule counts their author as a writer of the review.
 """
 
+import datetime
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +22,7 @@ from claims.workflow import AppearanceState
 from sources.models import Outlet, Source, normalised_or_blank
 from tracker.refusals import NotAllowedNow, NotPermitted
 from tracker.text import unique_slug
+from tracker.versions import check_version
 
 RECORD_EDIT_REASON = "edited the claim's record"
 
@@ -67,6 +71,28 @@ def _count_as_review_writer(claim: Claim, *, by) -> None:
         _save(draft, by=by, reason=RECORD_EDIT_REASON)
 
 
+DOUBLE_SUBMIT_WINDOW = datetime.timedelta(minutes=10)
+
+
+def claim_filed_just_now(*, by, text: str, language: str) -> Claim | None:
+    """The claim of this text and language `by` filed in the last few minutes: a form sent
+    twice (a double-click, a reload) files it once. Locks `by`'s row until the caller's
+    transaction ends, so two requests at once are answered one after the other."""
+    if not (by is not None and by.is_authenticated):
+        return None
+    list(get_user_model().objects.select_for_update().filter(pk=by.pk).values_list("pk"))
+    return (
+        Claim.objects.filter(
+            created_by=by,
+            text=text,
+            language=language,
+            created_at__gte=timezone.now() - DOUBLE_SUBMIT_WINDOW,
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 def claim_create(*, by, topics: Iterable[Topic] = (), **fields) -> Claim:
     _require(by, "claims.add_claim")
     with transaction.atomic():
@@ -76,11 +102,20 @@ def claim_create(*, by, topics: Iterable[Topic] = (), **fields) -> Claim:
     return claim
 
 
-def claim_update(*, claim: Claim, by, topics: Iterable[Topic] | None = None, **fields) -> Claim:
-    """Change a claim's fields and topics; its record only while it is new or researched."""
+def claim_update(
+    *,
+    claim: Claim,
+    by,
+    topics: Iterable[Topic] | None = None,
+    version: str | None = None,
+    **fields,
+) -> Claim:
+    """Change a claim's fields and topics; its record only while it is new or researched.
+    `version` (tracker.versions) is the one the editor's form showed: a stale one is refused."""
     _require(by, "claims.change_claim")
     with transaction.atomic():
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
+        check_version(claim, version)
         changed = _assign(claim, fields)
         new_topics = None if topics is None else {t.pk for t in topics}
         if new_topics is not None and new_topics != set(claim.topics.values_list("pk", flat=True)):
@@ -233,11 +268,12 @@ def _locked_draft(review_id: int) -> Review:
     return review
 
 
-def review_update(*, review: Review, by, **fields) -> Review:
+def review_update(*, review: Review, by, version: str | None = None, **fields) -> Review:
     """Change the draft review of a claim in research (rating, summary, reasoning)."""
     _require(by, "claims.change_review")
     with transaction.atomic():
         review = _locked_draft(review.pk)
+        check_version(review, version)
         if _assign(review, fields):
             _save(review, by=by)
     return review
@@ -297,14 +333,25 @@ def source_for_url(*, url: str, by, **fields) -> Source:
     whoever files it: intake and the desk's repeats both take it from here."""
     normalised = normalised_or_blank(url)
     found = Source.objects.filter(url_normalised=normalised).first() if normalised else None
-    return found or source_create(by=by, url=url, **fields)
+    if found is not None:
+        return found
+    try:
+        with transaction.atomic():
+            return source_create(by=by, url=url, **fields)
+    except (IntegrityError, ValidationError):
+        # Filed by someone else a moment ago: the unique normalised URL keeps it one source.
+        found = Source.objects.filter(url_normalised=normalised).first() if normalised else None
+        if found is None:
+            raise
+        return found
 
 
-def source_update(*, source: Source, by, **fields) -> Source:
+def source_update(*, source: Source, by, version: str | None = None, **fields) -> Source:
     """Change a source; its URL, title and date stay as cited while a verdict on record cites it."""
     _require(by, "sources.change_source")
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source.pk)
+        check_version(source, version)
         changed = _assign(source, fields)
         if not changed:
             return source
@@ -340,10 +387,11 @@ def outlet_create(*, by, **fields) -> Outlet:
     return outlet
 
 
-def outlet_update(*, outlet: Outlet, by, **fields) -> Outlet:
+def outlet_update(*, outlet: Outlet, by, version: str | None = None, **fields) -> Outlet:
     _require(by, "sources.change_outlet")
     with transaction.atomic():
         outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
+        check_version(outlet, version)
         if _assign(outlet, fields):
             shown = visibility.public_outlets().filter(pk=outlet.pk).exists()
             _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
@@ -373,12 +421,13 @@ def topic_create(*, by, **fields) -> Topic:
     return topic
 
 
-def topic_update(*, topic: Topic, by, **fields) -> Topic:
+def topic_update(*, topic: Topic, by, version: str | None = None, **fields) -> Topic:
     """Rename a topic: a label readers see, not part of any claim's record (so, on a public
     claim, an Editor's change)."""
     _require(by, "claims.change_topic")
     with transaction.atomic():
         topic = Topic.objects.select_for_update().get(pk=topic.pk)
+        check_version(topic, version)
         if _assign(topic, fields):
             shown = visibility.public_topics().filter(pk=topic.pk).exists()
             _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
@@ -419,10 +468,11 @@ def speaker_for_name(*, name: str, by) -> tuple[Speaker, bool]:
     return (found, False) if found else (speaker_create(by=by, name=name), True)
 
 
-def speaker_update(*, speaker: Speaker, by, **fields) -> Speaker:
+def speaker_update(*, speaker: Speaker, by, version: str | None = None, **fields) -> Speaker:
     _require(by, "claims.change_speaker")
     with transaction.atomic():
         speaker = Speaker.objects.select_for_update().get(pk=speaker.pk)
+        check_version(speaker, version)
         if _assign(speaker, fields):
             shown = visibility.public_appearances().filter(speaker=speaker).exists()
             _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
@@ -450,11 +500,14 @@ def rating_level_create(*, by, **fields) -> RatingLevel:
     return level
 
 
-def rating_level_update(*, level: RatingLevel, by, **fields) -> RatingLevel:
+def rating_level_update(
+    *, level: RatingLevel, by, version: str | None = None, **fields
+) -> RatingLevel:
     """Relabel or reorder a step of the scale (data the published verdicts point at)."""
     _require(by, "claims.change_ratinglevel")
     with transaction.atomic():
         level = RatingLevel.objects.select_for_update().get(pk=level.pk)
+        check_version(level, version)
         if _assign(level, fields):
             _save(level, by=by)
     return level

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_POST
 from exchange import services
 from exchange.importing import ImportRefused, download, import_claimreview
 from exchange.models import ExternalReview, RatingWord, ReviewLink
+from tracker.admin_input import CheckedInline
 from tracker.history_admin import HistoryAdmin
-from tracker.refusals import WorkflowError
 
 SHOWN_SKIPS = 50
 
@@ -33,7 +33,7 @@ class ImportForm(forms.Form):
         return data
 
 
-class ReviewLinkInline(admin.TabularInline):
+class ReviewLinkInline(CheckedInline, admin.TabularInline):
     model = ReviewLink
     fields = ["claim", "state", "basis", "score", "decided_by", "decided_at"]
     readonly_fields = fields  # type: ignore[assignment]  # the flat list above
@@ -128,10 +128,10 @@ class ReviewLinkAdmin(HistoryAdmin):
     def _decide(self, request: HttpRequest, links, state: str) -> int:
         done = 0
         for link in links:
-            try:
-                services.review_link_decide(link=link, state=state, by=request.user)
-            except WorkflowError as error:
-                self.message_user(request, error.message, messages.ERROR)
+            decided, _link = self.attempt(
+                request, services.review_link_decide, link=link, state=state, by=request.user
+            )
+            if not decided:
                 break
             done += 1
         return done

@@ -13,11 +13,12 @@ from claims.models import Speaker
 from intake import forms, services
 from intake.models import ArticleImport
 from intake.scoring import THRESHOLD
+from tracker.admin_input import CheckedAdmin
 from tracker.refusals import WorkflowError
 
 
 @admin.register(ArticleImport)
-class ArticleImportAdmin(admin.ModelAdmin):
+class ArticleImportAdmin(CheckedAdmin, admin.ModelAdmin):
     list_display = ["__str__", "status", "language", "created_by", "created_at"]
     list_filter = ["status", "language"]
     readonly_fields = [f.name for f in ArticleImport._meta.fields]

@@ -4,6 +4,7 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,17 @@ class StartForm(forms.Form):
         required=False,
         choices=[("", _("Guess")), ("vi", "Tiếng Việt"), ("en", "English")],
     )
+
+    def clean_text(self) -> str:
+        text = self.cleaned_data["text"]
+        limit = settings.INTAKE_MAX_BYTES
+        if len(text.encode()) > limit:
+            raise ValidationError(
+                _("The article is larger than %(mb)s MB: paste a part of it.")
+                % {"mb": f"{limit / (1024 * 1024):g}"},
+                code="too_large",
+            )
+        return text
 
     def clean(self):
         data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data

@@ -94,6 +94,16 @@ class Source(models.Model):
         verbose_name = _("source")
         verbose_name_plural = _("sources")
         indexes = [models.Index(fields=["url"], name="source_url_idx")]
+        constraints = [
+            # One source per page, however its URL is spelled (sources 0007 merged the
+            # duplicates stored before): three people filing one URL at once make one source.
+            models.UniqueConstraint(
+                fields=["url_normalised"],
+                condition=~models.Q(url_normalised=""),
+                name="source_unique_normalised_url",
+                violation_error_message=_("A source with this URL is in the catalogue already."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.title} ({self.outlet})" if self.outlet_id else self.title
@@ -104,6 +114,16 @@ class Source(models.Model):
         if update_fields is not None and "url" in update_fields:
             kwargs["update_fields"] = {*update_fields, "url_normalised"}
         super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.url_normalised = normalised_or_blank(self.url)  # for the unique constraint's check
+
+    def validate_constraints(self, exclude=None):
+        # url_normalised is no form field, but follows url: checked whenever url is.
+        if exclude is not None and "url" not in exclude:
+            exclude = set(exclude) - {"url_normalised"}
+        super().validate_constraints(exclude)
 
 
 def normalised_or_blank(url: str) -> str:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import DataError, IntegrityError, models
+from django.db import DataError, IntegrityError, models, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.cache import get_conditional_response, patch_vary_headers
@@ -33,9 +33,10 @@ from tracker.writes import Writes
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise  # a lazy translation (types only)
+    from rest_framework.generics import GenericAPIView as _WritableView
     from rest_framework.views import APIView as _APIView  # what the mixins are mixed into
 else:
-    _APIView = object
+    _APIView = _WritableView = object
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -149,8 +150,56 @@ def viewer_scope(request) -> str:
     return f"{get_language()}:{user.pk if user.is_authenticated else 'public'}"
 
 
-class WritesThroughEdits(_APIView):
-    """Creates, updates and deletes of a viewset through its `writes`."""
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = _(
+        "Someone changed it since you read it: read it again, redo your change and send its "
+        "new ETag in If-Match."
+    )
+    default_code = "precondition_failed"
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """Whether an If-Match header names `etag` (or is "*"); a weak tag compares as strong."""
+
+    def strong(tag: str) -> str:
+        tag = tag.strip()
+        return tag[2:] if tag.startswith("W/") else tag
+
+    tags = {strong(tag) for tag in header.split(",")}
+    return "*" in tags or strong(etag) in tags
+
+
+class IfMatchMixin(_WritableView):
+    """Writes that say which version they change: with `If-Match`, the row is locked and its
+    ETag (the one a GET of it answers) compared before the service runs, and a stale one is
+    answered 412. Without `If-Match` a write goes through, as before (428 is not required)."""
+
+    def current_etag(self, instance) -> str:
+        """The ETag a GET of `instance` answers: by default from its rendered body."""
+        request = self.request
+        renderer = request.accepted_renderer
+        context = self.get_renderer_context()
+        body = renderer.render(
+            self.get_serializer(instance).data, request.accepted_media_type, context
+        )
+        return quote_etag(viewer_scope(request), body)
+
+    def check_if_match(self, instance) -> None:
+        """Lock `instance`'s row (until the caller's transaction ends) and refuse with 412 when
+        If-Match names another version than the current one."""
+        header = self.request.headers.get("If-Match")
+        if not header:
+            return
+        model = type(instance)
+        list(model.objects.select_for_update().filter(pk=instance.pk).values_list("pk"))
+        fresh = self.get_queryset().get(pk=instance.pk)
+        if not etag_matches(header, self.current_etag(fresh)):
+            raise PreconditionFailed()
+
+
+class WritesThroughEdits(IfMatchMixin):
+    """Creates, updates and deletes of a viewset through its `writes`, If-Match honoured."""
 
     writes: Writes
 
@@ -161,12 +210,16 @@ class WritesThroughEdits(_APIView):
     def perform_update(self, serializer):
         target = {self.writes.entity: serializer.instance}
         data = serializer.validated_data
-        serializer.instance = self.writes.update(**target, by=self.request.user, **data)
+        with transaction.atomic():  # If-Match is checked under the row's lock
+            self.check_if_match(serializer.instance)
+            serializer.instance = self.writes.update(**target, by=self.request.user, **data)
 
     def perform_destroy(self, instance):
         if self.writes.delete is None:
             raise exceptions.MethodNotAllowed(self.request.method or "DELETE")
-        self.writes.delete(**{self.writes.entity: instance}, by=self.request.user)
+        with transaction.atomic():
+            self.check_if_match(instance)
+            self.writes.delete(**{self.writes.entity: instance}, by=self.request.user)
 
 
 class BodyETagMixin(_APIView):
@@ -174,12 +227,14 @@ class BodyETagMixin(_APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method not in ("GET", "HEAD") or response.status_code != 200:
+        if request.method not in ("GET", "HEAD", "PUT", "PATCH") or response.status_code != 200:
             return response
         if response.has_header("ETag"):
             return response
         response.render()
         etag = quote_etag(viewer_scope(request), response.content)
+        if request.method in ("PUT", "PATCH"):  # the changed resource's ETag, for the next write
+            return set_validators(response, etag=etag, last_modified=None)
         not_modified = conditional(request, etag=etag, last_modified=None)
         return not_modified or set_validators(response, etag=etag, last_modified=None)
 
@@ -199,6 +254,7 @@ ERROR_RESPONSES = {
     "403": _("Your role, the four-eyes rule or CSRF forbids it."),
     "404": _("Not found, or not visible to you."),
     "409": _("Not allowed from the current state, or someone else changed it first."),
+    "412": _("If-Match names a version that is not the current one: read it again."),
     "429": _("Too many requests: wait for the seconds in Retry-After."),
 }
 
@@ -212,6 +268,8 @@ class ClaimtrackAutoSchema(AutoSchema):
             codes.append("404")
         if self.method not in ("GET", "HEAD"):
             codes.append("409")
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            codes.append("412")
         return codes
 
     def get_override_parameters(self):

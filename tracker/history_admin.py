@@ -9,8 +9,10 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from simple_history.admin import SimpleHistoryAdmin
 
+from tracker.admin_input import CheckedAdmin
 
-class HistoryAdmin(SimpleHistoryAdmin):
+
+class HistoryAdmin(CheckedAdmin, SimpleHistoryAdmin):
     def revert_disabled(self, request: HttpRequest, obj=None) -> bool:
         return True
 

@@ -2,22 +2,13 @@
 status code (403, 409 or 400), and the admin's transaction leaves nothing half-written."""
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django import forms
 from django.db import models, transaction
-from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 
-from tracker.refusals import WorkflowError
+from tracker.admin_input import CheckedAdmin
+from tracker.versions import VERSION_FIELD, version_of
 from tracker.writes import Writes
-
-if TYPE_CHECKING:  # what the mixin is mixed into, for its super() calls and admin_site
-    from django.contrib.admin import ModelAdmin
-
-    _ModelAdmin = ModelAdmin[Any]
-else:
-    _ModelAdmin = object
 
 
 def editable_values(instance: models.Model, *, exclude: tuple[str, ...] = ()) -> dict:
@@ -30,7 +21,28 @@ def editable_values(instance: models.Model, *, exclude: tuple[str, ...] = ()) ->
 
 
 def changed_values(form, *, exclude: tuple[str, ...] = ()) -> dict:
-    return {name: form.cleaned_data[name] for name in form.changed_data if name not in exclude}
+    skipped = {*exclude, VERSION_FIELD}
+    return {name: form.cleaned_data[name] for name in form.changed_data if name not in skipped}
+
+
+def posted_version(form) -> str | None:
+    """The version of the row the change form showed (tracker.versions), if it carried one."""
+    return getattr(form, "cleaned_data", {}).get(VERSION_FIELD) or None
+
+
+def versioned_form(base: type[forms.ModelForm]) -> type[forms.ModelForm]:
+    """`base` with a hidden field holding the version of the row it shows."""
+
+    class Versioned(base):  # type: ignore[valid-type,misc]  # a ModelForm class given at run time
+        record_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            if self.instance.pk is not None:
+                self.fields[VERSION_FIELD].initial = version_of(self.instance)
+
+    Versioned.__name__ = Versioned.__qualname__ = base.__name__
+    return Versioned
 
 
 def adopt(target: models.Model, saved: models.Model) -> None:
@@ -38,19 +50,42 @@ def adopt(target: models.Model, saved: models.Model) -> None:
     target.__dict__.update(saved.__dict__)
 
 
-class RefusalAdminMixin(_ModelAdmin):
+class RefusalAdminMixin(CheckedAdmin):
     """Writes through the services and turns a refusal into a page with the reason, after the
     rollback. An admin names its services as `writes` (saves and deletes go through them), or
-    overrides save_model and names `delete_service(obj, by=user)` for what differs."""
+    overrides save_model and names `delete_service(obj, by=user)` for what differs. A refused
+    write is a page with its reason (tracker.admin_input.CheckedAdmin)."""
 
     writes: Writes | None = None
     delete_service: Callable[..., None] | None = None
+
+    # The change form carries the version it showed; the service refuses a stale save.
+
+    def _versioned(self, request, obj) -> bool:
+        return obj is not None and self.has_change_permission(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if self._versioned(request, obj):
+            kwargs.setdefault("form", versioned_form(self.form))
+        return super().get_form(request, obj, change, **kwargs)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        shown = {name for _title, options in fieldsets for name in _flat(options["fields"])}
+        if self._versioned(request, obj) and VERSION_FIELD not in shown:
+            fieldsets.append((None, {"fields": [VERSION_FIELD], "classes": ["hidden"]}))
+        return fieldsets
 
     def save_model(self, request, obj, form, change):
         if self.writes is None:
             return super().save_model(request, obj, form, change)
         if change:
-            self.writes.update(**{self.writes.entity: obj}, by=request.user, **changed_values(form))
+            self.writes.update(
+                **{self.writes.entity: obj},
+                by=request.user,
+                version=posted_version(form),
+                **changed_values(form),
+            )
         else:
             adopt(obj, self.writes.create(by=request.user, **editable_values(obj)))
 
@@ -77,29 +112,7 @@ class RefusalAdminMixin(_ModelAdmin):
             for obj in queryset:
                 delete(obj, by=request.user)
 
-    def _refused(self, request: HttpRequest, message: str, status: int) -> HttpResponse:
-        context = {
-            **self.admin_site.each_context(request),
-            "title": message,
-            "message": message,
-            "back_url": request.get_full_path(),
-        }
-        return TemplateResponse(request, "admin/refused.html", context, status=status)
 
-    def _guarded(self, view, request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            with transaction.atomic():  # the admin's log entries go too when a write is refused
-                return view(request, *args, **kwargs)
-        except WorkflowError as error:
-            return self._refused(request, error.message, error.status_code)
-        except ValidationError as error:
-            return self._refused(request, " ".join(error.messages), 400)
-
-    def changeform_view(self, request, *args, **kwargs):
-        return self._guarded(super().changeform_view, request, *args, **kwargs)
-
-    def changelist_view(self, request, *args, **kwargs):
-        return self._guarded(super().changelist_view, request, *args, **kwargs)
-
-    def delete_view(self, request, *args, **kwargs):
-        return self._guarded(super().delete_view, request, *args, **kwargs)
+def _flat(fields) -> list[str]:
+    rows = (each if isinstance(each, list | tuple) else [each] for each in fields)
+    return [name for row in rows for name in row]

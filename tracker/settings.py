@@ -367,6 +367,11 @@ LINKCHECK_CONNECT_TIMEOUT = envint("LINKCHECK_CONNECT_TIMEOUT", 5, minimum=1)
 LINKCHECK_READ_TIMEOUT = envint("LINKCHECK_READ_TIMEOUT", 10, minimum=1)
 LINKCHECK_TOTAL_TIMEOUT = envint("LINKCHECK_TOTAL_TIMEOUT", 20, minimum=1)
 INTAKE_MAX_BYTES = envint("INTAKE_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+# A request's form fields may hold twice the intake's limit, so that an article up to it is
+# taken and one over it gets the intake's own message, its text kept in the form (the desk
+# posts multipart: its size counts the text's bytes, not their %-escapes). Django's 2.5 MB
+# default refused a 3 MB article with a bare 400 and lost the text.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * INTAKE_MAX_BYTES
 INTAKE_MAX_CANDIDATES = envint("INTAKE_MAX_CANDIDATES", 300, minimum=1)
 LINKCHECK_MAX_BYTES = envint("LINKCHECK_MAX_BYTES", 2 * 1024 * 1024, minimum=1024)
 LINKCHECK_RETRY_AFTER_MAX = envint("LINKCHECK_RETRY_AFTER_MAX", 30)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from tracker.admin_input import CheckedAdmin, CheckedInline
 from webhooks import services
 from webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event, EventType
 
@@ -19,7 +20,7 @@ class EndpointForm(forms.ModelForm):
 
 
 @admin.register(Endpoint)
-class EndpointAdmin(admin.ModelAdmin):
+class EndpointAdmin(CheckedAdmin, admin.ModelAdmin):
     form = EndpointForm
     list_display = ["url", "owner", "is_active", "paused_reason", "consecutive_failures"]
     list_filter = ["is_active"]
@@ -64,7 +65,7 @@ class EndpointAdmin(admin.ModelAdmin):
         messages.success(request, _("Resumed."))
 
 
-class AttemptInline(admin.TabularInline):
+class AttemptInline(CheckedInline, admin.TabularInline):
     model = DeliveryAttempt
     fields = ["number", "at", "status_code", "latency_ms", "error", "response_excerpt"]
     readonly_fields = fields  # type: ignore[assignment]  # the flat list above
@@ -74,7 +75,7 @@ class AttemptInline(admin.TabularInline):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(CheckedAdmin, admin.ModelAdmin):
     list_display = [
         "event",
         "endpoint",
@@ -95,7 +96,7 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(CheckedAdmin, admin.ModelAdmin):
     list_display = ["uuid", "type", "claim", "created_at"]
     list_filter = ["type"]
     readonly_fields = ["uuid", "type", "claim", "data", "created_at"]

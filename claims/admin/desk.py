@@ -25,10 +25,17 @@ from claims.admin import repeats
 from claims.models import Appearance, Claim, Evidence, Review, Speaker
 from claims.recheck import due_for_recheck
 from claims.workflow import Status
+from tracker.admin_input import CheckedInline
 from tracker.history_admin import HistoryAdmin
 from tracker.paging import CappedPaginator
-from tracker.refusals import InvalidAction, NotPermitted, WorkflowError
-from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
+from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted
+from tracker.service_admin import (
+    RefusalAdminMixin,
+    adopt,
+    changed_values,
+    editable_values,
+    posted_version,
+)
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise  # a lazy translation (types only)
@@ -107,7 +114,7 @@ class SpeakerFilter(admin.SimpleListFilter):
         return queryset
 
 
-class AppearanceInline(admin.StackedInline):
+class AppearanceInline(CheckedInline, admin.StackedInline):
     model = Appearance
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -136,7 +143,7 @@ def _record_open(claim: Claim | None) -> bool:
     return claim is None or workflow.record_edit_refusal(claim) is None
 
 
-class ReviewInline(admin.TabularInline):
+class ReviewInline(CheckedInline, admin.TabularInline):
     model = Review
     extra = 0
     fields = ["review_link", "state", "rating", "author", "approved_by", "published_at"]
@@ -230,10 +237,22 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
                 claim=obj,
                 by=request.user,
                 topics=topics,
+                version=posted_version(form),
                 **changed_values(form, exclude=("topics",)),
             )
         else:
             fields = editable_values(obj, exclude=("slug",))
+            filed = edits.claim_filed_just_now(
+                by=request.user, text=fields["text"], language=fields["language"]
+            )
+            if filed is not None:
+                raise NotAllowedNow(
+                    _(
+                        "You filed this claim a moment ago (#%(id)s): the form was sent twice. "
+                        "Nothing new was saved."
+                    )
+                    % {"id": filed.pk}
+                )
             adopt(obj, edits.claim_create(by=request.user, topics=topics or (), **fields))
 
     def save_related(self, request, form, formsets, change):
@@ -326,19 +345,18 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
         claim = get_object_or_404(Claim, pk=pk)
         if not self.has_view_permission(request, claim):
             raise PermissionDenied
-        name = request.POST.get("transition", "")
-        try:
-            claim = services.claim_transition(
-                claim_id=claim.pk,
-                name=name,
+        done, claim = self.attempt(
+            request,
+            lambda: services.claim_transition(
+                claim_id=pk,
+                name=request.POST.get("transition", ""),
                 by=request.user,
                 note=request.POST.get("note", ""),
                 expected_status=request.POST.get("expected_status") or None,
                 recheck_after=_date_or_none(request.POST.get("recheck_after")),
-            )
-        except WorkflowError as error:
-            self.message_user(request, error.message, messages.ERROR)
-        else:
+            ),
+        )
+        if done:
             self.message_user(
                 request,
                 _("Done: the claim is now %(status)s.") % {"status": Status(claim.status).label},
@@ -351,18 +369,16 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
         done = 0
         for claim in queryset.filter(pk__in=due_for_recheck().values("pk")):
             since = claim.recheck_due_since()
-            try:
-                services.claim_transition(
-                    claim_id=claim.pk,
-                    name="reopen",
-                    by=request.user,
-                    note=_("Due for a re-check since %(date)s.") % {"date": since},
-                    expected_status=Status.PUBLISHED,
-                )
-            except WorkflowError as error:
-                self.message_user(request, f"{claim}: {error.message}", messages.ERROR)
-            else:
-                done += 1
+            reopened, _claim = self.attempt(
+                request,
+                services.claim_transition,
+                claim_id=claim.pk,
+                name="reopen",
+                by=request.user,
+                note=_("Due for a re-check since %(date)s.") % {"date": since},
+                expected_status=Status.PUBLISHED,
+            )
+            done += reopened
         self.message_user(request, _("%(count)d claim(s) reopened.") % {"count": done})
 
     def record_repeat_view(self, request: HttpRequest, pk: int):
@@ -376,9 +392,7 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
 
     def _start_review(self, request: HttpRequest, pk: int):
         claim = get_object_or_404(Claim, pk=pk)
-        try:
-            review = services.review_start(claim=claim, by=request.user)
-        except WorkflowError as error:
-            self.message_user(request, error.message, messages.ERROR)
+        started, review = self.attempt(request, services.review_start, claim=claim, by=request.user)
+        if not started:
             return self._back(pk)
         return HttpResponseRedirect(reverse("admin:claims_review_change", args=[review.pk]))

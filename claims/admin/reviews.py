@@ -9,15 +9,22 @@ from django.utils.translation import gettext_lazy as _
 from claims import edits, workflow
 from claims.admin.desk import COMPACT_TEXT
 from claims.models import Evidence, Review
+from tracker.admin_input import CheckedInline
 from tracker.history_admin import HistoryAdmin
-from tracker.service_admin import RefusalAdminMixin, adopt, changed_values, editable_values
+from tracker.service_admin import (
+    RefusalAdminMixin,
+    adopt,
+    changed_values,
+    editable_values,
+    posted_version,
+)
 
 
 def _draft_open(review: Review | None) -> bool:
     return review is None or workflow.review_edit_refusal(review) is None
 
 
-class EvidenceInline(admin.StackedInline):
+class EvidenceInline(CheckedInline, admin.StackedInline):
     model = Evidence
     formfield_overrides = COMPACT_TEXT
     extra = 0
@@ -70,7 +77,9 @@ class ReviewAdmin(RefusalAdminMixin, HistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        edits.review_update(review=obj, by=request.user, **changed_values(form))
+        edits.review_update(
+            review=obj, by=request.user, version=posted_version(form), **changed_values(form)
+        )
 
     def save_formset(self, request, form, formset, change):
         formset.save(commit=False)

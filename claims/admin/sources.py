@@ -11,6 +11,7 @@ from claims.models import Claim, Evidence, Review
 from sources import services
 from sources.models import Link, LinkCheck, Outlet, Source
 from sources.templatetags.linkhealth import link_badge
+from tracker.admin_input import CheckedAdmin, CheckedInline
 from tracker.history_admin import HistoryAdmin
 from tracker.service_admin import RefusalAdminMixin
 from tracker.writes import Writes
@@ -109,7 +110,7 @@ class ArchiveFilter(admin.SimpleListFilter):
         return queryset
 
 
-class LinkCheckInline(admin.TabularInline):
+class LinkCheckInline(CheckedInline, admin.TabularInline):
     model = LinkCheck
     verbose_name_plural = _("check history (latest first)")
     fields = [
@@ -141,7 +142,7 @@ class LinkCheckInline(admin.TabularInline):
 
 
 @admin.register(Link)
-class LinkAdmin(admin.ModelAdmin):
+class LinkAdmin(CheckedAdmin, admin.ModelAdmin):
     list_display = [
         "short_url",
         "health",

@@ -120,6 +120,8 @@ class Claim(ClaimWorkflow, models.Model):
     history = HistoricalRecords(
         excluded_fields=["updated_at", "search_document", "evidence_dead_since", "status_since"]
     )
+    # The rows its change page edits inline are part of its version (tracker.versions).
+    version_includes = ("appearances",)
 
     objects = ClaimQuerySet.as_manager()
 

@@ -84,6 +84,7 @@ class Review(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["updated_at"])
+    version_includes = ("evidence",)  # edited inline on its change page (tracker.versions)
 
     class Meta:
         ordering = ["-published_at", "-id"]

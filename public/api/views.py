@@ -52,6 +52,7 @@ from public.details import with_public_details
 from public.jsonld import claim_review, rating_bounds
 from tracker.api import (
     BodyETagMixin,
+    IfMatchMixin,
     WritesThroughEdits,
     conditional,
     quote_etag,
@@ -128,6 +129,7 @@ class ConditionalListMixin(_GenericViewSet):
     partial_update=extend_schema(summary="Edit some fields of a claim"),
 )
 class ClaimViewSet(
+    IfMatchMixin,
     ConditionalListMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -152,6 +154,9 @@ class ClaimViewSet(
         by_id = with_public_details(self.get_queryset()).in_bulk(ids)
         return self.get_serializer([by_id[pk] for pk in ids], many=True).data
 
+    def current_etag(self, instance) -> str:
+        return quote_etag("claim", viewer_scope(self.request), instance.pk, instance.updated_at)
+
     def retrieve(self, request, *args, **kwargs):
         row = self.get_queryset().filter(pk=kwargs["pk"]).values("pk", "updated_at").first()
         if row is None:
@@ -166,7 +171,9 @@ class ClaimViewSet(
 
     def _respond_with(self, claim: Claim, status: int) -> Response:
         claim = with_public_details(Claim.objects).get(pk=claim.pk)
-        return Response(self.get_serializer(claim).data, status=status)
+        response = Response(self.get_serializer(claim).data, status=status)
+        set_validators(response, etag=self.current_etag(claim), last_modified=claim.updated_at)
+        return response
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -175,10 +182,13 @@ class ClaimViewSet(
         return self._respond_with(claim, 201)
 
     def update(self, request, *args, **kwargs):
-        claim = self.get_object()
-        serializer = self.get_serializer(claim, data=request.data, partial=kwargs.get("partial"))
-        serializer.is_valid(raise_exception=True)
-        claim = edits.claim_update(claim=claim, by=request.user, **serializer.validated_data)
+        with transaction.atomic():  # If-Match is checked under the row's lock
+            claim = self.get_object()
+            self.check_if_match(claim)
+            data = request.data
+            serializer = self.get_serializer(claim, data=data, partial=kwargs.get("partial"))
+            serializer.is_valid(raise_exception=True)
+            claim = edits.claim_update(claim=claim, by=request.user, **serializer.validated_data)
         return self._respond_with(claim, 200)
 
     @extend_schema(
@@ -381,7 +391,7 @@ class RatingViewSet(BodyETagMixin, viewsets.ReadOnlyModelViewSet):
     update=extend_schema(summary="Edit a draft review (claim researching)"),
     partial_update=extend_schema(summary="Edit some fields of a draft review"),
 )
-class ReviewViewSet(BodyETagMixin, viewsets.ModelViewSet):
+class ReviewViewSet(IfMatchMixin, BodyETagMixin, viewsets.ModelViewSet):
     serializer_class = ReviewSerializer
     queryset = Review.objects.none()
     permission_classes = [permissions.DjangoModelPermissions]
@@ -411,16 +421,18 @@ class ReviewViewSet(BodyETagMixin, viewsets.ModelViewSet):
         return Response(self.get_serializer(review).data, status=200 if existed else 201)
 
     def perform_update(self, serializer):
-        serializer.instance = edits.review_update(
-            review=serializer.instance, by=self.request.user, **serializer.validated_data
-        )
+        with transaction.atomic():
+            self.check_if_match(serializer.instance)
+            serializer.instance = edits.review_update(
+                review=serializer.instance, by=self.request.user, **serializer.validated_data
+            )
 
 
 @extend_schema_view(
     list=extend_schema(summary="Evidence items of reviews"),
     create=extend_schema(summary="Add evidence to a draft review (claim researching)"),
 )
-class EvidenceViewSet(BodyETagMixin, viewsets.ModelViewSet):
+class EvidenceViewSet(IfMatchMixin, BodyETagMixin, viewsets.ModelViewSet):
     serializer_class = EvidenceSerializer
     queryset = Evidence.objects.none()
     permission_classes = [permissions.DjangoModelPermissions]
@@ -439,9 +451,13 @@ class EvidenceViewSet(BodyETagMixin, viewsets.ModelViewSet):
         serializer.instance = edits.evidence_add(by=self.request.user, **serializer.validated_data)
 
     def perform_update(self, serializer):
-        serializer.instance = edits.evidence_update(
-            evidence=serializer.instance, by=self.request.user, **serializer.validated_data
-        )
+        with transaction.atomic():
+            self.check_if_match(serializer.instance)
+            serializer.instance = edits.evidence_update(
+                evidence=serializer.instance, by=self.request.user, **serializer.validated_data
+            )
 
     def perform_destroy(self, instance):
-        edits.evidence_remove(evidence=instance, by=self.request.user)
+        with transaction.atomic():
+            self.check_if_match(instance)
+            edits.evidence_remove(evidence=instance, by=self.request.user)

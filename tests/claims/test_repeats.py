@@ -10,8 +10,15 @@ from claims import edits, services
 from claims.models import Appearance, Claim
 from claims.visibility import public_appearances
 from claims.workflow import AppearanceState, Status
+from sources.models import Source
 from tests.api_support import client_for
-from tests.factories import AppearanceFactory, SourceFactory, SpeakerFactory, TopicFactory
+from tests.factories import (
+    AppearanceFactory,
+    SourceFactory,
+    SpeakerFactory,
+    TopicFactory,
+    factory_user,
+)
 from tracker.refusals import InvalidAction, NotAllowedNow, NotPermitted
 
 SAID_AGAIN = datetime.date(2025, 3, 2)
@@ -27,13 +34,20 @@ def published(make_claim):
     return Claim.objects.get(pk=claim.pk)
 
 
+def said_again() -> Source:
+    """The page the claim was said again in: one source per URL (sources 0007)."""
+    return edits.source_for_url(
+        url="https://example.org/said-again", by=factory_user(), title="Said again", language="vi"
+    )
+
+
 def repeat(claim, by, **fields):
     return services.appearance_record_repeat(
         claim=claim,
         by=by,
         **{
             "speaker": SpeakerFactory(name="Nguyễn Văn A"),
-            "source": SourceFactory(url="https://example.org/said-again"),
+            "source": fields.pop("source", None) or said_again(),
             "said_on": SAID_AGAIN,
             "quote": "Trung Quốc đi sau Mỹ 2-3 năm",
             "quote_language": "vi",
@@ -154,7 +168,10 @@ def test_only_a_published_claim_takes_a_repeat(make_claim, reporter, status):
 def test_the_same_appearance_twice_is_refused_naming_the_first(make_claim, reporter, checker):
     claim = published(make_claim)
     first = repeat(claim, reporter)
-    same_url = SourceFactory(url="https://EXAMPLE.org/said-again", title="Another copy")
+    same_url = edits.source_for_url(  # another spelling of the URL: the same source
+        url="https://EXAMPLE.org/said-again", by=checker, title="Another copy", language="vi"
+    )
+    assert same_url == first.source
 
     with pytest.raises(NotAllowedNow, match=f"#{first.pk}"):
         repeat(claim, checker, source=same_url, speaker=first.speaker)

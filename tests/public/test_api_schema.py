@@ -126,9 +126,9 @@ def run_schemathesis(base_url: str, tmp_path, phases: str, *headers: str) -> dic
 @pytest.mark.timeout(1500)
 @pytest.mark.django_db(transaction=True)
 def test_no_request_breaks_the_api_or_its_contract(live_server, make_claim, tmp_path, request):
+    source = SourceFactory(url="https://example.org/a")  # one source per URL
     for _ in range(3):
-        claim = make_claim("published")
-        AppearanceFactory(claim=claim, source=SourceFactory(url="https://example.org/a"))
+        AppearanceFactory(claim=make_claim("published"), source=source)
     make_claim("researching")
     token = Token.objects.create(user=UserFactory(username="fuzz-editor", groups=["Editor"]))
 

@@ -4,12 +4,15 @@ two workers never hold the same link, and tasks are safe to run twice."""
 import datetime
 import time
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
+from claims import edits
 from sources import services, tasks
 from sources.models import Link, LinkCheck, Source
-from tests.factories import SourceFactory
+from tests.factories import SourceFactory, factory_user
 
 
 def test_saving_a_source_with_a_url_registers_its_link_and_checks_it_on_commit(
@@ -28,10 +31,12 @@ def test_saving_a_source_with_a_url_registers_its_link_and_checks_it_on_commit(
     assert linkcheck_web.paths()[0] == "/ok/first"
 
 
-def test_two_spellings_of_one_url_share_one_link(db, linkcheck_settings):
+def test_two_spellings_of_one_url_are_one_source_and_one_link(db, linkcheck_settings):
     first = SourceFactory(url="HTTPS://News.Example.org:443/a/b?fbclid=1")
-    second = SourceFactory(url="https://news.example.org/a/b")
-    assert first.link_id == second.link_id
+    with pytest.raises(ValidationError, match="in the catalogue already"):
+        SourceFactory(url="https://news.example.org/a/b")
+    found = edits.source_for_url(url="https://news.example.org/a/b", by=factory_user())
+    assert found == first
     assert Link.objects.count() == 1
 
 
@@ -51,15 +56,15 @@ def test_a_source_without_a_url_has_no_link_and_changing_the_url_moves_it(db):
 
 def test_a_link_no_source_cites_any_more_is_forgotten(db):
     first = SourceFactory(url="https://news.example.org/shared")
-    second = SourceFactory(url="https://news.example.org/shared")
+    second = SourceFactory(url="https://news.example.org/kept")
     link = first.link
-    second.url = "https://news.example.org/other"
-    second.save()
-    assert Link.objects.filter(pk=link.pk).exists()  # the first source still cites it
-    first.delete()
+    first.url = "https://news.example.org/other"
+    first.save()
     assert not Link.objects.filter(pk=link.pk).exists()
-    second.url = ""
-    second.save()
+    assert Link.objects.filter(pk=second.link_id).exists()  # the second source still cites it
+    second.delete()
+    first.url = ""
+    first.save()
     assert Link.objects.count() == 0
 
 
