@@ -218,6 +218,19 @@ def _fill_read_model() -> None:
                 WHERE {condition}
                 """
             )
+        # The tags (claims.readmodel.tags_for): rating, language, then speakers and topics.
+        cursor.execute(
+            f"""
+            UPDATE claims_publishedclaim p SET tags = ' r' || p.rating_id || ' l' || p.language
+              || COALESCE((SELECT ' ' || string_agg(
+                   CASE f.kind WHEN {int(kind.SPEAKER)} THEN 's' ELSE 't' END || f.value,
+                   ' ' ORDER BY f.kind, f.value)
+                 FROM claims_publishedfacet f
+                 WHERE f.claim_id = p.claim_id
+                   AND f.kind IN ({int(kind.SPEAKER)}, {int(kind.TOPIC)})
+              ), '') || ' '
+            """
+        )
 
 
 def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, float]:

@@ -31,6 +31,7 @@ class Entry:
     rating_position: int
     language: str
     facets: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    tags: str = ""
 
     def row(self) -> PublishedClaim:
         return PublishedClaim(
@@ -39,6 +40,7 @@ class Entry:
             rating_id=self.rating_id,
             rating_position=self.rating_position,
             language=self.language,
+            tags=self.tags,
         )
 
     def facet_rows(self) -> list[PublishedFacet]:
@@ -90,10 +92,27 @@ def derive(claim_ids: Iterable[int]) -> dict[int, Entry]:
     entries = {}
     for pk, published_at, rating_id, position, language in rows.order_by():
         assert published_at is not None, "a published verdict has its date"
-        entries[pk] = Entry(
-            pk, published_at, rating_id, position, language, frozenset(facets.get(pk, ()))
-        )
+        shown = frozenset(facets.get(pk, ()))
+        tags = tags_for(rating_id, language, shown)
+        entries[pk] = Entry(pk, published_at, rating_id, position, language, shown, tags)
     return entries
+
+
+# The facets the list's filters combine, and each one's letter in the tags.
+TAGGED = {Kind.SPEAKER: "s", Kind.TOPIC: "t"}
+
+
+def tag(kind: Kind | str, value: int | str | None) -> str:
+    """One token of the tags: a letter and an id (or a language code, letters only)."""
+    letter = TAGGED[kind] if isinstance(kind, Kind) else kind
+    return f"{letter}{value if value is not None else 0}".replace("-", "")
+
+
+def tags_for(rating_id: int, language: str, facets: Iterable[tuple[int, int]]) -> str:
+    """The tags of one claim: its rating, its language and the facets the filters combine."""
+    tokens = [tag("r", rating_id), tag("l", language)]
+    tokens += [tag(Kind(kind), value) for kind, value in sorted(facets) if kind in TAGGED]
+    return f" {' '.join(tokens)} "
 
 
 def stored(claim_ids: Iterable[int]) -> dict[int, Entry]:
@@ -104,11 +123,11 @@ def stored(claim_ids: Iterable[int]) -> dict[int, Entry]:
     for claim_id, kind, value in rows:
         facets.setdefault(claim_id, set()).add((kind, value))
     entries = PublishedClaim.objects.filter(claim_id__in=ids).values_list(
-        "claim_id", "published_at", "rating_id", "rating_position", "language"
+        "claim_id", "published_at", "rating_id", "rating_position", "language", "tags"
     )
     return {
-        pk: Entry(pk, published_at, rating_id, position, language, frozenset(facets.get(pk, ())))
-        for pk, published_at, rating_id, position, language in entries
+        pk: Entry(pk, when, rating_id, position, language, frozenset(facets.get(pk, ())), tags)
+        for pk, when, rating_id, position, language, tags in entries
     }
 
 
@@ -158,7 +177,8 @@ def differences(claim_ids: Iterable[int]) -> list[str]:
         elif expected is None:
             found.append(f"claim {pk}: in the read model, but not public")
         elif expected != actual:
-            for name in ("published_at", "rating_id", "rating_position", "language", "facets"):
+            names = ("published_at", "rating_id", "rating_position", "language", "facets", "tags")
+            for name in names:
                 was, should = getattr(actual, name), getattr(expected, name)
                 if was != should:
                     found.append(
@@ -191,13 +211,10 @@ def showing(kind: "PublishedFacet.Kind", value: int | None) -> Exists:
     )
 
 
-def rated(rating_id: int | None) -> Q:
-    return Q(published_entry__rating_id=rating_id or 0)
-
-
-def in_language(language: str) -> Q:
-    """Claims in `language` as their verdict published it (visibility.public_language)."""
-    return Q(published_entry__language=language)
+def tagged(tokens: list[str]) -> Q:
+    """Claims whose row holds every one of these tags (`tag()`): any combination of the list's
+    rating, language, speaker and topic filters as one condition on one index."""
+    return Q(published_entry__tags__has_tags=tokens)
 
 
 def count_showing(kind: "PublishedFacet.Kind", value: int) -> QuerySet:

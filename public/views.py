@@ -167,18 +167,21 @@ class ClaimFilterForm(forms.Form):
         """Apply the valid filters; an invalid one is ignored (and shown as an error)."""
         self.is_valid()
         data = self.cleaned_data
-        # Every filter reads the read model: the verdict's rating and language on its row, a
-        # speaker and a topic in its facet index (claims.readmodel).
+        # The filters combined are one condition on the read model's tags (claims.readmodel):
+        # PostgreSQL intersects them in one GIN index, whatever the combination.
+        tokens = []
         if data.get("rating"):
-            claims = claims.filter(readmodel.rated(self.rating_ids.get(data["rating"])))
+            tokens.append(readmodel.tag("r", self.rating_ids.get(data["rating"])))
         if data.get("speaker"):
             speaker = Speaker.objects.filter(slug=data["speaker"]).values_list("pk", flat=True)
-            claims = claims.filter(readmodel.showing(PublishedFacet.Kind.SPEAKER, speaker.first()))
+            tokens.append(readmodel.tag(PublishedFacet.Kind.SPEAKER, speaker.first()))
         if data.get("topic"):
             topic = self.topic_ids.get(data["topic"])
-            claims = claims.filter(readmodel.showing(PublishedFacet.Kind.TOPIC, topic))
+            tokens.append(readmodel.tag(PublishedFacet.Kind.TOPIC, topic))
         if data.get("language"):
-            claims = claims.filter(readmodel.in_language(data["language"]))
+            tokens.append(readmodel.tag("l", data["language"]))
+        if tokens:
+            claims = claims.filter(readmodel.tagged(tokens))
         if data.get("q"):
             claims = search.search(claims, data["q"])
         return claims

@@ -79,25 +79,26 @@ class ClaimFilter(filters.FilterSet):
         if self._newsroom():
             return queryset.filter(published_review__rating__slug=value)
         rating = RatingLevel.objects.filter(slug=value).values_list("pk", flat=True).first()
-        return queryset.filter(readmodel.rated(rating))
+        return queryset.filter(readmodel.tagged([readmodel.tag("r", rating)]))
 
     def filter_topic(self, queryset, name, value):
         if self._newsroom():
             return queryset.filter(topics__slug=value)
         topic = Topic.objects.filter(slug=value).values_list("pk", flat=True).first()
-        return queryset.filter(readmodel.showing(PublishedFacet.Kind.TOPIC, topic))
+        return queryset.filter(readmodel.tagged([readmodel.tag(PublishedFacet.Kind.TOPIC, topic)]))
 
     def filter_language(self, queryset, name, value):
         if self._newsroom():
             return queryset.filter(language=value)
-        return queryset.filter(readmodel.in_language(value))
+        return queryset.filter(readmodel.tagged([readmodel.tag("l", value)]))
 
     def filter_speaker(self, queryset, name, value):
         if self._newsroom() or sees_everything(self.request.user, Appearance):
             said = self._appearances().filter(claim=OuterRef("pk"), speaker__slug=value)
             return queryset.filter(Exists(said))
         speaker = Speaker.objects.filter(slug=value).values_list("pk", flat=True).first()
-        return queryset.filter(readmodel.showing(PublishedFacet.Kind.SPEAKER, speaker))
+        tokens = [readmodel.tag(PublishedFacet.Kind.SPEAKER, speaker)]
+        return queryset.filter(readmodel.tagged(tokens))
 
     def filter_text(self, queryset, name, value):
         return search(queryset, value)  # the public site's search: accents optional

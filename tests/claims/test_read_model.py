@@ -267,3 +267,27 @@ def test_rebuild_read_model_check_reports_every_difference_and_the_rebuild_mends
     out = io.StringIO()
     call_command("rebuild_read_model", "--check", "--no-progress", stdout=out)
     assert "agrees" in out.getvalue()
+
+
+@pytest.mark.both_databases
+@pytest.mark.django_db
+def test_the_lists_filters_combined_find_exactly_the_claims_showing_all_of_them(client, make_claim):
+    speaker, other_speaker, topic = SpeakerFactory(), SpeakerFactory(), TopicFactory()
+    wanted = make_claim("published", rating="false", language="vi")
+    add_appearance(wanted, speaker=speaker)
+    wanted.topics.add(topic)
+    near_misses = [
+        make_claim("published", rating="true", language="vi"),  # another rating
+        make_claim("published", rating="false", language="en"),  # another language
+        make_claim("published", rating="false", language="vi"),  # another speaker
+        make_claim("published", rating="false", language="vi"),  # no topic
+    ]
+    for claim, said_by in zip(near_misses, [speaker, speaker, other_speaker, speaker], strict=True):
+        add_appearance(claim, speaker=said_by)
+        if claim is not near_misses[3]:
+            claim.topics.add(topic)
+    query = f"rating=false&speaker={speaker.slug}&topic={topic.slug}&language=vi"
+    for url in (f"/claims/?{query}", f"/api/v1/claims/?{query}"):
+        body = client.get(url).content.decode()
+        shown = {c.pk for c in [wanted, *near_misses] if f"/claims/{c.pk}-" in body}
+        assert shown == {wanted.pk}, url
