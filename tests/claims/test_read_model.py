@@ -291,3 +291,31 @@ def test_the_lists_filters_combined_find_exactly_the_claims_showing_all_of_them(
         body = client.get(url).content.decode()
         shown = {c.pk for c in [wanted, *near_misses] if f"/claims/{c.pk}-" in body}
         assert shown == {wanted.pk}, url
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("inline_max", [2, 100])
+def test_an_edit_shown_by_many_claims_reaches_the_read_model_in_tasks_after_the_commit(
+    make_claim, editor, monkeypatch, django_capture_on_commit_callbacks, inline_max
+):
+    """Up to SEARCH_INLINE_MAX claims in the edit's transaction; past it, after the commit in
+    claims.refresh_read_model tasks, which bring the rows to the record."""
+    from claims import dependents
+    from tests.claims.test_search_text_deferred import run_sent_tasks
+
+    monkeypatch.setattr(dependents, "SEARCH_INLINE_MAX", inline_max)
+    claims = [make_claim("published", rating="false") for _ in range(3)]
+    level = RatingLevel.objects.get(slug="false")
+    ids = [c.pk for c in claims]
+
+    def positions() -> set[int]:
+        rows = PublishedClaim.objects.filter(claim_id__in=ids)
+        return set(rows.values_list("rating_position", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        edits.rating_level_update(level=level, by=editor, position=level.position + 7)
+        inline = positions() == {level.position + 7}
+    assert inline == (len(ids) <= inline_max)
+    run_sent_tasks(callbacks)
+    assert positions() == {level.position + 7}
+    assert readmodel.differences(ids) == []
