@@ -294,6 +294,9 @@ SPECTACULAR_SETTINGS = {
 
 # Public site: cached pages (0 turns the cache off), security headers
 PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600)
+# How long a CDN or caching proxy may keep a public page (Cache-Control max-age): the most a
+# reader behind it sees a page older than its change; 0 tells it not to keep pages.
+PUBLIC_EDGE_CACHE_SECONDS = envint("PUBLIC_EDGE_CACHE_SECONDS", 60)
 PUBLIC_PAGE_SIZE = 20
 CSP_EXEMPT_PREFIXES = ["/api/"]
 MIDDLEWARE += ["tracker.headers.SecurityHeadersMiddleware"]
