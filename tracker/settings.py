@@ -125,6 +125,24 @@ else:
         )
     )
 DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_DATABASE_NAME") or None}
+# An optional read replica (PostgreSQL streaming replica of DATABASE_URL): anonymous GETs read
+# from it, everything else uses the primary (tracker/replica.py). Tests mirror it to the
+# primary.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except Exception:  # as for DATABASE_URL: never echo a password
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a database URL we understand: "
+            f"{redact(DATABASE_REPLICA_URL)!r}"
+        ) from None
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tracker.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "tracker.replica.ReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = envurl("CACHE_URL", envstr("REDIS_URL"), schemes=("redis", "rediss", "locmem"))
