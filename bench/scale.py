@@ -95,9 +95,12 @@ def ensure_data(claims: int, url: str) -> dict:
     return meta
 
 
+ALL_FILTERS = "rating=false&speaker=speaker-1&topic=topic-1&language=vi"
+
+
 def pages(claims: int) -> dict[str, str]:
     """What is timed: (name → path). Big speaker and source are the Zipf heads (ids 1)."""
-    from bench.scale_data import COMMON_WORD, RARE_WORD
+    from bench.scale_data import COMMON_WORD, RARE_WORD, TAIL_WORD, VIETNAMESE_PHRASE
 
     deep = claims // 20 // 2  # half way into the list, in pages of 20
     return {
@@ -109,7 +112,15 @@ def pages(claims: int) -> dict[str, str]:
         "/claims/?q=<common word>": f"/claims/?q={COMMON_WORD}",
         "/claims/?q=<rare word>": f"/claims/?q={RARE_WORD}",
         "/claims/?q=trung quoc": "/claims/?q=trung+quoc",
+        "/claims/?q=<tail word>": f"/claims/?q={TAIL_WORD}",
+        "/claims/?q=<Vietnamese, no diacritics>": f"/claims/?q={VIETNAMESE_PHRASE}",
+        "/claims/?q=<phrase: common + tail>": f"/claims/?q={COMMON_WORD}+{TAIL_WORD}",
         "/claims/?speaker=<biggest>": "/claims/?speaker=speaker-1",
+        # Filters combined (read from the read model), with and without a search word.
+        "/claims/?rating+speaker+topic+language": f"/claims/?{ALL_FILTERS}",
+        "/claims/?rating+speaker+topic+language+q": f"/claims/?{ALL_FILTERS}&q={COMMON_WORD}",
+        "/claims/?rating+topic": "/claims/?rating=false&topic=topic-2",
+        "/claims/?language+q=<rare word>": f"/claims/?language=en&q={RARE_WORD}",
         "speaker page, biggest": "/speakers/speaker-1/",
         "/speakers/": "/speakers/",
         "source page, most cited": "/sources/1/",
@@ -118,6 +129,7 @@ def pages(claims: int) -> dict[str, str]:
         "/api/v1/claims/": "/api/v1/claims/",
         "/api/v1/claims/ (304)": "/api/v1/claims/",
         "/api/v1/claims/?q=<common word>": f"/api/v1/claims/?q={COMMON_WORD}",
+        "/api/v1/claims/?rating+speaker+topic+language": f"/api/v1/claims/?{ALL_FILTERS}",
         "/api/v1/claims/?updated_since": "/api/v1/claims/?updated_since=2024-06-01T00:00:00Z",
         "/api/v1/claims/ page 20 (cursor)": "cursor:20",
         "admin: claims changelist": "/admin/claims/claim/",

@@ -1,5 +1,9 @@
 """Loads an archive-sized data set into PostgreSQL with COPY, for bench/scale.py.
 
+Text: sentences of real English words and Vietnamese syllables (wordfreq's frequency lists,
+a Zipf spread with a long tail), plus marker words (COMMON_WORD in half the claims, RARE_WORD
+in 1 in 20,000) and Vietnamese phrases.
+
 Shape (for N published claims): 5% more claims still in the workflow, 1.7 appearances per
 claim, 0.3 sources per claim, 2 evidence rows per verdict, 5,000 speakers and 300 outlets with
 a Zipf spread (a dozen speakers say 10,000+ claims at 1M), 1-2 of 30 topics per claim.
@@ -26,7 +30,11 @@ from claims import search
 from claims.models import RatingLevel
 from intake import matchtext
 
-VOCABULARY = 6000
+ENGLISH_WORDS = 20000
+VIETNAMESE_SYLLABLES = 8000
+VIETNAMESE_SHARE = 0.4  # of sentences
+TAIL_WORD = "amusing"  # English rank ~10,000: about 45 claims in a million
+VIETNAMESE_PHRASE = "nguoi dan"  # "người dân", typed without its diacritics
 COMMON_WORD = "kinh"  # in about half of all claims
 RARE_WORD = "zyxtrial"  # in about 1 claim in 20,000
 VIETNAMESE = ["Trung Quốc", "kinh tế", "Đà Nẵng", "lạm phát", "xuất khẩu", "Hà Nội", "đầu tư"]
@@ -35,6 +43,15 @@ SPEAKERS = 5000
 OUTLETS = 300
 EPOCH = datetime(2015, 1, 1, tzinfo=UTC)
 SPAN_SECONDS = 10 * 365 * 86400
+
+
+def _vocabulary(language: str, size: int) -> tuple[list[str], list[float]]:
+    """The `size` most frequent words of `language` (letters only) and their cumulative
+    frequencies, from wordfreq (code Apache-2.0, data CC BY-SA 4.0)."""
+    import wordfreq
+
+    words = [w for w in wordfreq.top_n_list(language, size * 2) if w.isalpha()][:size]
+    return words, list(itertools.accumulate(wordfreq.word_frequency(w, language) for w in words))
 
 
 def _zipf_weights(n: int, s: float = 1.07) -> list[float]:
@@ -52,12 +69,11 @@ class Generator:
 
     def __init__(self, seed: int = 12):
         self.rng = random.Random(seed)
-        syllables = ["ba", "ko", "ri", "tan", "vu", "mel", "dor", "sa", "lin", "que", "pho", "zan"]
-        words = set()
-        while len(words) < VOCABULARY:
-            words.add("".join(self.rng.choices(syllables, k=self.rng.randint(2, 4))))
-        self.words = sorted(words)
-        self.word_weights = _zipf_weights(VOCABULARY, 1.0)
+        # Real words at their real frequencies (wordfreq's lists: Zipf by nature, with a long
+        # tail of words held by a few dozen claims at a million): English words, and
+        # Vietnamese syllables with their diacritics (folded by the app like any text).
+        self.words, self.word_weights = _vocabulary("en", ENGLISH_WORDS)
+        self.syllables, self.syllable_weights = _vocabulary("vi", VIETNAMESE_SYLLABLES)
         self.pool = [self.sentence(self.rng.randint(8, 18)) for _ in range(self.POOL)]
         self.pool_words = [" ".join(search.words(text)) for text in self.pool]
 
@@ -67,7 +83,10 @@ class Generator:
         return self.pool[i], self.pool_words[i]
 
     def sentence(self, n: int) -> str:
-        picked = self.rng.choices(self.words, cum_weights=self.word_weights, k=n)
+        if self.rng.random() < VIETNAMESE_SHARE:
+            picked = self.rng.choices(self.syllables, cum_weights=self.syllable_weights, k=n)
+        else:
+            picked = self.rng.choices(self.words, cum_weights=self.word_weights, k=n)
         if self.rng.random() < 0.5:
             picked.append(COMMON_WORD)
         if self.rng.random() < 0.15:
@@ -143,6 +162,77 @@ def _reset_sequences() -> None:
             )
 
 
+def _fill_read_model() -> None:
+    """The read model of the loaded record in set-based SQL (claims.readmodel.refresh writes
+    the same rows claim by claim; the sample check in load() holds the two together)."""
+    from claims.models import PublishedFacet
+
+    kind = PublishedFacet.Kind
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO claims_publishedclaim (claim_id, published_at, rating_id,
+                                               rating_position, language)
+            SELECT c.id, r.published_at, r.rating_id, l.position, r.claim_language
+            FROM claims_claim c JOIN claims_review r ON r.id = c.published_review_id
+            JOIN claims_ratinglevel l ON l.id = r.rating_id
+            """
+        )
+        facets = [
+            (
+                kind.SPEAKER,
+                "a.speaker_id",
+                "claims_appearance a",
+                "a.claim_id",
+                "a.state = 'public'",
+            ),
+            (
+                kind.SAID_IN,
+                "a.source_id",
+                "claims_appearance a",
+                "a.claim_id",
+                "a.state = 'public'",
+            ),
+            (
+                kind.OUTLET,
+                "s.outlet_id",
+                "claims_appearance a JOIN sources_source s ON s.id = a.source_id",
+                "a.claim_id",
+                "a.state = 'public' AND s.outlet_id IS NOT NULL",
+            ),
+            (
+                kind.CITES,
+                "e.source_id",
+                "claims_evidence e JOIN claims_claim c2 ON c2.published_review_id = e.review_id",
+                "c2.id",
+                "TRUE",
+            ),
+            (kind.TOPIC, "t.topic_id", "claims_claim_topics t", "t.claim_id", "TRUE"),
+        ]
+        for facet, value, source, claim, condition in facets:
+            cursor.execute(
+                f"""
+                INSERT INTO claims_publishedfacet (claim_id, kind, value, published_at)
+                SELECT DISTINCT {claim}, {int(facet)}, {value}, p.published_at
+                FROM {source} JOIN claims_publishedclaim p ON p.claim_id = {claim}
+                WHERE {condition}
+                """
+            )
+        # The tags (claims.readmodel.tags_for): rating, language, then speakers and topics.
+        cursor.execute(
+            f"""
+            UPDATE claims_publishedclaim p SET tags = ' r' || p.rating_id || ' l' || p.language
+              || COALESCE((SELECT ' ' || string_agg(
+                   CASE f.kind WHEN {int(kind.SPEAKER)} THEN 's' ELSE 't' END || f.value,
+                   ' ' ORDER BY f.kind, f.value)
+                 FROM claims_publishedfacet f
+                 WHERE f.claim_id = p.claim_id
+                   AND f.kind IN ({int(kind.SPEAKER)}, {int(kind.TOPIC)})
+              ), '') || ' '
+            """
+        )
+
+
 def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, float]:
     """Fill the (migrated, empty) database with `published` published claims and the rest."""
     gen, rng = Generator(), random.Random(7)
@@ -169,7 +259,7 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
 
     def speakers():
         for i in range(1, SPEAKERS + 1):
-            name = f"{gen.words[i % VOCABULARY].capitalize()} {gen.words[-i].capitalize()} {i}"
+            name = f"{gen.words[i % ENGLISH_WORDS].capitalize()} {gen.words[-i].capitalize()} {i}"
             speaker_names[i] = name
             yield (i, name, f"speaker-{i}", "person", "Minister", "", "")
 
@@ -383,6 +473,11 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
             matchtext.folded_words(claim.translation),
         ), claim.pk
     stats.rebuild_speaker_records()
+    _fill_read_model()
+    from claims import readmodel
+
+    sample_ids = rng.sample(range(1, total + 1), k=min(1000, total))
+    assert readmodel.differences(sample_ids) == [], readmodel.differences(sample_ids)[:5]
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
     return {"rows": loaded, "indexes": indexed, "total": time.monotonic() - started}

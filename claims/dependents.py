@@ -8,6 +8,9 @@ in the same transaction:
 - their search text rebuilt when the edited kind is one it reads (claims.search.READS): in the
   transaction for a few claims, by a Celery task after the commit for more (SEARCH_INLINE_MAX),
   so that renaming a speaker of 10,000 claims does not hold the request for seconds;
+- their rows of the read model (claims.readmodel) rewritten when the edited kind is one it
+  reads (READ_MODEL_READS), with the same split: in the transaction for a few claims (always
+  for a single claim's publish, reopen or delete), in tasks after the commit for more;
 - the cached public pages retired (claims.pagecache);
 and then `claims.events.faces_changed` is sent with their ids (webhooks listen to it).
 Past TOUCH_INLINE_MAX claims (an outlet or a head of state renamed) only the cached pages are
@@ -34,7 +37,7 @@ from django.db.models.signals import (
 )
 from django.utils import timezone
 
-from claims import pagecache, search
+from claims import pagecache, readmodel, search
 from claims.events import faces_changed
 from claims.models import (
     Appearance,
@@ -59,6 +62,10 @@ TOUCH_TASK_BATCH = 10000
 # Above this many claims an edit leaves their search text to a task (one per SEARCH_TASK_BATCH).
 SEARCH_INLINE_MAX = 200
 SEARCH_TASK_BATCH = 2000
+# Kinds whose edits can change a claim's row of the read model: which claims are public, their
+# verdict's date, rating, position and language, and the ids of their facets. A rename of a
+# speaker, outlet or link changes none of these.
+READ_MODEL_READS = (Claim, Appearance, Review, Evidence, RatingLevel, Source, Topic)
 
 
 def _any_of(*claim_ids: QuerySet) -> Q:
@@ -228,6 +235,8 @@ def touch(sender: type[Model], ids: list[int], fields: frozenset[str] | None = N
         Claim.objects.filter(pk__in=ids[start : start + TOUCH_BATCH]).update(updated_at=now)
     if sender in search.READS:
         refresh_search_text(ids)
+    if sender in READ_MODEL_READS:
+        refresh_read_model(ids)
     faces_changed.send(sender=sender, claim_ids=frozenset(ids), fields=fields)
 
 
@@ -242,6 +251,17 @@ def refresh_search_text(ids: list[int]) -> None:
         outbox.enqueue("claims.refresh_search_text", batch)
 
 
+def refresh_read_model(ids: list[int]) -> None:
+    """Rewrite these claims' rows of the read model now when they are few, else after the
+    commit in tasks (which read the committed record; running one twice writes the same rows)."""
+    if len(ids) <= SEARCH_INLINE_MAX:
+        readmodel.refresh(ids)
+        return
+    for start in range(0, len(ids), SEARCH_TASK_BATCH):
+        batch = ids[start : start + SEARCH_TASK_BATCH]
+        outbox.enqueue("claims.refresh_read_model", batch)
+
+
 # The tasks the functions above hand work on to, after the commit, through the outbox
 # (tracker.outbox, by these names): thin, taking ids, safe to run twice (each reads the
 # committed rows).
@@ -251,6 +271,12 @@ def refresh_search_text(ids: list[int]) -> None:
 def refresh_search_text_task(claim_ids: list[int]) -> None:
     """Rebuild the search text of many claims after an edit they all show."""
     search.refresh(claim_ids)
+
+
+@shared_task(name="claims.refresh_read_model")
+def refresh_read_model_task(claim_ids: list[int]) -> None:
+    """Rewrite the read model's rows of many claims after an edit they all show."""
+    readmodel.refresh(claim_ids)
 
 
 @shared_task(name="claims.refresh_claims_showing")

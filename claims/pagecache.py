@@ -26,6 +26,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.cache import patch_cache_control
 
 from tracker.models import PageCacheGeneration
 
@@ -114,6 +115,9 @@ def cached_page(
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        return for_the_edge(request, cached(request, *args, **kwargs))
+
+    def cached(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         request.GET = _only(request.GET, read)  # type: ignore[assignment]  # immutable, as GET is
         request.META["QUERY_STRING"] = request.GET.urlencode()  # what get_full_path() echoes
         seconds = settings.PUBLIC_PAGE_CACHE_SECONDS
@@ -132,6 +136,20 @@ def cached_page(
         return response
 
     return wrapped
+
+
+def for_the_edge(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Cache-Control for a CDN or caching proxy in front of the site: an anonymous reader's
+    page may be kept PUBLIC_EDGE_CACHE_SECONDS (so a change reaches readers behind it within
+    that time, however it was made); a signed-in person's page, or an error, is never kept."""
+    seconds = settings.PUBLIC_EDGE_CACHE_SECONDS
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    elif response.status_code == 200 and seconds and not response.cookies:
+        patch_cache_control(response, public=True, max_age=seconds)
+    else:
+        patch_cache_control(response, no_cache=True)
+    return response
 
 
 def _only(query: QueryDict, names: tuple[str, ...]) -> QueryDict:

@@ -116,7 +116,7 @@ def search(claims: QuerySet, query: str) -> QuerySet:
         else:
             matching = claims.annotate(search_vector=StoredVector()).filter(search_vector=tsquery)
         return (
-            claims.filter(pk__in=_first_ids(matching, order))
+            _among(claims, _first_ids(matching, order), order)
             .annotate(search_rank=SearchRank(StoredVector(), tsquery))
             .order_by("-search_rank", *order)
         )
@@ -125,7 +125,16 @@ def search(claims: QuerySet, query: str) -> QuerySet:
         matching = matching.filter(
             Q(search_document__startswith=term) | Q(search_document__contains=" " + term)
         )
-    return claims.filter(pk__in=_first_ids(matching, order))
+    return _among(claims, _first_ids(matching, order), order)
+
+
+def _among(claims: QuerySet, ids: list[int], order: Sequence) -> QuerySet:
+    """`claims` with these ids. When the order reads the read model (claims.readmodel.listed),
+    its side is given the ids too: else PostgreSQL joined all its rows by a hash join to find
+    the 1,000 candidates (25 ms at 100,000 claims; 1.5 ms by key on both sides)."""
+    if any(str(field).lstrip("-").startswith("published_entry__") for field in order):
+        return claims.filter(pk__in=ids, published_entry__claim_id__in=ids)
+    return claims.filter(pk__in=ids)
 
 
 def _first_ids(matching: QuerySet, order: Sequence) -> list[int]:

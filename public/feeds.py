@@ -8,6 +8,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from claims import readmodel
 from claims.models import Appearance, Claim, Correction, Review
 from claims.visibility import confirmed_repeats, public_claims
 from tracker.characters import without_control_characters
@@ -42,14 +43,9 @@ class ClaimFeed(Feed):
         return settings.SITE_URL + reverse(self.url_name)
 
     def items(self):
-        return (
-            public_claims()
-            .select_related("published_review__rating")
-            .prefetch_related(
-                Prefetch("corrections", queryset=Correction.objects.order_by("-created_at"))
-            )
-            .order_by("-published_review__published_at", "-pk")[:FEED_SIZE]
-        )
+        claims = public_claims().select_related("published_review__rating")
+        corrections = Prefetch("corrections", queryset=Correction.objects.order_by("-created_at"))
+        return readmodel.listed(claims.prefetch_related(corrections))[:FEED_SIZE]
 
     def latest_correction(self, claim: Claim) -> Correction | None:
         return next(iter(claim.corrections.all()), None)

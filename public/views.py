@@ -15,11 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from claims import search, visibility
+from claims import readmodel, search, visibility
 from claims.models import (
     Appearance,
-    Claim,
     Correction,
+    PublishedFacet,
     RatingLevel,
     Speaker,
     SpeakerRecord,
@@ -88,7 +88,8 @@ def paginate(request: HttpRequest, items, parameter: str = "page", counted=None)
 
 
 def in_verdict_order(claims: QuerySet) -> QuerySet:
-    return claims.order_by("-published_review__published_at", "-pk")
+    """Public claims newest verdict first, through the read model (claims.readmodel)."""
+    return readmodel.listed(claims)
 
 
 @dataclass
@@ -148,14 +149,14 @@ class ClaimFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["rating"].choices = everything + [(r.slug, r.label) for r in scale]  # type: ignore[attr-defined]
-        # Each topic stops at its first published claim: a LIMIT 1 subquery per topic, which
-        # the planner cannot turn into a join over every claim of every topic.
-        first_public = Claim.topics.through.objects.filter(
-            visibility.claim_is_public("claim__"), topic=OuterRef("pk")
-        ).values("claim_id")[:1]
-        topics = Topic.objects.annotate(first_public=Subquery(first_public)).filter(
-            first_public__isnull=False
+        # Each topic stops at its first published claim in the read model's facet index.
+        topics = Topic.objects.filter(
+            Exists(
+                PublishedFacet.objects.filter(kind=PublishedFacet.Kind.TOPIC, value=OuterRef("pk"))
+            )
         )
+        self.topic_ids = {t.slug: t.pk for t in topics}
+        self.rating_ids = {r.slug: r.pk for r in scale}
         self.fields["topic"].choices = everything + [(t.slug, t.label) for t in topics]  # type: ignore[attr-defined]
         self.fields["language"].choices = everything + list(LANGUAGE_CHOICES)  # type: ignore[attr-defined]
 
@@ -163,20 +164,21 @@ class ClaimFilterForm(forms.Form):
         """Apply the valid filters; an invalid one is ignored (and shown as an error)."""
         self.is_valid()
         data = self.cleaned_data
+        # The filters combined are one condition on the read model's tags (claims.readmodel):
+        # PostgreSQL intersects them in one GIN index, whatever the combination.
+        tokens = []
         if data.get("rating"):
-            claims = claims.filter(published_review__rating__slug=data["rating"])
+            tokens.append(readmodel.tag("r", self.rating_ids.get(data["rating"])))
         if data.get("speaker"):
-            # By id, not by a join on the slug: the planner then knows from its statistics
-            # how many claims the speaker has, and walks the date index for a prolific one.
             speaker = Speaker.objects.filter(slug=data["speaker"]).values_list("pk", flat=True)
-            said = Appearance.objects.filter(
-                visibility.appearance_on_record(), speaker_id=speaker.first(), claim=OuterRef("pk")
-            )  # type: ignore[misc]  # None (no such speaker) matches no appearance
-            claims = claims.filter(Exists(said))
+            tokens.append(readmodel.tag(PublishedFacet.Kind.SPEAKER, speaker.first()))
         if data.get("topic"):
-            claims = claims.filter(topics__slug=data["topic"])
+            topic = self.topic_ids.get(data["topic"])
+            tokens.append(readmodel.tag(PublishedFacet.Kind.TOPIC, topic))
         if data.get("language"):
-            claims = claims.filter(visibility.public_language(data["language"]))
+            tokens.append(readmodel.tag("l", data["language"]))
+        if tokens:
+            claims = claims.filter(readmodel.tagged(tokens))
         if data.get("q"):
             claims = search.search(claims, data["q"])
         return claims
@@ -299,10 +301,9 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 
 def speaker_claims(speaker: Speaker) -> QuerySet:
     """The speaker's published claims (each once, however often they said it)."""
-    said = Appearance.objects.filter(
-        visibility.appearance_on_record(), speaker=speaker, claim=OuterRef("pk")
+    return visibility.public_claims().filter(
+        readmodel.showing(PublishedFacet.Kind.SPEAKER, speaker.pk)
     )
-    return visibility.public_claims().filter(Exists(said))
 
 
 @require_safe

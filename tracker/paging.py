@@ -93,8 +93,9 @@ class Cursor:
     def after(self, claims: QuerySet) -> QuerySet:
         """`claims` (in verdict-date order, newest first) strictly past this cursor."""
         at = self.published_at
-        return claims.filter(published_review__published_at__lte=at).filter(
-            Q(published_review__published_at__lt=at) | Q(pk__lt=self.pk)
+        # The verdict's date as the read model holds it (claims.readmodel.listed's order).
+        return claims.filter(published_entry__published_at__lte=at).filter(
+            Q(published_entry__published_at__lt=at) | Q(pk__lt=self.pk)
         )
 
 

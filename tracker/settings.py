@@ -135,6 +135,24 @@ else:
         )
     )
 DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_DATABASE_NAME") or None}
+# An optional read replica (PostgreSQL streaming replica of DATABASE_URL): anonymous GETs read
+# from it, everything else uses the primary (tracker/replica.py). Tests mirror it to the
+# primary.
+DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    try:
+        DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    except Exception:  # as for DATABASE_URL: never echo a password
+        raise ImproperlyConfigured(
+            f"DATABASE_REPLICA_URL is not a database URL we understand: "
+            f"{redact(DATABASE_REPLICA_URL)!r}"
+        ) from None
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["tracker.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "tracker.replica.ReplicaMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL = envurl("CACHE_URL", envstr("REDIS_URL"), schemes=("redis", "rediss", "locmem"))
@@ -355,6 +373,9 @@ PUBLIC_PAGE_CACHE_SECONDS = envint("PUBLIC_PAGE_CACHE_SECONDS", 600)
 # the longest a page from before a write can be served after it if the cache lost the write's
 # retirement (Redis unreachable then, or restarted from an older snapshot).
 PUBLIC_PAGE_GENERATION_CHECK_SECONDS = envint("PUBLIC_PAGE_GENERATION_CHECK_SECONDS", 5)
+# How long a CDN or caching proxy may keep a public page (Cache-Control max-age): the most a
+# reader behind it sees a page older than its change; 0 tells it not to keep pages.
+PUBLIC_EDGE_CACHE_SECONDS = envint("PUBLIC_EDGE_CACHE_SECONDS", 60)
 PUBLIC_PAGE_SIZE = 20
 CSP_EXEMPT_PREFIXES = ["/api/"]
 MIDDLEWARE += ["tracker.headers.SecurityHeadersMiddleware"]

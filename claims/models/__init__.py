@@ -10,6 +10,7 @@ from claims.models.claim import (
     ClaimQuerySet,
     PublishedFaceIterable,
 )
+from claims.models.readmodel import PublishedClaim, PublishedFacet
 from claims.models.review import ClaimTransition, Correction, Evidence, Review
 
 __all__ = [
@@ -20,7 +21,9 @@ __all__ = [
     "ClaimTransition",
     "Correction",
     "Evidence",
+    "PublishedClaim",
     "PublishedFaceIterable",
+    "PublishedFacet",
     "RatingLevel",
     "Review",
     "Speaker",

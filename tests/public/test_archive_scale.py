@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 
-from claims import search, services, stats
+from claims import readmodel, search, services, stats
 from claims.models import Claim, RatingLevel, Review, SpeakerRecord
 from public import sitemaps
 from public.views import in_verdict_order
@@ -30,7 +30,8 @@ MOMENT = timezone.make_aware(datetime.datetime(2025, 1, 1))
 
 
 def published_claims(minutes: list[int], author, editor) -> list[Claim]:
-    """Claims published at MOMENT + each minute (ties on purpose), in bulk: no workflow walk."""
+    """Claims published at MOMENT + each minute (ties on purpose), in bulk: no workflow walk,
+    so their rows of the read model are written here, as claims.dependents would."""
     rating = RatingLevel.objects.first()
     claims = Claim.objects.bulk_create([Claim(text=f"c{i}", language="en") for i in minutes])
     reviews = Review.objects.bulk_create(
@@ -49,6 +50,7 @@ def published_claims(minutes: list[int], author, editor) -> list[Claim]:
     )
     for claim, review in zip(claims, reviews, strict=True):
         Claim.objects.filter(pk=claim.pk).update(published_review=review, status="published")
+    readmodel.refresh(claim.pk for claim in claims)
     return claims
 
 
