@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -136,5 +136,7 @@ def intake_start(*, by, url: str = "", text: str = "", language: str = "") -> Ar
     article_import.full_clean()
     with transaction.atomic():
         article_import.save()
-        transaction.on_commit(lambda: tasks.extract_article.delay(article_import.pk))
+        # The extraction writes its stages and refusals in the Reporter's language.
+        language = translation.get_language()
+        transaction.on_commit(lambda: tasks.extract_article.delay(article_import.pk, language))
     return article_import
