@@ -87,7 +87,7 @@ def test_django_rest_frameworks_field_errors_are_in_vietnamese(reporter):
 
 def test_every_message_django_rest_framework_declares_has_its_vietnamese():
     """DRF's fields, relations, serializers, validators and exceptions: each declared message
-    is translated (ours, tracker/drf_messages.py, or DRF's and Django's own catalogues)."""
+    is translated (ours, tracker/library_messages.py, or DRF's and Django's own catalogues)."""
     import inspect
 
     from rest_framework import exceptions, fields, relations, serializers, validators

@@ -1,17 +1,20 @@
-"""Django REST framework's own messages, in Claimtrack's catalogue.
+"""The messages of the libraries Claimtrack shows its users, where their own Vietnamese
+catalogues lack them: Django REST framework's (its catalogue translates 20 of the messages an
+API caller can meet), the Django admin's newer ones and django-simple-history's (it has no
+Vietnamese catalogue: the desk's history pages).
 
-DRF's Vietnamese catalogue translates 20 of the messages an API caller can meet, so a caller
-asking for Vietnamese got field errors and refusals in English. They are declared here, marked
-(not translated: `gettext_noop`) so that makemessages puts them in locale/vi; at run time DRF's
-own gettext calls find our translations, as LOCALE_PATHS come before the apps' catalogues.
-tests/public/test_api_i18n.py checks that every message DRF's fields, serializers, relations,
-validators and exceptions declare is translated, so a DRF upgrade that adds one is noticed.
+They are declared here, marked (not translated: `gettext_noop`) so that makemessages puts them
+in locale/vi; at run time the libraries' own gettext calls find our translations, since
+LOCALE_PATHS come before the apps' catalogues. Tests check that every message DRF declares,
+and every message of the admin's and simple-history's catalogues, has its Vietnamese
+(tests/public/test_api_i18n.py, tests/claims/test_admin_vietnamese.py), so an upgrade that adds
+one is noticed.
 
 Left out: the messages DRF formats before it translates them (Throttled's "Expected available
 in {wait} seconds", "JSON parse error - %s"): no catalogue can reach those.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 MESSAGES = (
     # fields
@@ -90,4 +93,64 @@ MESSAGES = (
     # pagination
     gettext_noop("Invalid cursor"),
     gettext_noop("Invalid page."),
+    # the Django admin (newer than its Vietnamese catalogue)
+    gettext_noop("Select this object for an action - {}"),
+    gettext_noop("Breadcrumbs"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Error:"),
+    gettext_noop("Set password"),
+    gettext_noop(
+        "This action will <strong>enable</strong> password-based authentication for this user."
+    ),
+    gettext_noop("Disable password-based authentication"),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop("Skip to main content"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Show counts"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
+    gettext_noop("Added:"),
+    gettext_noop("Changed:"),
+    gettext_noop("Deleted:"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("Toggle navigation"),
+    gettext_noop("Sidebar"),
+    gettext_noop("Filter navigation items"),
+    ngettext_lazy("entry", "entries", "count"),
+    gettext_noop("View selected %(model)s"),
+    gettext_noop("In case you’ve forgotten, you are:"),
+    gettext_noop("Select all objects on this page for an action"),
+    gettext_noop("LogEntry Object"),
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", "count"),
+    # django-simple-history (no Vietnamese catalogue): the desk's history pages
+    gettext_noop("View history: %s"),
+    gettext_noop("Change history: %s"),
+    gettext_noop('The %(name)s "%(obj)s" was changed successfully.'),
+    gettext_noop("You may edit it again below"),
+    gettext_noop("View %s"),
+    gettext_noop("Revert %s"),
+    gettext_noop("Created"),
+    gettext_noop("Changed"),
+    gettext_noop("Deleted"),
+    gettext_noop(
+        "Choose a date from the list below to revert to a previous version of this object."
+    ),
+    gettext_noop("This object doesn't have a change history."),
+    gettext_noop("View %(verbose_name)s"),
+    gettext_noop("Revert %(verbose_name)s"),
+    gettext_noop("Press the 'Revert' button below to revert to this version of the object."),
+    gettext_noop("Press the 'Change History' button below to edit the history."),
+    gettext_noop("Object"),
+    gettext_noop("Date/time"),
+    gettext_noop("Comment"),
+    gettext_noop("Changed by"),
+    gettext_noop("Change reason"),
+    gettext_noop("None"),
+    gettext_noop("Revert"),
+    gettext_noop("Change History"),
+    gettext_noop("Close"),
 )
