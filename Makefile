@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 export DEBUG ?= 1
 
-.PHONY: run test lint format install install-dev system-packages clean bench-scale
+.PHONY: run test lint format install install-dev system-packages clean bench-scale messages
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -23,13 +23,15 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 # Debian packages the tests use: chromium (Playwright drives it; it cannot download a browser
-# here), openssl (a self-signed certificate for the link checker's TLS test) and redis-server
-# (the fault tests stop and restart a private one: tests/redis_support.py).
+# here), openssl (a self-signed certificate for the link checker's TLS test), redis-server
+# (the fault tests stop and restart a private one: tests/redis_support.py) and gettext
+# (makemessages and msgfmt: the catalogue check and `make messages`).
 system-packages:
 	@missing=""; \
 	  test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	  command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	  command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing Debian packages for the tests:$$missing"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -57,6 +59,11 @@ test: install-dev system-packages .mypy_cache/settings.stamp
 	rm -rf .mypy_cache
 	mkdir -p .mypy_cache
 	touch $@
+
+# The Vietnamese catalogue: makemessages over the code, msgfmt to django.mo, then every entry
+# left to translate or review, with where it is used (docs/translation.md).
+messages: install-dev system-packages
+	$(PY) -m tests.catalogue_support update
 
 # The read path at archive scale (PostgreSQL and Redis on 127.0.0.1; see bench/README.md).
 CLAIMS ?= 100000

@@ -4,6 +4,7 @@ ClaimReview (a URL, an uploaded file or the JSON itself), answered with the impo
 import io
 import json
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
@@ -24,7 +25,7 @@ MAX_REPORTED = 1000
 
 
 class CanImport(permissions.BasePermission):
-    message = "Importing external reviews is for Fact-checkers and Editors."
+    message = _("Importing external reviews is for Fact-checkers and Editors.")
 
     def has_permission(self, request, view) -> bool:
         return request.user.has_perm("exchange.add_externalreview")

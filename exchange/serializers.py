@@ -2,6 +2,7 @@
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from exchange.models import ExternalReview, ReviewLink
@@ -101,7 +102,7 @@ class ImportRequestSerializer(serializers.Serializer):
     def validate(self, attrs: dict) -> dict:
         given = [name for name in ("url", "file", "data") if name in attrs]
         if len(given) != 1:
-            raise serializers.ValidationError("Give exactly one of `url`, `file` or `data`.")
+            raise serializers.ValidationError(_("Give exactly one of `url`, `file` or `data`."))
         return attrs
 
 

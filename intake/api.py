@@ -2,6 +2,7 @@
 (token, Reporter and up): start an import, read its candidates, confirm choices."""
 
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
@@ -25,9 +26,13 @@ class MatchView(APIView):
     def get(self, request):
         text = request.query_params.get("text", "").strip()
         if not text:
-            return error_response("Give the text to match in ?text=.", "invalid", 400)
+            return error_response(_("Give the text to match in ?text=."), "invalid", 400)
         if len(text) > MAX_TEXT:
-            return error_response(f"The text is longer than {MAX_TEXT} characters.", "invalid", 400)
+            return error_response(
+                _("The text is longer than %(limit)d characters.") % {"limit": MAX_TEXT},
+                "invalid",
+                400,
+            )
         matches = match_claims(text, user=request.user, limit=10)
         return Response(
             {

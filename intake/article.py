@@ -20,6 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from w3lib.encoding import read_bom
 
 from sources.linkcheck import content
@@ -30,8 +32,8 @@ from tracker.characters import find_control_character, without_control_character
 VIETNAMESE_LETTERS = re.compile(
     r"[ăâđêôơưàảãạáằẳẵặắầẩẫậấèẻẽẹéềểễệếìỉĩịíòỏõọóồổỗộốờởỡợớùủũụúừửữựứỳỷỹỵý]", re.I
 )
-NO_TEXT = "There is no text to read in this article."
-BINARY = "This is a binary file, not an article: paste text or give a web page."
+NO_TEXT = gettext_lazy("There is no text to read in this article.")
+BINARY = gettext_lazy("This is a binary file, not an article: paste text or give a web page.")
 TEXT_TYPES = ("text/plain", "text/markdown")
 # What str.splitlines() breaks at besides \n: form feeds from PDFs, U+2028 from word processors.
 LINE_BREAKS = re.compile("\r\n|[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
@@ -60,7 +62,8 @@ def guess_language(text: str) -> str:
 
 def _too_large() -> IntakeError:
     return IntakeError(
-        f"The article is larger than {settings.INTAKE_MAX_BYTES // (1024 * 1024)} MB."
+        _("The article is larger than %(size)s MB.")
+        % {"size": settings.INTAKE_MAX_BYTES // (1024 * 1024)}
     )
 
 
@@ -124,7 +127,7 @@ def from_html(page: str, *, url: str = "", language: str = "") -> Article:
     data = json.loads(extracted) if extracted else {}
     text = _repaired(data.get("text") or "").strip()
     if not text:
-        raise IntakeError("No article text was found on this page.")
+        raise IntakeError(_("No article text was found on this page."))
     published = None
     if data.get("date"):
         try:
@@ -154,7 +157,8 @@ def _plain_text(body: bytes, charset: str) -> str:
         except UnicodeDecodeError:
             break
     raise IntakeError(
-        f"This text is not in {charset or 'UTF-8'}; save the article as UTF-8 text first."
+        _("This text is not in %(charset)s; save the article as UTF-8 text first.")
+        % {"charset": charset or "UTF-8"}
     )
 
 
@@ -168,9 +172,11 @@ def from_bytes(
         raise IntakeError(BINARY)
     looks_like_html = "html" in content_type or body[len(mark or b"") :].lstrip()[:1] == b"<"
     if content_type and not looks_like_html and content_type not in TEXT_TYPES:
-        raise IntakeError(f"This address serves {content_type}, not an article.")
+        raise IntakeError(
+            _("This address serves %(type)s, not an article.") % {"type": content_type}
+        )
     if looks_like_html:
-        _, decoded = content.page_text(body, charset)
+        _charset, decoded = content.page_text(body, charset)
         return from_html(decoded, url=url, language=language)
     if bom is not None:
         return from_text(
@@ -182,7 +188,7 @@ def from_bytes(
 def from_file(path: str, *, language: str = "") -> Article:
     file = Path(path)
     if not file.is_file():
-        raise IntakeError(f"There is no file at {path}.")
+        raise IntakeError(_("There is no file at %(path)s.") % {"path": path})
     if file.stat().st_size > settings.INTAKE_MAX_BYTES:
         raise _too_large()
     return from_bytes(file.read_bytes(), language=language)
@@ -199,11 +205,13 @@ def fetch(url: str, *, language: str = "") -> Article:
     )
     [result] = fetch_all([Target(url=url)], config, politeness_factory())
     if result.error_kind == ErrorKind.BLOCKED or result.error_kind == ErrorKind.INVALID_URL:
-        raise IntakeError(f"This address may not be fetched: {result.error}")
+        raise IntakeError(_("This address may not be fetched: %(error)s") % {"error": result.error})
     if result.error_kind:
-        raise IntakeError(f"The page could not be fetched: {result.error}")
+        raise IntakeError(_("The page could not be fetched: %(error)s") % {"error": result.error})
     if result.status_code is None or not 200 <= result.status_code < 300:
-        raise IntakeError(f"The page answered with HTTP {result.status_code}.")
+        raise IntakeError(
+            _("The page answered with HTTP %(status)s.") % {"status": result.status_code}
+        )
     if result.truncated:
         raise _too_large()
     return from_bytes(

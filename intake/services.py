@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
 
 from claims import edits
 from claims.models import Claim, Speaker
@@ -56,30 +57,36 @@ def _speaker(choice: Choice, by) -> tuple[Speaker, bool]:
     if choice.new_speaker.strip():
         return edits.speaker_for_name(name=choice.new_speaker, by=by)
     if choice.speaker_id is None:
-        raise ValidationError({"speaker": "Choose the speaker of every ticked sentence."})
+        raise ValidationError({"speaker": _("Choose the speaker of every ticked sentence.")})
     try:
         return Speaker.objects.get(pk=choice.speaker_id), False
     except Speaker.DoesNotExist:
-        raise ValidationError({"speaker": f"There is no speaker #{choice.speaker_id}."}) from None
+        raise ValidationError(
+            {"speaker": _("There is no speaker #%(id)s.") % {"id": choice.speaker_id}}
+        ) from None
 
 
 def intake_confirm(*, article_import_id: int, choices: list[Choice], by) -> ArticleImport:
     """Create what the Reporter chose, all or nothing. Raises ValidationError on bad choices
     and PermissionDenied for a role that may not capture claims."""
     if not (by.has_perm("claims.add_claim") and by.has_perm("claims.add_appearance")):
-        raise PermissionDenied("Your role does not allow capturing claims.")
+        raise PermissionDenied(_("Your role does not allow capturing claims."))
     if not choices:
-        raise ValidationError({"choices": "Tick at least one sentence."})
+        raise ValidationError({"choices": _("Tick at least one sentence.")})
     with transaction.atomic():
         article_import = ArticleImport.objects.select_for_update().get(pk=article_import_id)
         if article_import.status != ArticleImport.Status.READY:
-            raise ValidationError({"import": "This import is not ready, or was confirmed already."})
+            raise ValidationError(
+                {"import": _("This import is not ready, or was confirmed already.")}
+            )
         candidates = article_import.candidates
         source = _source(article_import, by)
         created: dict[str, list[int]] = {"claims": [], "appearances": [], "speakers": []}
         for choice in choices:
             if not 0 <= choice.index < len(candidates):
-                raise ValidationError({"choices": f"There is no sentence #{choice.index}."})
+                raise ValidationError(
+                    {"choices": _("There is no sentence #%(index)s.") % {"index": choice.index}}
+                )
             quote = candidates[choice.index]["text"]
             speaker, new = _speaker(choice, by)
             if new:
@@ -87,7 +94,9 @@ def intake_confirm(*, article_import_id: int, choices: list[Choice], by) -> Arti
             if choice.repeat_of is not None:
                 claim = Claim.objects.filter(pk=choice.repeat_of).first()
                 if claim is None:
-                    raise ValidationError({"repeat_of": f"There is no claim #{choice.repeat_of}."})
+                    raise ValidationError(
+                        {"repeat_of": _("There is no claim #%(id)s.") % {"id": choice.repeat_of}}
+                    )
             else:
                 claim = edits.claim_create(
                     by=by,
@@ -119,13 +128,15 @@ def intake_confirm(*, article_import_id: int, choices: list[Choice], by) -> Arti
 def intake_start(*, by, url: str = "", text: str = "", language: str = "") -> ArticleImport:
     """Record an article to take in and queue its extraction once the row is committed."""
     if not by.has_perm("intake.add_articleimport"):
-        raise PermissionDenied("Your role does not allow importing articles.")
+        raise PermissionDenied(_("Your role does not allow importing articles."))
     url, text = url.strip(), text.strip()
     if bool(url) == bool(text):
-        raise ValidationError({"url": "Give either the article's address or its text."})
+        raise ValidationError({"url": _("Give either the article's address or its text.")})
     article_import = ArticleImport(url=url, pasted_text=text, language=language, created_by=by)
     article_import.full_clean()
     with transaction.atomic():
         article_import.save()
-        transaction.on_commit(lambda: tasks.extract_article.delay(article_import.pk))
+        # The extraction writes its stages and refusals in the Reporter's language.
+        language = translation.get_language()
+        transaction.on_commit(lambda: tasks.extract_article.delay(article_import.pk, language))
     return article_import

@@ -3,6 +3,8 @@
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from intake import article, extraction
 from intake.models import ArticleImport
@@ -15,13 +17,19 @@ def _report(article_import_id: int, **fields) -> None:
 
 
 @shared_task(ignore_result=True)
-def extract_article(article_import_id: int) -> None:
+def extract_article(article_import_id: int, language: str | None = None) -> None:
     """Fetch (through the SSRF guard) or read the article, then extract its candidates.
-    Safe to run twice: only a pending import is claimed, by a conditional UPDATE."""
+    Safe to run twice: only a pending import is claimed, by a conditional UPDATE. Its stages
+    and refusals are written in `language`, the one the Reporter used to start it."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        _extract_article(article_import_id)
+
+
+def _extract_article(article_import_id: int) -> None:
     with transaction.atomic():
         claimed = ArticleImport.objects.filter(
             pk=article_import_id, status=ArticleImport.Status.PENDING
-        ).update(status=ArticleImport.Status.RUNNING, progress=5, stage="Reading the article")
+        ).update(status=ArticleImport.Status.RUNNING, progress=5, stage=_("Reading the article"))
     if not claimed:
         return
     job = ArticleImport.objects.select_related("created_by").get(pk=article_import_id)
@@ -29,7 +37,7 @@ def extract_article(article_import_id: int) -> None:
         _extract(job)
     except Exception:
         # A bug must not leave the Reporter watching a progress bar forever.
-        _report(job.pk, status=ArticleImport.Status.FAILED, error="Extraction failed.", stage="")
+        _report(job.pk, status=ArticleImport.Status.FAILED, error=_("Extraction failed."), stage="")
         raise
 
 
@@ -45,7 +53,7 @@ def _extract(job: ArticleImport) -> None:
     _report(
         job.pk,
         progress=30,
-        stage="Finding check-worthy sentences",
+        stage=_("Finding check-worthy sentences"),
         title=found.title[:500],
         outlet_name=found.outlet[:200],
         author=found.author[:300],
@@ -56,7 +64,7 @@ def _extract(job: ArticleImport) -> None:
 
     def progress(done: int, total: int) -> None:
         if done % 5 == 0 or done == total:
-            _report(job.pk, progress=30 + 65 * done // total, stage="Looking for repeats")
+            _report(job.pk, progress=30 + 65 * done // total, stage=_("Looking for repeats"))
 
     every = extraction.candidates(found.text)
     kept = every[: settings.INTAKE_MAX_CANDIDATES]  # a desk of 100,000 rows helps nobody

@@ -23,6 +23,16 @@ def static_files_without_collectstatic(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def default_language_afterwards():
+    """A request in Vietnamese leaves Vietnamese active in its thread (LocaleMiddleware does
+    not switch back): code a later test calls outside a request would speak it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def reporter(db):
     return UserFactory(username="rita-reporter", groups=["Reporter"])

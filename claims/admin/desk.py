@@ -179,7 +179,7 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
     show_full_result_count = False
     search_fields = ["text", "translation", "appearances__quote", "appearances__speaker__name"]
     autocomplete_fields = ["topics"]
-    readonly_fields = ["status_badge", "verdict", "first_published_at", "created_by", "created_at"]
+    readonly_fields = ["status_badge", "verdict", "first_published_at", "creator", "created_at"]
     fieldsets = [
         (None, {"fields": ["text", "language", ("translation", "translation_language"), "topics"]}),
         (
@@ -188,7 +188,7 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
                 "fields": [
                     ("status_badge", "verdict"),
                     "assignee",
-                    ("first_published_at", "created_by", "created_at"),
+                    ("first_published_at", "creator", "created_at"),
                 ]
             },
         ),
@@ -209,6 +209,11 @@ class ClaimAdmin(RefusalAdminMixin, HistoryAdmin):
         if claim.under_review:
             label = _("%(status)s (published verdict under re-review)") % {"status": label}
         return format_html('<span class="ct-status ct-status-{}">{}</span>', claim.status, label)
+
+    # Claim.created_by has no translatable name of its own (giving it one is a migration).
+    @admin.display(description=_("created by"))
+    def creator(self, claim):
+        return claim.created_by or "—"
 
     @admin.display(description=_("published verdict"), ordering="published_review__rating")
     def verdict(self, claim):

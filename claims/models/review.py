@@ -180,7 +180,7 @@ class Correction(models.Model):
         verbose_name_plural = _("corrections")
 
     def __str__(self) -> str:
-        return f"Correction to {self.claim}"
+        return str(_("Correction to %(claim)s") % {"claim": self.claim})
 
     @property
     def rating_changed(self) -> bool:

@@ -6,6 +6,7 @@ view permission see them all.
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -40,7 +41,7 @@ class OutletSerializer(ModelSerializer):
         if self.instance is not None:
             taken = taken.exclude(pk=self.instance.pk)
         if taken.exists():
-            raise serializers.ValidationError("Another outlet has this slug.")
+            raise serializers.ValidationError(_("Another outlet has this slug."))
         return value
 
 
