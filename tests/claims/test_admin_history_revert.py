@@ -67,8 +67,10 @@ def an_object_of(model, record):
 
 
 def an_exchange_object(label: str, record):
-    from exchange.models import ExternalReview, ReviewLink
+    from exchange.models import ExternalReview, RatingWord, ReviewLink
 
+    if label == "exchange.RatingWord":
+        return RatingWord.objects.create(words="Tout à fait exact", rating=record.rating)
     external = ExternalReview.objects.create(
         url="https://factcheck.example.org/reviews/1",
         publisher="Example Fact Desk",

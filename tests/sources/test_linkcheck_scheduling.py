@@ -12,7 +12,10 @@ from django_celery_beat.models import PeriodicTask
 from claims import edits
 from sources import services, tasks
 from sources.models import Link, LinkCheck, Source
+from sources.services.checking import check_links
 from tests.factories import SourceFactory, factory_user
+from tracker import outbox
+from tracker.models import OutboxMessage
 
 
 def test_saving_a_source_with_a_url_registers_its_link_and_checks_it_on_commit(
@@ -23,9 +26,13 @@ def test_saving_a_source_with_a_url_registers_its_link_and_checks_it_on_commit(
         assert linkcheck_web.seen == []  # nothing is fetched before the commit
     assert source.link.url == linkcheck_web.url("/ok/first")
     assert source.link.status == Link.Status.UNCHECKED
-    first_checks = [c for c in callbacks if "link_register" in c.__qualname__]
-    assert len(first_checks) == 1  # the others drop cached public pages
-    first_checks[0]()
+    # The first check goes through the outbox (tracker.outbox): one message, relayed on commit;
+    # the other callbacks drop cached public pages.
+    relays = [c for c in callbacks if getattr(c, "func", None) is outbox.relay]
+    assert len(relays) == 1
+    (message,) = OutboxMessage.objects.filter(pk__in=relays[0].args[0])
+    assert (message.task, message.args) == (check_links.name, [[source.link.pk]])
+    relays[0]()
     source.link.refresh_from_db()
     assert source.link.status == Link.Status.OK
     assert linkcheck_web.paths()[0] == "/ok/first"
