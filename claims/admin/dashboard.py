@@ -9,7 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from claims.desk_figures import (
@@ -173,12 +173,16 @@ def charts(figures: DeskFigures) -> dict[str, Chart]:
         "throughput": bar_chart(
             gettext("Throughput per person"),
             [
-                (row.person, [row.submitted, row.published], f"{row.per_week:.1f} / wk")
+                (
+                    row.person,
+                    [row.submitted, row.published],
+                    gettext("%(rate)s a week") % {"rate": f"{row.per_week:.1f}"},
+                )
                 for row in figures.throughput
             ],
             [
                 ("desk-bar--submitted", gettext("submitted")),
-                ("desk-bar--published", gettext("published")),
+                ("desk-bar--published", pgettext("desk chart legend", "published")),
             ],
         ),
         "links": bar_chart(
