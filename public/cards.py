@@ -37,7 +37,6 @@ from public import card_image
 
 CARD_VERSION = "1"  # bump when card_image draws differently: every cached card is retired
 CARD_CACHE_SECONDS = 30 * 24 * 3600
-CARD_MAX_AGE = 300  # browsers and crawlers ask again (conditionally) after five minutes
 
 
 def card_url(claim: Claim, language: str) -> str:
@@ -111,5 +110,5 @@ def claim_card(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     key, png = card_png(claim, language)
     response = HttpResponse(png, content_type="image/png")
     response.headers["ETag"] = quote_etag(key)
-    response.headers["Cache-Control"] = f"public, max-age={CARD_MAX_AGE}"
+    # Cache-Control: the edge rule of every public page (claims.pagecache.for_the_edge).
     return response
