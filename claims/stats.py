@@ -18,21 +18,38 @@ from collections.abc import Iterable
 from celery import shared_task
 from django.db import connection, transaction
 from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThan
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from claims.models import Appearance, Claim, SpeakerRecord
 from claims.visibility import appearance_on_record
+from sources.models import Source
 from tracker import outbox
 
 
 def _counts(claims) -> list[SpeakerRecord]:
+    """Per speaker and rating: the claims, the times they were said on the record, and those
+    said after the claim's first verdict (an appearance's date is its own, else its source's)."""
+    said_on = Coalesce("appearances__said_on", "appearances__source__published_on")
     rows = (
         claims.order_by()
         .values_list("appearances__speaker_id", "published_review__rating_id")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(
+            n=Count("pk", distinct=True),
+            said=Count("appearances", distinct=True),
+            after=Count(
+                "appearances",
+                distinct=True,
+                filter=GreaterThan(said_on, TruncDate("first_published_at")),
+            ),
+        )
     )
-    return [SpeakerRecord(speaker_id=s, rating_id=r, claims=n) for s, r, n in rows]
+    return [
+        SpeakerRecord(speaker_id=s, rating_id=r, claims=n, said=said, said_after_check=after)
+        for s, r, n, said, after in rows
+    ]
 
 
 # Above this many published claims among the speakers touched, they are recounted in a task.
@@ -71,12 +88,14 @@ def recount_speakers(ids: list[int]) -> None:
                 appearance_on_record("appearances__"), appearances__speaker_id__in=ids
             )
         )
-        SpeakerRecord.objects.filter(speaker_id__in=ids).update(claims=0)
+        SpeakerRecord.objects.filter(speaker_id__in=ids).update(
+            claims=0, said=0, said_after_check=0
+        )
         SpeakerRecord.objects.bulk_create(
             [r for r in rows if r.speaker_id in ids],
             update_conflicts=True,
             unique_fields=["speaker", "rating"],
-            update_fields=["claims"],
+            update_fields=["claims", "said", "said_after_check"],
         )
 
 
@@ -120,3 +139,24 @@ def _appearance_changed(sender, instance: Appearance, raw: bool = False, **kwarg
     published = Claim.objects.published().filter(pk=instance.claim_id).exists()
     if published:
         refresh_speakers([instance.speaker_id, getattr(instance, "_previous_speaker_id", None)])
+
+
+@receiver(pre_save, sender=Source, dispatch_uid="stats-source-redating")
+def _source_redating(sender, instance: Source, raw: bool = False, **kwargs) -> None:
+    # A quote with no date of its own is dated by its source: redating the source can move it
+    # to before or after its claim's verdict.
+    if not raw and instance.pk is not None:
+        instance._previous_published_on = (  # type: ignore[attr-defined]
+            Source.objects.filter(pk=instance.pk).values_list("published_on", flat=True).first()
+        )
+
+
+@receiver(post_save, sender=Source, dispatch_uid="stats-source-redated")
+def _source_redated(sender, instance: Source, raw: bool = False, **kwargs) -> None:
+    if raw or getattr(instance, "_previous_published_on", None) == instance.published_on:
+        return
+    refresh_speakers(
+        Appearance.objects.filter(
+            source=instance, said_on__isnull=True, claim__published_review__isnull=False
+        ).values_list("speaker_id", flat=True)
+    )

@@ -131,6 +131,10 @@ class SpeakerRecord(models.Model):
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="record")
     rating = models.ForeignKey(RatingLevel, on_delete=models.CASCADE, related_name="+")
     claims = models.PositiveIntegerField(default=0)
+    # The times those claims were said by the speaker on the public record (their public
+    # appearances), and how many of those were said after the claim's first verdict: repeats.
+    said = models.PositiveIntegerField(default=0)
+    said_after_check = models.PositiveIntegerField(default=0)
 
     class Meta:
         constraints = [

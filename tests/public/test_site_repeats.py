@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from claims import pagecache, services
+from claims import pagecache, records, services
 from claims.models import Claim
 from tests.factories import AppearanceFactory, SourceFactory, SpeakerFactory
 
@@ -78,6 +78,33 @@ def test_the_claimreview_carries_every_confirmed_appearance(client, repeated):
 def test_the_speaker_page_counts_repeats_after_the_check(client, repeated):
     html = client.get("/speakers/le-van-c/").content.decode()
     assert "Said 2 times in all, 1 time repeated after it was checked." in html
+
+
+def test_the_speakers_counts_follow_a_confirmed_repeat_and_a_redated_source(
+    client, repeated, reporter, editor2
+):
+    """The counts are kept beside the speaker's record (claims.stats), not counted per view:
+    they must follow each edit that changes them."""
+    claim, speaker = repeated["claim"], repeated["speaker"]
+    source = SourceFactory(url="https://example.org/undated", published_on=None)
+    repeat = services.appearance_record_repeat(
+        claim=claim,
+        by=reporter,
+        speaker=speaker,
+        source=source,
+        said_on=None,
+        quote="An undated repeat",
+        quote_language="vi",
+    )
+    services.appearance_confirm(appearance_id=repeat.pk, by=editor2)
+    assert records.speaker_said_counts(speaker) == records.SaidCount(times=3, after_check=1)
+
+    source.published_on = repeated["later"]  # now dated by its source: after the verdict
+    source.save()
+    assert records.speaker_said_counts(speaker) == records.SaidCount(times=3, after_check=2)
+    pagecache.invalidate_now_and_on_commit()
+    html = client.get("/speakers/le-van-c/").content.decode()
+    assert "Said 3 times in all, 2 times repeated after it was checked." in html
 
 
 def test_the_repeats_feed_lists_confirmed_repeats_only(client, repeated):
