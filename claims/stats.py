@@ -24,7 +24,7 @@ from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
 from claims.models import Appearance, Claim, SpeakerRecord
-from claims.visibility import appearance_on_record
+from claims.visibility import appearance_on_record, claim_is_public
 from sources.models import Source
 from tracker import outbox
 
@@ -157,6 +157,6 @@ def _source_redated(sender, instance: Source, raw: bool = False, **kwargs) -> No
         return
     refresh_speakers(
         Appearance.objects.filter(
-            source=instance, said_on__isnull=True, claim__published_review__isnull=False
+            claim_is_public("claim__"), source=instance, said_on__isnull=True
         ).values_list("speaker_id", flat=True)
     )

@@ -60,7 +60,7 @@ from tracker.api import (
     viewer_scope,
 )
 from tracker.api_limits import CursorPage
-from tracker.refusals import NotPermitted
+from tracker.refusals import NotAllowedNow, NotPermitted
 from tracker.writes import Writes
 
 if TYPE_CHECKING:  # what ConditionalListMixin is mixed into
@@ -178,7 +178,20 @@ class ClaimViewSet(
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        claim = edits.claim_create(by=request.user, **serializer.validated_data)
+        fields = serializer.validated_data
+        with transaction.atomic():  # the filer's row stays locked to the commit: one at a time
+            filed = edits.claim_filed_just_now(
+                by=request.user, text=fields.get("text", ""), language=fields.get("language", "")
+            )
+            if filed is not None:  # a request sent twice (a retry, a double-click): one claim
+                raise NotAllowedNow(
+                    _(
+                        "You filed this claim a moment ago (#%(id)s): the request was sent "
+                        "twice. Nothing new was saved."
+                    )
+                    % {"id": filed.pk}
+                )
+            claim = edits.claim_create(by=request.user, **fields)
         return self._respond_with(claim, 201)
 
     def update(self, request, *args, **kwargs):

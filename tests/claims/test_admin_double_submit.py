@@ -1,12 +1,13 @@
-"""Idempotent creates: a form sent twice files one claim, and one URL makes one source, even
-when the requests arrive at once (claims.edits.claim_filed_just_now, the unique normalised
-URL of sources 0007)."""
+"""Idempotent creates: a form or an API request sent twice files one claim, and one URL makes
+one source, even when the requests arrive at once (claims.edits.claim_filed_just_now, the
+unique normalised URL of sources 0007)."""
 
 import threading
 
 import pytest
 from django.db import connection
 from django.test import Client
+from rest_framework.test import APIClient
 
 from claims import edits
 from claims.models import Claim
@@ -49,6 +50,22 @@ def test_another_reporter_may_file_the_same_words(client, reporter, checker):
         client.force_login(user)
         assert client.post("/admin/claims/claim/add/", CLAIM_FORM).status_code == 302
     assert Claim.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_an_api_create_sent_twice_files_one_claim(reporter, checker):
+    """The API's claim create keeps the admin's rule: a retried request is answered 409 naming
+    the claim it filed, and someone else may still file the same words."""
+    body = {"text": CLAIM_FORM["text"], "language": "en"}
+    api = APIClient()
+    api.force_authenticate(reporter)
+    first = api.post("/api/v1/claims/", body, format="json")
+    second = api.post("/api/v1/claims/", body, format="json")
+    assert (first.status_code, second.status_code) == (201, 409)
+    assert f"#{first.json()['id']}" in second.json()["detail"]
+    assert Claim.objects.count() == 1 and Claim.history.count() == 1
+    api.force_authenticate(checker)
+    assert api.post("/api/v1/claims/", body, format="json").status_code == 201
 
 
 @pytest.mark.django_db
