@@ -38,6 +38,16 @@ def count_said(apps, schema_editor):
     )
 
 
+def analyze(apps, schema_editor):
+    """The read model's tables were filled by 0015 and 0016 and the records here: without
+    statistics PostgreSQL plans the biggest speaker's page as a scan (289 ms at 105,000 claims,
+    34 ms for the whole page after ANALYZE), until autovacuum gets round to them."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(
+            "ANALYZE claims_publishedclaim, claims_publishedfacet, claims_speakerrecord"
+        )
+
+
 class Migration(migrations.Migration):
     dependencies = [
         ("claims", "0016_read_model_filter_tags"),
@@ -55,4 +65,5 @@ class Migration(migrations.Migration):
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.RunPython(count_said, migrations.RunPython.noop),
+        migrations.RunPython(analyze, migrations.RunPython.noop),
     ]
