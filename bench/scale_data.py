@@ -9,7 +9,7 @@ claim, 0.3 sources per claim, 2 evidence rows per verdict, 5,000 speakers and 30
 a Zipf spread (a dozen speakers say 10,000+ claims at 1M), 1-2 of 30 topics per claim.
 Derived data is filled as the app fills it: `search_document` through claims.search.words(),
 the same folding the save signals use, intake's match text (`MatchText`: the claim's text and
-translation through intake.matchtext.folded_words(), which is " ".join(words())), and the
+translation through intake.matchtext.folded_words(): numbers in digits, function words out), and the
 per-speaker counts through claims.stats.
 
 Secondary indexes are dropped during the load and rebuilt after it (far faster than keeping
@@ -172,8 +172,8 @@ def _fill_read_model() -> None:
         cursor.execute(
             """
             INSERT INTO claims_publishedclaim (claim_id, published_at, rating_id,
-                                               rating_position, language)
-            SELECT c.id, r.published_at, r.rating_id, l.position, r.claim_language
+                                               rating_position, language, tags)
+            SELECT c.id, r.published_at, r.rating_id, l.position, r.claim_language, ''
             FROM claims_claim c JOIN claims_review r ON r.id = c.published_review_id
             JOIN claims_ratinglevel l ON l.id = r.rating_id
             """
@@ -426,7 +426,8 @@ def load(published: int, *, users: tuple[int, int], log=print) -> dict[str, floa
                 source = rng.choices(range(1, n_sources + 1), cum_weights=source_weights)[0]
                 evidence.append((ev_id, "refutes", "", "", position, pk, source))
         document = " ".join(p for p in parts if p)
-        match.append((pk, folded_text, folded_translation))  # = matchtext.folded_words()
+        # Matching folds further than search (numbers in digits, function words out).
+        match.append((pk, matchtext.folded_words(text), matchtext.folded_words(translation)))
         claims.append(
             (
                 pk,
