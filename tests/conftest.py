@@ -1,4 +1,5 @@
 import ipaddress
+import json
 import os
 from pathlib import Path
 
@@ -124,6 +125,12 @@ def pytest_addoption(parser):
         "both_databases after those so marked (CI checks its passes with them: "
         "tests/selection_support.py)",
     )
+    parser.addoption(
+        "--record-durations",
+        metavar="PATH",
+        help="write each test's seconds (setup, call and teardown) to PATH as JSON when the run "
+        "ends (CI's shards: tests/durations_support.py merges them into tests/durations.json)",
+    )
 
 
 def in_sqlite_pass(item) -> bool:
@@ -213,6 +220,20 @@ def pytest_collection_finish(session):
     partial = Path(f"{path}.{os.getpid()}")
     partial.write_text("".join(f"{line}\n" for line in lines))
     partial.replace(path)
+
+
+_durations: dict[str, float] = {}
+
+
+def pytest_runtest_logreport(report):
+    """--record-durations: the seconds each test took, its fixtures' setup and teardown too."""
+    _durations[report.nodeid] = _durations.get(report.nodeid, 0.0) + report.duration
+
+
+def pytest_sessionfinish(session):
+    path = session.config.getoption("--record-durations")
+    if path and _durations:
+        Path(path).write_text(json.dumps(_durations, indent=0, sort_keys=True))
 
 
 @pytest.fixture
