@@ -122,8 +122,8 @@ class PrivatePostgres:
 class Site:
     """The site under gunicorn (tracker.wsgi), as the README deploys it, in a child process."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], log: Path, *, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.log = log
         self.process = worker_support.start(
             [

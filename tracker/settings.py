@@ -19,6 +19,7 @@ from tracker.env import (
     envrate,
     envstr,
     envurl,
+    envurls,
     redact,
 )
 
@@ -390,6 +391,10 @@ PUBLIC_PAGE_GENERATION_CHECK_SECONDS = envint("PUBLIC_PAGE_GENERATION_CHECK_SECO
 # How long a CDN or caching proxy may keep a public page (Cache-Control max-age): the most a
 # reader behind it sees a page older than its change; 0 tells it not to keep pages.
 PUBLIC_EDGE_CACHE_SECONDS = envint("PUBLIC_EDGE_CACHE_SECONDS", 60)
+# Caching proxies to purge when claims change (claims.edge): each is sent `PURGE` with the
+# changed pages' keys in a Surrogate-Key header, by a task after the commit. Empty: pages expire.
+PUBLIC_CACHE_PURGE_URLS = envurls("PUBLIC_CACHE_PURGE_URLS", schemes=("http", "https"))
+PUBLIC_CACHE_PURGE_TIMEOUT_SECONDS = envint("PUBLIC_CACHE_PURGE_TIMEOUT_SECONDS", 5, minimum=1)
 PUBLIC_PAGE_SIZE = 20
 CSP_EXEMPT_PREFIXES = ["/api/"]
 MIDDLEWARE += ["tracker.headers.SecurityHeadersMiddleware"]
