@@ -5,16 +5,20 @@ signed-in people and API clients sending credentials (editors, who must see thei
 at once), every other method and everything outside a request (tasks, commands) use the
 primary, and every write goes to the primary whatever the request.
 
-The replica is used only while it is reachable and close behind: each process asks it, at most
-every DATABASE_REPLICA_CHECK_SECONDS, how far its replay is behind what it has received. A
-replica that does not answer, or is more than DATABASE_REPLICA_MAX_LAG_SECONDS behind, is left
-alone and readers read the primary until it is back (docs/scaling.md). So an anonymous reader
-sees a change at most DATABASE_REPLICA_MAX_LAG_SECONDS (plus a check interval) after its commit.
+The replica is used only while it answers and is close behind: each process asks, at most every
+DATABASE_REPLICA_CHECK_SECONDS, how far the primary's WAL has gone and how far the replica has
+replayed it, and remembers when the primary was at each point. The replica is as stale as the
+newest point it has replayed is old. A replica that does not answer, or is more than
+DATABASE_REPLICA_MAX_LAG_SECONDS stale, is left alone and readers read the primary until it is
+back (docs/scaling.md). So an anonymous reader sees a commit at most
+DATABASE_REPLICA_MAX_LAG_SECONDS plus one check after it. While the primary does not answer,
+readers read the replica (the newest record there is).
 """
 
 import logging
 import threading
 import time
+from collections import deque
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -27,66 +31,84 @@ log = logging.getLogger(__name__)
 REPLICA = "replica"
 _reading_replica: ContextVar[bool] = ContextVar("reading_replica", default=False)
 
-# How far the replica's replay is behind what it has received from the primary, in seconds:
-# 0 when it has replayed everything it received (an idle primary sends nothing: its last
-# replayed commit may be old without the replica being behind), NULL when it cannot say.
-LAG_SQL = """
-SELECT CASE
-    WHEN NOT pg_is_in_recovery() THEN 0
-    WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() THEN 0
-    ELSE EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp())
-END
-"""
-
 
 class _Health:
-    """This process's last verdict on the replica, and when it is due to be asked again."""
+    """This process's last verdict on the replica, when it is due to be asked again, and when
+    the primary's WAL reached each point seen (oldest first)."""
 
     lock = threading.Lock()
     usable = False
     next_check = float("-inf")
-    lag: float | None = None
+    staleness: float | None = None
+    points: deque[tuple[float, int]] = deque()
 
 
 def replica_usable() -> bool:
-    """Whether anonymous reads may go to the replica now: it answered the last check, and was
-    at most DATABASE_REPLICA_MAX_LAG_SECONDS behind. One thread of the process asks it when
-    the last verdict is older than DATABASE_REPLICA_CHECK_SECONDS; the others keep the verdict."""
-    now = time.monotonic()
-    if now < _Health.next_check or not _Health.lock.acquire(blocking=False):
+    """Whether anonymous reads may go to the replica now (see the module's docstring). One
+    thread of the process asks when the last verdict is older than
+    DATABASE_REPLICA_CHECK_SECONDS; the others keep the verdict meanwhile."""
+    if time.monotonic() < _Health.next_check or not _Health.lock.acquire(blocking=False):
         return _Health.usable
     try:
-        _Health.usable, _Health.lag = _check()
+        usable = _check()
+        if usable != _Health.usable:
+            if usable:
+                log.info("The read replica is in use (%s s stale)", _Health.staleness)
+            else:
+                log.warning("The read replica is not in use (%s s stale)", _Health.staleness)
+        _Health.usable = usable
         _Health.next_check = time.monotonic() + settings.DATABASE_REPLICA_CHECK_SECONDS
     finally:
         _Health.lock.release()
     return _Health.usable
 
 
-def _check() -> tuple[bool, float | None]:
-    connection = connections[REPLICA]
+def lsn(text: str) -> int:
+    """A WAL position ("16/B374D848") as a number."""
+    high, low = text.split("/")
+    return int(high, 16) << 32 | int(low, 16)
+
+
+def _position(alias: str, sql: str) -> int | None:
+    """The WAL position `sql` reads on `alias`; None when it does not answer."""
     try:
-        with connection.cursor() as cursor:
-            cursor.execute(LAG_SQL)
-            row = cursor.fetchone()
-    except DatabaseError as error:
-        if _Health.usable or _Health.lag is not None:
-            log.warning("The read replica does not answer (%s): readers read the primary", error)
-        connection.close()  # the next check connects anew
-        return False, None
-    lag = float(row[0]) if row and row[0] is not None else None
-    usable = lag is not None and lag <= settings.DATABASE_REPLICA_MAX_LAG_SECONDS
-    if usable != _Health.usable:
-        if usable:
-            log.info("The read replica is in use (%.1f s behind)", lag)
-        else:
-            log.warning("The read replica is %s s behind: readers read the primary", lag)
-    return usable, lag
+        with connections[alias].cursor() as cursor:
+            cursor.execute(sql)
+            (text,) = cursor.fetchone()
+    except DatabaseError:
+        connections[alias].close()  # the next check connects anew
+        return None
+    return lsn(text) if text else None
 
 
-def forget_health() -> None:
-    """Ask the replica again at the next request (tests)."""
-    _Health.usable, _Health.next_check, _Health.lag = False, float("-inf"), None
+def _check() -> bool:
+    now = time.monotonic()
+    written = _position("default", "SELECT pg_current_wal_lsn()")
+    replayed = _position(REPLICA, "SELECT coalesce(pg_last_wal_replay_lsn(), pg_current_wal_lsn())")
+    if replayed is None:
+        _Health.staleness = None
+        return False
+    if written is None:
+        return True  # the primary is away: the replica is the newest record there is
+    points = _Health.points
+    points.append((now, written))
+    keep = settings.DATABASE_REPLICA_MAX_LAG_SECONDS + 2 * settings.DATABASE_REPLICA_CHECK_SECONDS
+    while points and points[0][0] < now - keep:
+        points.popleft()
+    if replayed >= written:
+        _Health.staleness = 0.0
+    else:  # as old as the newest point replayed; older than every point kept if none was
+        reached = [at for at, position in points if position <= replayed]
+        _Health.staleness = now - (reached[-1] if reached else points[0][0] - keep)
+    return _Health.staleness <= settings.DATABASE_REPLICA_MAX_LAG_SECONDS
+
+
+def replica_failed() -> None:
+    """The replica failed a reader: read the primary until the next check finds it back."""
+    with _Health.lock:
+        _Health.usable, _Health.staleness = False, None
+        _Health.next_check = time.monotonic() + settings.DATABASE_REPLICA_CHECK_SECONDS
+    connections[REPLICA].close()
 
 
 class ReplicaRouter:
@@ -112,14 +134,6 @@ def anonymous_read(request) -> bool:
         and "HTTP_AUTHORIZATION" not in request.META
         and not request.user.is_authenticated
     )
-
-
-def replica_failed() -> None:
-    """The replica failed a reader: read the primary until the next check finds it back."""
-    with _Health.lock:
-        _Health.usable, _Health.lag = False, None
-        _Health.next_check = time.monotonic() + settings.DATABASE_REPLICA_CHECK_SECONDS
-    connections[REPLICA].close()
 
 
 class ReplicaMiddleware:
