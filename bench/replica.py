@@ -2,9 +2,11 @@
 primary alone and by the primary with DATABASE_REPLICA_URL, and where the reads went.
 
     .venv/bin/python bench/replica.py --claims 20000 --connections 16 --phase 20
+    .venv/bin/python bench/replica.py --copy claimtrack_scale --claims 105000
 
 Makes a private PostgreSQL primary (wal_level=replica) on a free port, loads the data set of
-bench/scale_data.py into it, makes a hot standby of it with `pg_basebackup -R`, then serves the
+bench/scale_data.py into it (or copies an already loaded database, `--copy`, from the
+PostgreSQL on 127.0.0.1:5432), makes a hot standby of it with `pg_basebackup -R`, then serves the
 site with gunicorn (`--workers`, page cache off: every page reads the database) twice: primary
 only, then primary + replica. `--connections` anonymous readers ask for home, the claim list,
 claim pages, the speaker list and the API for `--phase` seconds each. Counts each server's
@@ -28,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench import scale  # noqa: E402
 from bench.faults import Readers, paths  # noqa: E402
-from tests.fault_support import PrivatePostgres  # noqa: E402
+from tests.fault_support import PrivatePostgres, postgres_bin  # noqa: E402
 from tests.redis_support import free_port  # noqa: E402
 
 DATABASE = "claimtrack_replica_bench"
@@ -73,6 +75,23 @@ def serve(env_extra: dict[str, str], *, workers: int) -> tuple[subprocess.Popen,
             time.sleep(0.2)
     process.kill()
     raise SystemExit("gunicorn did not start")
+
+
+def copy(source_url: str, primary: PrivatePostgres, name: str) -> None:
+    """pg_dump of `source_url` into a new database `name` of the private primary, streamed."""
+    primary.sql(f'CREATE DATABASE "{name}"')
+    dump = subprocess.Popen(
+        [postgres_bin("pg_dump"), "--no-owner", source_url], stdout=subprocess.PIPE
+    )
+    subprocess.run(
+        [postgres_bin("psql"), "-q", "-v", "ON_ERROR_STOP=1", primary.url(name)],
+        stdin=dump.stdout,
+        stdout=subprocess.DEVNULL,
+        check=True,
+    )
+    if dump.wait() != 0:
+        raise SystemExit("pg_dump failed")
+    primary.sql("ANALYZE", name)
 
 
 def transactions(url: str) -> int:
@@ -160,6 +179,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--phase", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--copy", help="a database holding --claims claims, copied, not loaded")
     args = parser.parse_args()
 
     primary = PrivatePostgres(options="-c wal_level=replica -c max_wal_senders=4")
@@ -169,11 +189,14 @@ def main() -> None:
         primary.start()
         url = primary.url(DATABASE)
         started = time.monotonic()
-        scale.ensure_data(args.claims, url)
-        print(f"loaded in {time.monotonic() - started:.0f} s", flush=True)
-        from django.db import connection
+        if args.copy:
+            copy(scale.database_url(args.copy), primary, DATABASE)
+        else:
+            scale.ensure_data(args.claims, url)
+            from django.db import connection
 
-        connection.close()
+            connection.close()
+        print(f"loaded in {time.monotonic() - started:.0f} s", flush=True)
         started = time.monotonic()
         standby = primary.standby()
         print(f"standby made in {time.monotonic() - started:.1f} s", flush=True)
