@@ -179,6 +179,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--phase", type=float, default=20)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=2, help="each setup, alternated")
     parser.add_argument("--copy", help="a database holding --claims claims, copied, not loaded")
     args = parser.parse_args()
 
@@ -202,16 +203,18 @@ def main() -> None:
         print(f"standby made in {time.monotonic() - started:.1f} s", flush=True)
         servers = {"primary": primary.url("postgres"), "replica": standby.url("postgres")}
         urls = paths(args.claims)
-        results = {
-            "primary only": phase("primary only", {"DATABASE_URL": url}, urls, servers, args),
-            "primary + replica": phase(
-                "primary + replica",
-                {"DATABASE_URL": url, "DATABASE_REPLICA_URL": standby.url(DATABASE)},
-                urls,
-                servers,
-                args,
-            ),
+        setups = {
+            "primary only": {"DATABASE_URL": url},
+            "primary + replica": {
+                "DATABASE_URL": url,
+                "DATABASE_REPLICA_URL": standby.url(DATABASE),
+            },
         }
+        results = {}
+        for round in range(1, args.rounds + 1):  # alternated: a busy machine drifts
+            for name, env in setups.items():
+                label = f"{name} (round {round})"
+                results[label] = phase(label, env, urls, servers, args)
         lag = staleness(url, standby.url(DATABASE), 10)
         print(report(results, lag, args))
     finally:
