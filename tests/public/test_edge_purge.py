@@ -14,6 +14,7 @@ from tests.fault_support import Site
 from tests.redis_support import free_port
 from tests.site_data import reopen
 from tests.varnish_support import Varnish
+from tracker.celery import app
 from tracker.models import OutboxMessage
 
 pytestmark = [pytest.mark.postgres, pytest.mark.worker, pytest.mark.django_db(transaction=True)]
@@ -43,6 +44,7 @@ def test_a_correction_purges_its_claims_pages_and_the_lists_and_nothing_else(
     site = worker = None
     try:
         site = Site(env, logs[0], port=site_port)
+        app.control.purge()  # no task left by an earlier test for this worker
         worker = worker_support.start_celery(
             "worker", "--pool", "solo", "--without-gossip", "--without-mingle",
             env=env, log=logs[1],
