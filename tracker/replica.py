@@ -63,6 +63,17 @@ def replica_usable() -> bool:
     return _Health.usable
 
 
+def state() -> str:
+    """The replica as /health/ reports it (tracker.health)."""
+    if REPLICA not in connections.databases:
+        return "not used"
+    if replica_usable():
+        return "ok"
+    if _Health.staleness is None:
+        return "unreachable"
+    return f"behind: {_Health.staleness:.1f} s stale"
+
+
 def lsn(text: str) -> int:
     """A WAL position ("16/B374D848") as a number."""
     high, low = text.split("/")

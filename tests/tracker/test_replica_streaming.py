@@ -68,6 +68,14 @@ def api(site: Site, path: str, *, token: str = "", body: dict | None = None) -> 
         return status, {}
 
 
+def health(site: Site) -> tuple[str, bool]:
+    """What /health/ says of the replica, and whether the site is degraded by it (beat, not
+    run here, degrades it too)."""
+    headers = {"Authorization": "Bearer replica-test"}
+    body = json.loads(site.request("/health/", headers=headers)[2])
+    return body["replica"], "replica" in body["degraded_by"]
+
+
 @pytest.fixture
 def proxy():
     """Stands for a caching proxy: records the PURGE requests it is sent."""
@@ -101,6 +109,7 @@ def test_anonymous_readers_read_the_standby_and_editors_the_primary(
         PUBLIC_PAGE_CACHE_SECONDS="0",  # every answer below comes from a database
         PUBLIC_CACHE_PURGE_URLS=proxy.url("/"),
         API_THROTTLE_ANON="100000/minute",  # the waits below ask many times a second
+        HEALTH_TOKEN="replica-test",
     )
     logs = [tmp_path / "site.log", tmp_path / "worker.log"]
     public = ["/claims/", shown.get_absolute_url(), "/api/v1/claims/"]
@@ -114,6 +123,7 @@ def test_anonymous_readers_read_the_standby_and_editors_the_primary(
     try:
         site = Site(env, logs[0])
         assert [site.get(path)[0] for path in public] == [200] * 4
+        assert health(site) == ("ok", False)
 
         # The primary away: anonymous readers are served by the standby; an editor, whose
         # reads go to the primary, is not.
@@ -174,6 +184,7 @@ def test_anonymous_readers_read_the_standby_and_editors_the_primary(
         answers = [site.get(path)[0] for _ in range(3) for path in public]
         timings["pages read with the standby stopped"] = time.monotonic() - stopped
         assert answers == [200] * len(answers)
+        assert health(site) == ("unreachable", True)
         standby.start()
     finally:
         if site is not None:
