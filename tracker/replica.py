@@ -136,6 +136,11 @@ class ReplicaRouter:
         return False if db == REPLICA else None
 
 
+# Anonymous pages that read what the same person has just written: a follow's confirmation
+# and unsubscribe links, opened from a mail sent right after the subscription's commit.
+PRIMARY_PATHS = ("/follow/",)
+
+
 def anonymous_read(request) -> bool:
     """A GET or HEAD by nobody signed in and sending no credentials. An API token is only read
     by the view, after the middleware: its Authorization header alone sends the request to the
@@ -143,6 +148,7 @@ def anonymous_read(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
         and "HTTP_AUTHORIZATION" not in request.META
+        and not request.path.startswith(PRIMARY_PATHS)
         and not request.user.is_authenticated
     )
 

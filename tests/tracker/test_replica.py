@@ -57,6 +57,13 @@ def test_an_api_client_sending_a_token_reads_the_primary():
     assert not anonymous_read(request)
 
 
+def test_a_follows_confirmation_link_reads_the_primary():
+    # Opened from a mail sent right after the subscription's commit: the replica may lag it.
+    request = RequestFactory().get("/follow/confirm/abc/")
+    request.user = SimpleNamespace(is_authenticated=False)
+    assert not anonymous_read(request)
+
+
 def test_outside_a_request_everything_uses_the_primary():
     databases_seen("get", signed_in=False)
     assert router.db_for_read(Claim) is None
