@@ -178,5 +178,6 @@ class ReplicaMiddleware:
     def process_exception(self, request, exception: Exception) -> None:
         """Before DatabaseUnavailableMiddleware (outer) turns the outage into a 503."""
         if _reading_replica.get() and is_outage(exception):
+            log.warning("A read failed on the replica (%s): answered from the primary", exception)
             replica_failed()
             request.replica_failed = True
