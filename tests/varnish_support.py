@@ -28,6 +28,15 @@ sub vcl_recv {
         return (purge);
     }
 }
+sub vcl_backend_response {
+    # Only what the site marks public is kept (the API sends no Cache-Control: Varnish's
+    # default would keep it for 120 s, unpurged).
+    if (beresp.http.Cache-Control !~ "public") {
+        set beresp.uncacheable = true;
+        set beresp.ttl = 120s;
+        return (deliver);
+    }
+}
 sub vcl_deliver {
     if (obj.hits > 0) { set resp.http.X-Cache = "HIT"; } else { set resp.http.X-Cache = "MISS"; }
 }

@@ -56,6 +56,8 @@ def test_a_correction_purges_its_claims_pages_and_the_lists_and_nothing_else(
             assert varnish.get(path)[1]["X-Cache"] == "HIT", path
         assert varnish.get(pages[0])[1]["Surrogate-Key"] == f"claimtrack claim-{corrected.pk}"
         assert varnish.get(pages[2])[1]["Surrogate-Key"] == "claimtrack lists"
+        for _ in range(2):  # the API is not marked public: never kept, so never stale
+            assert varnish.get("/api/v1/claims/")[1]["X-Cache"] == "MISS"
 
         draft.text = "A draft nobody reads, edited"
         draft.save()
