@@ -24,14 +24,16 @@ install-dev: $(VENV)/.installed-dev
 
 # Debian packages the tests use: chromium (Playwright drives it; it cannot download a browser
 # here), openssl (a self-signed certificate for the link checker's TLS test), redis-server
-# (the fault tests stop and restart a private one: tests/redis_support.py) and gettext
-# (makemessages and msgfmt: the catalogue check and `make messages`).
+# (the fault tests stop and restart a private one: tests/redis_support.py), gettext
+# (makemessages and msgfmt: the catalogue check and `make messages`) and varnish (the CDN
+# purge test puts a private one in front of the site: tests/varnish_support.py).
 system-packages:
 	@missing=""; \
 	  test -x /usr/bin/chromium || missing="$$missing chromium"; \
 	  command -v openssl >/dev/null 2>&1 || missing="$$missing openssl"; \
 	  command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	  command -v msgmerge >/dev/null 2>&1 || missing="$$missing gettext"; \
+	  test -x /usr/sbin/varnishd || missing="$$missing varnish"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing Debian packages for the tests:$$missing"; \
 	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -37,7 +37,7 @@ from django.db.models.signals import (
 )
 from django.utils import timezone
 
-from claims import pagecache, readmodel, search
+from claims import edge, pagecache, readmodel, search
 from claims.events import faces_changed
 from claims.models import (
     Appearance,
@@ -161,6 +161,8 @@ def refresh(sender: type[Model], claim_ids: set[int], fields: frozenset[str] | N
     # The rating scale is also shown on its own (methodology, legends), with or without claims.
     if ids or sender is RatingLevel:
         pagecache.invalidate_now_and_on_commit()
+    if sender is RatingLevel:
+        edge.purge_lists_after_commit()
     if len(ids) > TOUCH_INLINE_MAX:
         hand_on(sender, ids, fields)
         return
@@ -228,15 +230,23 @@ def hand_on(
 
 
 def touch(sender: type[Model], ids: list[int], fields: frozenset[str] | None = None) -> None:
-    """Move these claims' updated_at, rebuild their search text if it shows `sender`, and send
-    faces_changed (webhooks listen)."""
+    """Move these claims' updated_at, rebuild their search text if it shows `sender`, purge the
+    edge's copies of their pages if they are public (claims.edge), and send faces_changed
+    (webhooks listen)."""
     now = timezone.now()
     for start in range(0, len(ids), TOUCH_BATCH):
         Claim.objects.filter(pk__in=ids[start : start + TOUCH_BATCH]).update(updated_at=now)
     if sender in search.READS:
         refresh_search_text(ids)
+    purging = edge.purging()
+    public_before = edge.public_among(ids) if purging else set()
     if sender in READ_MODEL_READS:
         refresh_read_model(ids)
+    if purging and (sender not in READ_MODEL_READS or len(ids) <= SEARCH_INLINE_MAX):
+        # Public before or after: a page that appeared, changed or went. The read model's
+        # tasks purge for the claims they refresh later.
+        changed = public_before | (edge.public_among(ids) if sender in READ_MODEL_READS else set())
+        edge.purge_after_commit(changed)
     faces_changed.send(sender=sender, claim_ids=frozenset(ids), fields=fields)
 
 
@@ -275,8 +285,13 @@ def refresh_search_text_task(claim_ids: list[int]) -> None:
 
 @shared_task(name="claims.refresh_read_model")
 def refresh_read_model_task(claim_ids: list[int]) -> None:
-    """Rewrite the read model's rows of many claims after an edit they all show."""
-    readmodel.refresh(claim_ids)
+    """Rewrite the read model's rows of many claims after an edit they all show, and purge the
+    edge's copies of those public before or after."""
+    with transaction.atomic():
+        public_before = edge.public_among(claim_ids) if edge.purging() else set()
+        readmodel.refresh(claim_ids)
+        if edge.purging():
+            edge.purge_after_commit(public_before | edge.public_among(claim_ids))
 
 
 @shared_task(name="claims.refresh_claims_showing")

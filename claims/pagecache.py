@@ -28,6 +28,7 @@ from django.db import DatabaseError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control
 
+from claims import edge
 from tracker.models import PageCacheGeneration
 
 log = logging.getLogger(__name__)
@@ -141,12 +142,15 @@ def cached_page(
 def for_the_edge(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """Cache-Control for a CDN or caching proxy in front of the site: an anonymous reader's
     page may be kept PUBLIC_EDGE_CACHE_SECONDS (so a change reaches readers behind it within
-    that time, however it was made); a signed-in person's page, or an error, is never kept."""
+    that time, however it was made), and names what it shows for a purge by key when the
+    change is one claims.dependents sees (claims.edge); a signed-in person's page, or an error,
+    is never kept."""
     seconds = settings.PUBLIC_EDGE_CACHE_SECONDS
     if request.user.is_authenticated:
         patch_cache_control(response, private=True, no_cache=True)
     elif response.status_code == 200 and seconds and not response.cookies:
         patch_cache_control(response, public=True, max_age=seconds)
+        edge.label(request, response)
     else:
         patch_cache_control(response, no_cache=True)
     return response

@@ -92,7 +92,9 @@ def answers_if_none_match(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         answer = get_conditional_response(request, etag=etag, response=response)
         if answer is None or answer is response:
             return response
-        answer.headers["Cache-Control"] = response.headers["Cache-Control"]
+        for header in ("Cache-Control", "Surrogate-Key", "Cache-Tag"):
+            if header in response.headers:
+                answer.headers[header] = response.headers[header]
         return answer
 
     return wrapped

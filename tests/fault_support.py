@@ -36,7 +36,8 @@ def postgres_bin(name: str) -> str:
 
 
 class PrivatePostgres:
-    def __init__(self) -> None:
+    def __init__(self, *, options: str = "") -> None:
+        self.options = options  # more server settings, as `-c name=value ...`
         self.folder = Path(tempfile.mkdtemp(prefix="claimtrack-pg-"))
         self.data = self.folder / "data"
         self.port = free_port()
@@ -58,7 +59,7 @@ class PrivatePostgres:
     def start(self) -> None:
         options = (
             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.folder} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off {self.options}"
         )
         self._run(
             postgres_bin("pg_ctl"), "-D", str(self.data), "-o", options, "-l",
@@ -67,6 +68,24 @@ class PrivatePostgres:
 
     def stop(self) -> None:
         self._run(postgres_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def standby(self) -> "PrivatePostgres":
+        """A hot standby streaming from this cluster (which must be running): a base backup
+        taken with `pg_basebackup -R` (it writes the connection to the primary and the standby
+        signal), started on a port of its own."""
+        standby = PrivatePostgres(options="-c hot_standby=on")
+        standby._run(
+            postgres_bin("pg_basebackup"), "-h", "127.0.0.1", "-p", str(self.port), "-U",
+            "postgres", "-D", str(standby.data), "-R", "-X", "stream", "--no-sync",
+            "-c", "fast",
+        )  # fmt: skip
+        standby.start()
+        return standby
+
+    def sql(self, statement: str, database: str = "postgres") -> str:
+        """One statement run by psql here; its output, unaligned."""
+        command = [postgres_bin("psql"), self.url(database), "-XAtqc", statement]
+        return subprocess.run(command, check=True, capture_output=True, text=True).stdout.strip()
 
     def running(self) -> bool:
         command = [postgres_bin("pg_isready"), "-q", "-h", "127.0.0.1", "-p", str(self.port)]
@@ -103,8 +122,8 @@ class PrivatePostgres:
 class Site:
     """The site under gunicorn (tracker.wsgi), as the README deploys it, in a child process."""
 
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.port = free_port()
+    def __init__(self, env: dict[str, str], log: Path, *, port: int | None = None) -> None:
+        self.port = port or free_port()
         self.log = log
         self.process = worker_support.start(
             [

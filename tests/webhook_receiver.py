@@ -3,7 +3,8 @@ answers with the status codes queued in `answers` (then 200) and the body `answe
 
 import json
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -12,6 +13,8 @@ class Received:
     path: str
     headers: dict
     body: bytes
+    method: str = "POST"
+    at: float = field(default_factory=time.monotonic)
 
     @property
     def json(self) -> dict:
@@ -28,12 +31,15 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                receiver.received.append(Received(self.path, dict(self.headers), body))
+                received = Received(self.path, dict(self.headers), body, self.command)
+                receiver.received.append(received)
                 status = receiver.answers.pop(0) if receiver.answers else 200
                 self.send_response(status)
                 self.send_header("Content-Length", str(len(receiver.answer_body)))
                 self.end_headers()
                 self.wfile.write(receiver.answer_body)
+
+            do_PURGE = do_POST  # a caching proxy's purge (claims.edge)
 
             def log_message(self, *args):
                 pass

@@ -53,6 +53,15 @@ def envurl(name: str, default: str, *, schemes: tuple[str, ...]) -> str:
     raw = envstr(name, default)
     if not raw:
         return raw
+    return _url(name, raw, schemes)
+
+
+def envurls(name: str, *, schemes: tuple[str, ...]) -> list[str]:
+    """Comma-separated URLs, each checked as envurl checks one."""
+    return [_url(name, raw, schemes) for raw in envlist(name)]
+
+
+def _url(name: str, raw: str, schemes: tuple[str, ...]) -> str:
     parts = urlsplit(raw)
     if parts.scheme not in schemes or not (parts.netloc or parts.path):
         raise ImproperlyConfigured(

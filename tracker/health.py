@@ -4,8 +4,9 @@ Everyone gets `{"status": "ok" | "degraded" | "error"}`:
 - `error` (HTTP 503): the database does not answer, so this instance cannot serve; a load
   balancer should take it out of rotation.
 - `degraded` (HTTP 200): the site serves readers and editors, but a part behind it is away:
-  the shared cache (pages served uncached), the broker (work waits in the outbox), no worker or
-  no beat seen lately, or outbox messages waiting too long or given up on. Taking the instance
+  the shared cache (pages served uncached), the broker (work waits in the outbox), the read
+  replica (readers read the primary), no worker or no beat seen lately, or outbox messages
+  waiting too long or given up on. Taking the instance
   out of rotation would not help (every instance shares those parts), so it answers 200.
 - `ok` (HTTP 200): everything answers.
 The detail of each part (which may name hosts and errors) goes only to callers with the
@@ -26,7 +27,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from tracker import outbox
+from tracker import outbox, replica
 from tracker.clientip import client_ip
 from tracker.dbfaults import RETRY_AFTER_SECONDS
 from tracker.models import Heartbeat, OutboxMessage
@@ -90,7 +91,7 @@ def _background(now: datetime.datetime) -> dict[str, Any]:
 def _degraded_by(parts: dict[str, Any]) -> list[str]:
     stale = settings.HEALTH_STALE_SECONDS
     fine = ("ok", "per process", "not used")
-    found = [name for name in ("cache", "broker") if parts[name] not in fine]
+    found = [name for name in ("cache", "broker", "replica") if parts[name] not in fine]
     if "background" in parts:
         background = parts["background"]
         if not any(age is not None and age <= stale for age in background["workers"].values()):
@@ -123,7 +124,12 @@ def may_see_detail(request: HttpRequest) -> bool:
 @never_cache
 def health(request: HttpRequest) -> JsonResponse:
     now = timezone.now()
-    parts: dict[str, Any] = {"database": _database(), "cache": _cache(), "broker": _broker()}
+    parts: dict[str, Any] = {
+        "database": _database(),
+        "cache": _cache(),
+        "broker": _broker(),
+        "replica": replica.state(),
+    }
     if parts["database"] == "ok" and not current_app.conf.task_always_eager:
         try:
             parts["background"] = _background(now)

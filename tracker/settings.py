@@ -19,6 +19,7 @@ from tracker.env import (
     envrate,
     envstr,
     envurl,
+    envurls,
     redact,
 )
 
@@ -136,9 +137,12 @@ else:
     )
 DATABASES["default"]["TEST"] = {"NAME": envstr("TEST_DATABASE_NAME") or None}
 # An optional read replica (PostgreSQL streaming replica of DATABASE_URL): anonymous GETs read
-# from it, everything else uses the primary (tracker/replica.py). Tests mirror it to the
-# primary.
+# from it while it answers and is at most DATABASE_REPLICA_MAX_LAG_SECONDS behind, checked by
+# each process every DATABASE_REPLICA_CHECK_SECONDS; everything else, and every read while it
+# is away or behind, uses the primary (tracker/replica.py). Tests mirror it to the primary.
 DATABASE_REPLICA_URL = envstr("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_MAX_LAG_SECONDS = envint("DATABASE_REPLICA_MAX_LAG_SECONDS", 30)
+DATABASE_REPLICA_CHECK_SECONDS = envint("DATABASE_REPLICA_CHECK_SECONDS", 1, minimum=1)
 if DATABASE_REPLICA_URL:
     try:
         DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
@@ -147,6 +151,16 @@ if DATABASE_REPLICA_URL:
             f"DATABASE_REPLICA_URL is not a database URL we understand: "
             f"{redact(DATABASE_REPLICA_URL)!r}"
         ) from None
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured(
+            "DATABASE_REPLICA_URL must point at a PostgreSQL streaming replica (postgresql://)"
+        )
+    # As the primary: a kept connection is checked before reuse, a silent replica is given
+    # DATABASE_CONNECT_TIMEOUT seconds (then readers read the primary).
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["replica"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DATABASE_CONNECT_TIMEOUT", 3, minimum=1)
+    )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["tracker.replica.ReplicaRouter"]
     MIDDLEWARE.insert(
@@ -377,6 +391,10 @@ PUBLIC_PAGE_GENERATION_CHECK_SECONDS = envint("PUBLIC_PAGE_GENERATION_CHECK_SECO
 # How long a CDN or caching proxy may keep a public page (Cache-Control max-age): the most a
 # reader behind it sees a page older than its change; 0 tells it not to keep pages.
 PUBLIC_EDGE_CACHE_SECONDS = envint("PUBLIC_EDGE_CACHE_SECONDS", 60)
+# Caching proxies to purge when claims change (claims.edge): each is sent `PURGE` with the
+# changed pages' keys in a Surrogate-Key header, by a task after the commit. Empty: pages expire.
+PUBLIC_CACHE_PURGE_URLS = envurls("PUBLIC_CACHE_PURGE_URLS", schemes=("http", "https"))
+PUBLIC_CACHE_PURGE_TIMEOUT_SECONDS = envint("PUBLIC_CACHE_PURGE_TIMEOUT_SECONDS", 5, minimum=1)
 PUBLIC_PAGE_SIZE = 20
 CSP_EXEMPT_PREFIXES = ["/api/"]
 MIDDLEWARE += ["tracker.headers.SecurityHeadersMiddleware"]

@@ -43,3 +43,17 @@ def test_no_edge_time_tells_the_edge_to_keep_nothing(client, published, settings
     settings.PUBLIC_EDGE_CACHE_SECONDS = 0
     response = client.get("/claims/")
     assert "no-cache" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+
+
+@pytest.mark.django_db
+def test_each_kept_page_names_what_it_shows_for_a_purge_by_key(client, published):
+    claim_keys = f"claimtrack claim-{published.pk}"
+    for url in (published.get_absolute_url(), f"/claims/{published.pk}/card.en.png",
+                f"/embed/claims/{published.pk}/", f"/claims/{published.pk}/feed.atom"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Surrogate-Key"] == claim_keys, url
+        assert response["Cache-Tag"] == claim_keys.replace(" ", ","), url
+    for url in ("/", "/claims/?rating=false", "/methodology/", "/feeds/claims.atom"):
+        assert client.get(url)["Surrogate-Key"] == "claimtrack lists", url
+    assert "Surrogate-Key" not in client.get("/claims/999999-missing/")

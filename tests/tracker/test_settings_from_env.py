@@ -47,6 +47,8 @@ def test_good_settings_start():
         ("ARCHIVE_AVAILABILITY_URL", "archive.org"),
         ("METRICS_ALLOWED_NETWORKS", "10.0.0.0/8,not-a-network"),
         ("LOG_FORMAT", "xml"),
+        ("PUBLIC_CACHE_PURGE_URLS", "http://varnish-1:6081,varnish-2:6081"),
+        ("DATABASE_REPLICA_MAX_LAG_SECONDS", "soon"),
     ],
 )
 def test_a_bad_value_names_its_variable(variable, value):
