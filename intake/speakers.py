@@ -50,6 +50,9 @@ TITLE_WORDS = {
     "economist", "meteorologist", "manager", "officer", "correspondent", "reporter", "veteran",
     "advocate", "founder", "executive", "lawyer", "attorney", "researcher", "scientist",
     "streeter", "strategist", "editor", "coach", "captain", "commissioner", "inspector",
+    # ranks and police or court jobs: "Lt. David Lelevier", "Investigator Robert Cornett"
+    "lt", "sgt", "capt", "cpl", "det", "lieutenant", "sergeant", "detective", "investigator",
+    "deputy", "officer", "sheriff", "prosecutor", "hlv",
 }  # fmt: skip
 # Job nouns before a name that make it the person's: "Pentagon spokesman Mark Wright said".
 POST_BEFORE = re.compile(
@@ -88,18 +91,21 @@ THE = r"(?:[Tt]he\s+)?"  # "the Labor Department said": the institution, not "th
 VERBS_VI = (
     r"cho biết thêm|cho biết|nói thêm|nói|khẳng định|chia sẻ|ước tính|tuyên bố|cho rằng"
     r"|thừa nhận|nhận định|phát biểu|nhấn mạnh|giải thích|lý giải|tâm sự|nêu quan điểm|nêu rõ"
-    r"|xác nhận|bác bỏ|phủ nhận|kiến nghị|khuyến cáo|đánh giá|thông tin|trả lời"
+    r"|xác nhận|bác bỏ|phủ nhận|kiến nghị|khuyến cáo|đánh giá|thông tin|trả lời|đáp|viết"
+    r"|phỏng đoán|dự đoán|cho hay|tiết lộ|bày tỏ|lập luận|nhận xét|cảnh báo|kể"
 )
 VERBS_EN = (
     r"said|says|say|told|tells|estimated|estimates|claimed|claims|added|adds|stated|argued"
     r"|warned|noted|insisted|wrote|writes|predicted|acknowledged|admitted|recalled|explained"
     r"|tweeted|joked|reported|reports|suggested|suggests|complained|announced|declared"
-    r"|asked|replied|continued|concluded|cautioned|conceded|countered"
+    r"|asked|replied|continued|concluded|cautioned|conceded|countered|quipped|remarked"
+    r"|observed|responded|answered|recounted|testified|mused|wondered"
 )
 # Verbs whose subject may follow them ("…, said Kevin Xu"); not "told", whose object follows it.
 VERBS_BEFORE_NAME = (
     r"said|says|estimated|claimed|added|adds|stated|argued|warned|noted|insisted|wrote|writes"
     r"|reports|reported|recalled|explained|tweeted|declared|asked|replied|continued|nói"
+    r"|quipped|remarked|observed|responded|answered"
 )
 VERBS = rf"(?i:{VERBS_VI}|{VERBS_EN})"
 PAREN = r"(?:\s*\([^()]{0,60}\))?"  # "Sen. Dawn Addiego (R-Burlington)"
@@ -109,9 +115,12 @@ APPOSITION = r"(?:,[^“”\"]{0,200}?,)?"
 POST_VI = (
     r"(?:,\s*(?i:cục trưởng|vụ trưởng|viện trưởng|hiệu trưởng|trưởng khoa|trưởng ban|trưởng phòng"
     r"|giám đốc|tổng giám đốc|phó|chủ tịch|bộ trưởng|thứ trưởng|giáo viên|đại diện|người phát ngôn"
-    r"|chuyên gia|bác sĩ|giáo sư|đối tác|người sáng lập|nhà sáng lập|CEO|chủ nhiệm|nguyên)"
+    r"|chuyên gia|bác sĩ|giáo sư|đối tác|người sáng lập|nhà sáng lập|CEO|chủ nhiệm|nguyên|chủ"
+    r"|trưởng|nhân viên|sinh viên|học sinh|cán bộ|thành viên|tác giả|nhà|ca sĩ|diễn viên"
+    r"|cầu thủ|HLV|huấn luyện viên|người dân|cư dân)"
     r"[^“”\"]{0,160}?)?"
 )
+AT = rf"(?:\s+(?:at|from|with|of the|từ|thuộc|tại)\s+(?:the\s+)?{TOKEN}(?:\s+{TOKEN}){{0,4}})?"
 WHEN = r"(?:\s+(?:ngày|hôm|chiều|sáng|tối|on)\s+[\w/]+)?"  # "Matt Pottinger ngày 30/9 nói"
 # Someone not named, though a name follows: "Quan chức Mỹ nói", "a spokesman for Google said".
 UNNAMED_BEFORE = re.compile(
@@ -170,7 +179,7 @@ ATTRIBUTIONS = [
     ),
     # A subject just before its verb, with an optional age, date or apposition between.
     re.compile(
-        rf"(?<!\w){HONORIFICS}{THE}({NAME}){PAREN}{AGE}{APPOSITION}{WHEN}\s*"
+        rf"(?<!\w){HONORIFICS}{THE}({NAME}){PAREN}{AGE}{AT}{APPOSITION}{WHEN}\s*"
         rf"(?:đã\s+|cũng\s+|has\s+|had\s+|then\s+|also\s+)?(?:{VERBS})(?!\w)"
     ),
     re.compile(rf"{THE}({TOKEN}(?:\s+{TOKEN})*\s+{BODY})\s+(?:{VERBS})(?!\w)"),
@@ -230,6 +239,12 @@ NOT_NAMES = {
     "opponents", "members", "employees", "workers", "teachers", "students", "parents",
     "investigators", "forecasters", "pilots", "organizers", "organisers", "relatives",
     "chuyên", "giới", "quan", "đại", "nguồn", "người", "nhà", "cư", "báo", "số", "dữ",
+}  # fmt: skip
+# Vietnamese words that open a clause, capitalised at its start: "Dù Messi khẳng định" names
+# Messi.
+CLAUSE_OPENERS_VI = {
+    "dù", "mặc", "dẫu", "tuy", "nhưng", "nếu", "vì", "bởi", "nhờ", "ngoài", "sau", "trước",
+    "tại", "ở", "với", "về", "từ", "còn", "rồi", "thậm", "chưa", "đến", "khi", "trong",
 }  # fmt: skip
 
 
@@ -353,8 +368,13 @@ def _folded(text: str) -> tuple[str, ...]:
 
 
 def _usable(name: str) -> str | None:
-    name = _person_in(name.strip(" .,’'"))
+    tokens = name.strip(" .,’'").split()
+    while len(tokens) > 1 and tokens[0].lower() in CLAUSE_OPENERS_VI:
+        tokens.pop(0)
+    name = _person_in(" ".join(tokens))
     first = name.split()[0].lower() if name else ""
+    if len(name.split()) == 1 and first in INSTITUTION_END:
+        return None  # "the … Employers’ Association": the tail of a name cut at a possessive
     return name if name and first not in NOT_NAMES else None
 
 
@@ -441,8 +461,15 @@ class _Mentions:
             for full in reversed(self.full):
                 if full[-2:] == folded:
                     return self.spelled[full]
-        if len(folded) != 1:
+        if len(folded) > 1 and not name.isascii():
             return name
+        if len(folded) > 1:  # "Waller-Bridge": a double surname is the tail of a full name
+            tails = {
+                self.spelled[f]
+                for f in self.full
+                if len(f) > len(folded) and f[-len(folded) :] == folded
+            }
+            return tails.pop() if len(tails) == 1 else name
         rules = [lambda full: full[-1] == folded[0]]
         if name.isascii():  # "Teuku" is Teuku Faizasyah; "Mỹ" is not Mỹ Adam Schiff
             rules.append(lambda full: full[0] == folded[0])
@@ -482,7 +509,7 @@ def _suggest_one(
     return None
 
 
-QUOTE_REACH = 6  # sentences a quotation may run on over paragraphs before it must close
+QUOTE_REACH = 10  # sentences a quotation may run on over paragraphs before it must close
 
 
 def _quotation_runs(sentences: list[str], paragraph_end: list[int]) -> list[int]:
