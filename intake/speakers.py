@@ -225,6 +225,7 @@ NOT_NAMES = {
     "who", "how", "why", "where", "which",
     # pronouns: the sentence continues someone named before
     "ông", "bà", "anh", "chị", "họ", "chúng", "tôi", "he", "she", "they", "we", "i", "you",
+    "cô", "em", "cậu", "mình",
     # when, not who: "the minister said Tuesday"
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today",
     "yesterday", "tomorrow", "last", "next", "earlier", "january", "february",
@@ -414,6 +415,46 @@ def _attributed_name(sentence: str) -> tuple[str, str] | None:
     return None
 
 
+# Job nouns a person is introduced with ("director Ava DuVernay", "Ca sĩ Hồ Ngọc Hà", "HLV
+# Ronald Koeman", "Jo Grady, the UCU general secretary") and later described by ("the director
+# said", "nữ ca sĩ chia sẻ", "HLV trưởng của Barcelona cho biết").
+JOBS = (
+    r"director|coach|singer|actor|actress|minister|spokesman|spokeswoman|spokesperson|president"
+    r"|governor|mayor|senator|lawyer|attorney|investigator|detective|professor|researcher"
+    r"|scientist|economist|analyst|chairman|chairwoman|founder|author|manager|captain|sheriff"
+    r"|producer|executive|ceo|secretary|ambassador|commissioner|prosecutor|judge|officer"
+    r"|hlv|huấn luyện viên|ca sĩ|nhạc sĩ|diễn viên|đạo diễn|cầu thủ|tiền đạo|thủ môn|bác sĩ"
+    r"|giáo sư|tiến sĩ|chuyên gia|nhà khoa học|nhà nghiên cứu|nhà văn|người mẫu|giám đốc"
+    r"|chủ tịch|bộ trưởng|thủ tướng|tổng thống|ngoại trưởng|người phát ngôn|luật sư|chủ quán"
+    r"|đại sứ|tác giả"
+)
+JOB_BEFORE = re.compile(rf"(?<!\w)(?i:({JOBS}))\s+$")
+JOB_AFTER = re.compile(
+    rf"^,\s+(?:(?i:the|a|an|một|là)\s+)?(?:[^\s,]+\s+){{0,3}}?(?i:({JOBS}))(?!\w)"
+)
+DESCRIBED = [
+    # "The director said", "…, the former coach told reporters"
+    re.compile(
+        rf"(?:^|[,;:]\s+|[”\"]\s*,?\s*)(?i:the|our|his|her)\s+(?:[\w-]+\s+){{0,2}}?"
+        rf"(?i:({JOBS}))\s+(?:also\s+|then\s+)?(?:{VERBS_EN})(?!\w)"
+    ),
+    re.compile(rf"(?:{VERBS_BEFORE_NAME})\s+the\s+(?:[\w-]+\s+){{0,2}}?(?i:({JOBS}))(?=\s*[,.]|$)"),
+    # "nữ ca sĩ chia sẻ", "HLV trưởng của Barcelona cho biết"
+    re.compile(
+        rf"(?:^|[,.:;]\s+)(?:(?i:nữ|nam|vị|người|cô|anh|chàng)\s+)?(?i:({JOBS}))"
+        rf"(?:\s+[^\s,.:;“”\"]+){{0,5}}?\s+(?:cũng\s+|đã\s+)?(?:{VERBS_VI})(?!\w)"
+    ),
+]
+
+
+# Someone described, not named, saying: "The boyfriend told investigators", "a spokesperson
+# for the … Association said", "Các nhà nghiên cứu giải thích". A pronoun after it is theirs.
+UNNAMED_SUBJECT = re.compile(
+    rf"(?:^|[,;:]\s+|[”\"]\s*,?\s*)(?i:the|an?|one|một|các|những|vị|người)\s+[a-zà-ỹ][\w-]*"
+    rf"(?:\s+(?:for\s+the\s+)?[\w’'-]+){{0,8}}?(?:\s+\([^()]{{0,20}}\))?\s+(?:{VERBS})(?!\w)"
+)
+
+
 class _Mentions:
     """The full names an article has given so far, latest first: "ông Minh" after "ông Lê Duy
     Minh" is Lê Duy Minh, "Holtz" after "Lou Holtz" is Lou Holtz."""
@@ -427,6 +468,10 @@ class _Mentions:
         self.full: list[tuple[str, ...]] = []
         self.spelled: dict[tuple[str, ...], str] = {}
         self.roles: dict[tuple[str, ...], str] = {}  # "ngoai truong indonesia": Retno Marsudi
+        self.jobs: dict[str, list[str]] = defaultdict(list)  # "director": [Ava DuVernay]
+        self.people: list[tuple[int, str]] = []  # people the last sentence noted, where
+        # names the article shows are people's: a job, a form of address or an age with them
+        self.persons: set[str] = set()
 
     def holder(self, sentence: str, place: str) -> str | None:
         """Who holds the post named with `place` in `sentence` ("Ngoại trưởng Indonesia
@@ -434,7 +479,21 @@ class _Mentions:
         match = re.search(rf"({HONORIFIC})\s+{re.escape(place)}", sentence)
         return self.roles.get(tuple(words(match.group(0)))) if match else None
 
+    def described(self, sentence: str) -> str | None:
+        """The person a description that says stands for ("the director said"), when the
+        article introduced exactly one person with that job (two spellings of one surname
+        count as one, the latest kept); None when nobody or several."""
+        for pattern in DESCRIBED:
+            match = pattern.search(sentence)
+            if match:
+                holders = self.jobs.get(" ".join(_folded(match.group(1))), [])
+                if holders and len({tuple(words(h))[-1] for h in holders}) == 1:
+                    return holders[-1]
+                return None
+        return None
+
     def note(self, sentence: str) -> None:
+        self.people = []
         for match in self.NAME_RUN.finditer(sentence):
             role = self.ROLE_BEFORE.search(sentence[max(0, match.start() - 60) : match.start()])
             if role:
@@ -454,6 +513,18 @@ class _Mentions:
                     self.full.remove(folded)
                 self.full.append(folded)
                 self.spelled[folded] = text
+                at = sentence.find(text, match.start())
+                job = JOB_BEFORE.search(sentence[max(0, at - 40) : at]) or JOB_AFTER.search(
+                    sentence[match.end() : match.end() + 80]
+                )
+                titled = match.group(0) != text and re.match(HONORIFICS, match.group(0))
+                aged = re.match(r",\s*\d{1,3},", sentence[match.end() : match.end() + 6])
+                if job:
+                    self.jobs[" ".join(_folded(job.group(1)))].append(text)
+                if job or aged or (titled and titled.group(0)):
+                    self.persons.add(text)
+                if folded[-1] not in INSTITUTION_END and not {"of", "for", "and"} & set(folded):
+                    self.people.append((at, text))
 
     def expand(self, name: str) -> str:
         folded = tuple(words(name))
@@ -496,6 +567,12 @@ def _suggest_one(
             return Suggestion(speaker.name, speaker.id, f"attribution: {name}")
         reason = f"attribution to a new name: {name}" + (f" ({full})" if full != name else "")
         return Suggestion(full, None, reason)
+    described = mentions.described(sentence) if ATTRIBUTING.search(sentence) else None
+    if described:
+        speaker = resolver.resolve(described)
+        if speaker:
+            return Suggestion(speaker.name, speaker.id, f"described: {described}")
+        return Suggestion(described, None, f"described: {described}")
     if ATTRIBUTING.search(sentence):
         speaker = resolver.named_in(sentence)
         if speaker:
@@ -552,8 +629,10 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
             starts.append(i == 0)
         paragraph_end += [len(flat) - 1] * len(paragraph)
     own: list[Suggestion | None] = []
+    people: list[list[tuple[int, str]]] = []  # the people each sentence names, and where
     for sentence in flat:
         mentions.note(sentence)
+        people.append(mentions.people)
         own.append(_suggest_one(sentence, resolver, mentions, sexes))
     # A quotation over several sentences is its attribution's, before it or after it; one
     # closing its paragraph may be attributed on the next line ("- ông X nêu quan điểm").
@@ -572,6 +651,7 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
     last: Suggestion | None = None
     last_here: Suggestion | None = None
     named: list[Suggestion] = []  # every attributed speaker so far, the latest last
+    unnamed_last = False  # the last attribution was to someone not named ("The boyfriend told")
     for i, sentence in enumerate(flat):
         if starts[i]:
             last_here = None
@@ -588,6 +668,25 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
             previous = next(
                 (s for s in reversed(named) if sexes.get(s.name, sex) == sex or not sex), None
             )
+            # The nearest people: those the sentence before names, and this one before its
+            # pronoun. One of them is the pronoun's; several, the last speaker if among them,
+            # else nobody; none, the last speaker unless someone not named spoke since.
+            nearby = [n for _, n in people[i - 1]] if i else []
+            here = flat.index(sentence) if sentence != flat[i] else i
+            nearby += [n for at, n in people[here] if at < pronoun.start()]
+            nearby = [n for n in dict.fromkeys(nearby) if not sex or sexes.get(n, sex) == sex]
+            people_named = {s.name for s in named} | mentions.persons
+            if previous is not None or unnamed_last:  # then only names known to be people's
+                nearby = [n for n in nearby if n in people_named]
+            if len(nearby) == 1:
+                speaker = resolver.resolve(nearby[0])
+                previous = Suggestion(
+                    speaker.name if speaker else nearby[0], speaker.id if speaker else None, ""
+                )
+            elif nearby:
+                previous = previous if previous and previous.name in nearby else None
+            elif unnamed_last:
+                previous = None
             if previous is not None:
                 suggestion = Suggestion(
                     previous.name, previous.speaker_id, f"said by {previous.name} (a pronoun)"
@@ -599,6 +698,7 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
             # Said by someone not named ("Experts say", "Theo báo cáo"): neither this
             # sentence nor the ones after it are the last named speaker's.
             last_here = last = None
+            unnamed_last = bool(UNNAMED_SUBJECT.search(sentence))
         elif suggestion is None:
             previous = last_here or (last if continues else None)
             if previous is not None:
@@ -608,6 +708,8 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
                 last_here = suggestion
         else:
             last_here = last = suggestion
+        if suggestion is not None:
+            unnamed_last = False
         if suggestion is not None and (not named or named[-1].name != suggestion.name):
             named.append(suggestion)
         resolver.note_mentions(sentence, len(suggestions))
