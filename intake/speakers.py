@@ -52,7 +52,7 @@ TITLE_WORDS = {
     "streeter", "strategist", "editor", "coach", "captain", "commissioner", "inspector",
     # ranks and police or court jobs: "Lt. David Lelevier", "Investigator Robert Cornett"
     "lt", "sgt", "capt", "cpl", "det", "lieutenant", "sergeant", "detective", "investigator",
-    "deputy", "officer", "sheriff", "prosecutor", "hlv",
+    "deputy", "sheriff", "prosecutor", "hlv",
 }  # fmt: skip
 # Job nouns before a name that make it the person's: "Pentagon spokesman Mark Wright said".
 POST_BEFORE = re.compile(
@@ -120,7 +120,10 @@ POST_VI = (
     r"|cầu thủ|HLV|huấn luyện viên|người dân|cư dân)"
     r"[^“”\"]{0,160}?)?"
 )
-AT = rf"(?:\s+(?:at|from|with|of the|từ|thuộc|tại)\s+(?:the\s+)?{TOKEN}(?:\s+{TOKEN}){{0,4}})?"
+AT = (
+    rf"(?:\s+(?:at|from|with|of the)\s+(?:the\s+)?{TOKEN}(?:\s+{TOKEN}){{0,4}}"
+    r"|\s+(?:từ|thuộc|tại)\s+[^,.;:“”\"]{1,40}?)?"
+)
 WHEN = r"(?:\s+(?:ngày|hôm|chiều|sáng|tối|on)\s+[\w/]+)?"  # "Matt Pottinger ngày 30/9 nói"
 # Someone not named, though a name follows: "Quan chức Mỹ nói", "a spokesman for Google said".
 UNNAMED_BEFORE = re.compile(
@@ -441,7 +444,8 @@ DESCRIBED = [
     re.compile(rf"(?:{VERBS_BEFORE_NAME})\s+the\s+(?:[\w-]+\s+){{0,2}}?(?i:({JOBS}))(?=\s*[,.]|$)"),
     # "nữ ca sĩ chia sẻ", "HLV trưởng của Barcelona cho biết"
     re.compile(
-        rf"(?:^|[,.:;]\s+)(?:(?i:nữ|nam|vị|người|cô|anh|chàng)\s+)?(?i:({JOBS}))"
+        rf"(?:(?:^|[,.:;]\s+)(?:(?i:nữ|nam|vị|người|cô|anh|chàng)\s+)?|(?<!\w)(?i:nữ|nam|vị)\s+)"
+        rf"(?i:({JOBS}))"
         rf"(?:\s+[^\s,.:;“”\"]+){{0,5}}?\s+(?:cũng\s+|đã\s+)?(?:{VERBS_VI})(?!\w)"
     ),
 ]

@@ -1,0 +1,84 @@
+"""Speakers given as descriptions, pronouns after a name given without a verb of saying, and
+people described, not named: the rule classes of issue 22's second round, in both languages.
+No database: speakers are plain Python."""
+
+from intake.speakers import suggest
+
+
+def speakers_of(*paragraphs: list[str]) -> list:
+    return [s and s.name for s in suggest(list(paragraphs), [])]
+
+
+def test_a_description_that_says_is_the_one_person_introduced_with_that_job():
+    assert speakers_of(
+        ["But director Ava DuVernay persuaded her to take the part."],
+        ["“We shot it in 32 days,” the director said."],
+    ) == [None, "Ava DuVernay"]
+    assert speakers_of(
+        ["Ca sĩ Hồ Ngọc Hà gây bất ngờ khi tung ảnh mới."],
+        ["Đây là lần đầu tiên nữ ca sĩ chia sẻ hình ảnh mang bầu."],
+    ) == [None, "Hồ Ngọc Hà"]
+    assert speakers_of(
+        ["HLV Ronald Koeman vẫn tỏ ra bất an."],
+        ["Chia sẻ trước báo giới, HLV trưởng của Barcelona cho biết: “Tôi không biết.”"],
+    )[1] == "Ronald Koeman"
+
+
+def test_a_description_two_people_share_is_nobody():
+    assert speakers_of(
+        ["Director Ava DuVernay and director Ryan Coogler met in Los Angeles."],
+        ["“It was a long night,” the director said."],
+    ) == [None, None]
+    assert speakers_of(
+        ["HLV Park Hang Seo và HLV Chung Hae Seong có mặt trên khán đài."],
+        ["HLV trưởng cho biết đội sẽ tập luyện vào ngày mai."],
+    ) == [None, None]
+
+
+def test_a_pronoun_is_the_person_named_just_before_it_without_a_verb_of_saying():
+    assert speakers_of(
+        ["Mới đây, Messi đã lên tiếng xin lỗi."],
+        ["Tuy nhiên, HLV Ronald Koeman vẫn tỏ ra bất an."],
+        ["Ông thừa nhận mình chưa chắc sống yên ổn ở CLB."],
+    )[2] == "Ronald Koeman"
+
+
+def test_a_pronoun_after_someone_described_not_named_is_nobody():
+    said = speakers_of(
+        ["Lt. David Lelevier said the gunman had not been identified."],
+        ["The boyfriend told investigators that two men were in a white car."],
+        ["He said the car had driven past him."],
+    )
+    assert said == ["David Lelevier", None, None]
+    said = speakers_of(
+        ["Ông Lê Văn Minh cho biết trường có 300 học sinh."],
+        ["Một phụ huynh cho biết con bà phải đi bộ 5 km."],
+        ["Bà nói thêm rằng đường rất xấu."],
+    )
+    assert said[1:] == [None, None]
+
+
+def test_ranks_and_jobs_are_not_part_of_the_name():
+    assert speakers_of(
+        ["“She said they had been arguing all week,” Investigator Robert Cornett wrote."],
+        ["The gunman has not been identified, Lt. David Lelevier said."],
+    ) == ["Robert Cornett", "David Lelevier"]
+
+
+def test_a_workplace_between_the_name_and_its_verb():
+    assert speakers_of(["Neil Patel at QuickSprout suggested ten tests."]) == ["Neil Patel"]
+    assert speakers_of(
+        ["“Chúng tôi đã giải đáp bí ẩn này”, Ryan Carney từ Đại học South cho biết."]
+    ) == ["Ryan Carney"]
+
+
+def test_a_double_surname_is_the_full_name_given_before():
+    assert speakers_of(
+        ["Phoebe Waller-Bridge accepted the award."],
+        ["“It has been a dream,” Waller-Bridge said."],
+    )[1] == "Phoebe Waller-Bridge"
+
+
+def test_a_clause_opener_and_a_pronoun_are_not_names():
+    assert speakers_of(["Dù Messi khẳng định sẽ ở lại, CLB vẫn bất an."]) == ["Messi"]
+    assert speakers_of(["Cô viết: “Thời điểm đặc biệt đã đến.”"]) == [None]
