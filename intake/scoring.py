@@ -159,6 +159,23 @@ NOT_NAME_WORDS = {
     "nhưng", "nếu", "vì", "do", "với", "về", "từ", "sau", "trước", "tại", "ở", "và", "cả",
     "chúng", "tôi", "họ", "hiện", "ngày", "năm", "tháng",
 }  # fmt: skip
+# The structure of an extracted page around a line (`layout()`): a box of other articles'
+# headlines ("Trending On Reuters", "More from AllBusiness.com:", "Tin liên quan") and a photo
+# caption, told by the credit line under it ("RIVERSIDE COUNTY SHERIFF'S DEPT./CONTRIBUTED
+# IMAGE", "Photo: AP"), whatever the caption says.
+BOX_HEADING = re.compile(
+    r"(?i)^(?:trending (?:on|now)|more from|more (?:stories|news|on this)|related(?: (?:stories"
+    r"|articles|coverage|news|content|links))?|read more|most (?:popular|read|viewed|shared)"
+    r"|recommended(?: for you)?|you may also like|editors[’']? picks|top stories|latest news"
+    r"|tin liên quan|xem thêm|đọc thêm|tin cùng chuyên mục|tin mới nhất|bài viết liên quan"
+    r"|có thể bạn quan tâm|tin nổi bật)(?!\w)"
+)
+BOX_END_MARK = re.compile(r"(?i)\s*(?:full (?:article|coverage)|read more|xem thêm|»)\s*$")
+CREDIT_WORDS = re.compile(
+    r"(?i)(?:^(?:photo|photograph|image|picture|credit|video)s?(?: by)?\s*[:/]"
+    r"|\b(?:contributed|file|staff|courtesy) (?:image|photo|picture)s?\b"
+    r"|\b(?:getty images|ap photo|associated press|afp|reuters|shutterstock|epa)\s*$)"
+)
 QUOTATION = re.compile(r"[“\"].{12,}[”\"]")
 TERMINAL = '.!?…”"’)»'
 
@@ -185,6 +202,7 @@ WEIGHTS = {
     "link_list": -5.0,
     "credit": -5.0,
     "too_short": -1.5,
+    "layout": -5.0,
 }
 BIAS = -1.7
 
@@ -241,10 +259,49 @@ def _is_caption(text: str, words: list[str]) -> bool:
     )
 
 
-def score(sentence: str) -> Score:
-    """The check-worthiness of one sentence, with every rule that fired ("number: 200")."""
+def _credit_line(line: str) -> bool:
+    """A photo credit on a line of its own: short, no closing mark, a credit's words."""
+    words = line.split()
+    return 0 < len(words) <= 10 and line[-1] not in '.!?…”"' and bool(CREDIT_WORDS.search(line))
+
+
+def layout(lines: list[str]) -> list[str | None]:
+    """For each line of an extracted article, why its place in the page makes it boilerplate
+    whatever it says, or None: a line of a box of other articles (from a heading such as
+    "Trending On Reuters" or "Tin liên quan" on a line of its own, through headlines, list
+    items and teasers, to the first line that closes like a sentence of the article's own), or
+    a photo caption (the line just above a credit line)."""
+    found: list[str | None] = [None] * len(lines)
+    in_box = ""
+    previous = -1  # the last non-blank line
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        words = line.split()
+        if len(words) <= 6 and BOX_HEADING.match(line) and line[-1] not in ".!?…":
+            in_box = line.rstrip(":")
+        elif in_box:
+            closes = line[-1] in TERMINAL and not LINK_LIST.search(line) and len(words) > 4
+            if closes and not BOX_END_MARK.search(line):
+                in_box = ""
+        if in_box:
+            found[i] = f"box: {in_box}"
+        elif _credit_line(line):
+            found[i] = "credit line"
+            if previous >= 0 and found[previous] is None:
+                found[previous] = "caption: above a photo credit"
+        previous = i
+    return found
+
+
+def score(sentence: str, place: str | None = None) -> Score:
+    """The check-worthiness of one sentence, with every rule that fired ("number: 200");
+    `place` is why its line is boilerplate by its place in the page (`layout()`)."""
     text = sentence.strip()
     fired: dict[str, str] = {}
+    if place:
+        fired["layout"] = place
     words = text.split()
 
     def check(name: str, found: str | None) -> None:

@@ -18,10 +18,13 @@ def test_a_description_that_says_is_the_one_person_introduced_with_that_job():
         ["Ca sĩ Hồ Ngọc Hà gây bất ngờ khi tung ảnh mới."],
         ["Đây là lần đầu tiên nữ ca sĩ chia sẻ hình ảnh mang bầu."],
     ) == [None, "Hồ Ngọc Hà"]
-    assert speakers_of(
-        ["HLV Ronald Koeman vẫn tỏ ra bất an."],
-        ["Chia sẻ trước báo giới, HLV trưởng của Barcelona cho biết: “Tôi không biết.”"],
-    )[1] == "Ronald Koeman"
+    assert (
+        speakers_of(
+            ["HLV Ronald Koeman vẫn tỏ ra bất an."],
+            ["Chia sẻ trước báo giới, HLV trưởng của Barcelona cho biết: “Tôi không biết.”"],
+        )[1]
+        == "Ronald Koeman"
+    )
 
 
 def test_a_description_two_people_share_is_nobody():
@@ -36,11 +39,14 @@ def test_a_description_two_people_share_is_nobody():
 
 
 def test_a_pronoun_is_the_person_named_just_before_it_without_a_verb_of_saying():
-    assert speakers_of(
-        ["Mới đây, Messi đã lên tiếng xin lỗi."],
-        ["Tuy nhiên, HLV Ronald Koeman vẫn tỏ ra bất an."],
-        ["Ông thừa nhận mình chưa chắc sống yên ổn ở CLB."],
-    )[2] == "Ronald Koeman"
+    assert (
+        speakers_of(
+            ["Mới đây, Messi đã lên tiếng xin lỗi."],
+            ["Tuy nhiên, HLV Ronald Koeman vẫn tỏ ra bất an."],
+            ["Ông thừa nhận mình chưa chắc sống yên ổn ở CLB."],
+        )[2]
+        == "Ronald Koeman"
+    )
 
 
 def test_a_pronoun_after_someone_described_not_named_is_nobody():
@@ -73,10 +79,13 @@ def test_a_workplace_between_the_name_and_its_verb():
 
 
 def test_a_double_surname_is_the_full_name_given_before():
-    assert speakers_of(
-        ["Phoebe Waller-Bridge accepted the award."],
-        ["“It has been a dream,” Waller-Bridge said."],
-    )[1] == "Phoebe Waller-Bridge"
+    assert (
+        speakers_of(
+            ["Phoebe Waller-Bridge accepted the award."],
+            ["“It has been a dream,” Waller-Bridge said."],
+        )[1]
+        == "Phoebe Waller-Bridge"
+    )
 
 
 def test_a_clause_opener_and_a_pronoun_are_not_names():
