@@ -105,6 +105,28 @@ OPINION = _words(
 FIRST_PERSON = re.compile(
     r"(?<!\w)(I|I'm|I’m|I've|I’ve|I'd|I’d|(?i:me|my|we|we're|we’re|our|us|tôi|chúng tôi))(?!\w)"
 )
+# Feelings, whatever figure comes with them: "Các thầy cô rất thương cảm, xót xa hoàn cảnh
+# của 2 em", "When I look in the mirror I'm angry, Rene, 37, said".
+FEELING = _words(
+    "thương cảm", "xót xa", "yêu thương", "vui mừng", "hạnh phúc", "lo lắng", "bất an",
+    "háo hức", "tâm sự", "angry", "afraid", "blessed", "heartbroken", "devastated",
+    "thrilled", "excited", "emotional", "scared",
+)  # fmt: skip
+# The speaker's own view, whatever figure comes with it: "Tôi thấy trong 4 tuần qua, Messi…".
+OWN_VIEW = _words(
+    "tôi nghĩ", "tôi thấy", "tôi tin", "theo tôi", "tôi cho rằng", "chúng tôi nghĩ",
+    "i think", "i believe", "i feel", "i thought", "in my view", "we think", "we believe",
+)  # fmt: skip
+# A person's own story: the speaker, or "chúng ta", with a small number, an age or a span of
+# their own time ("I was 12, 13", "she turned 100 … sent me the link", "Ở phố học 2 tháng"),
+# not a statistic (no percentage, money or unit of measure, no number of 1,000 or more).
+STORY_PERSON = re.compile(
+    r"(?<!\w)(I|I'm|I’m|I've|I’ve|I'd|I’d|us|(?i:me|my|we|our|tôi|chúng tôi|chúng ta))(?!\w)"
+)
+# …nor a point in the past: "20 năm trước", "10 years ago".
+BIG_NUMBER = re.compile(
+    r"\d{1,3}(?:[.,]\d{3})+|\d{4,}|(?i:\w+\s+(?:năm|thập kỷ|thế kỷ)\s+trước|\w+\s+years?\s+ago)"
+)
 BOILERPLATE = re.compile(
     r"(?i)(?:^|\W)(?:follow (?:us|\w+(?: \w+)?) on|like us on|may be reached at|can be reached at"
     r"|log on to|for more (?:information|details)|click here|sign up|subscribe|share this"
@@ -202,6 +224,7 @@ WEIGHTS = {
     "link_list": -5.0,
     "credit": -5.0,
     "too_short": -1.5,
+    "anecdote": -1.3,
     "layout": -5.0,
 }
 BIAS = -1.7
@@ -323,7 +346,14 @@ def score(sentence: str, place: str | None = None) -> Score:
     named = names(text)
     check("named_entity", ", ".join(dict.fromkeys(named[:3])) if named else None)
     check("question", "?" if text.endswith("?") or text.endswith("?”") else None)
-    if not (fired.get("number") or fired.get("quantity_word")):
+    counted = fired.get("number") or fired.get("quantity_word")
+    if counted and not (fired.keys() & {"percentage", "money", "quantity"}):
+        story = _found(STORY_PERSON, text)
+        if story and not BIG_NUMBER.search(LABEL_NUMBER.sub(" ", text)) and "date" not in fired:
+            fired["anecdote"] = f"{story}, {counted}"
+    if counted:
+        check("opinion", _found(OWN_VIEW, text) or _found(FEELING, text))
+    else:
         check("opinion", _found(OPINION, text))
         if not (fired.get("comparison") or fired.get("superlative")):
             check("first_person", _found(FIRST_PERSON, text))

@@ -80,3 +80,41 @@ def test_a_sentence_above_an_ordinary_line_is_not_a_caption():
         "caption: above a photo credit",
         "credit line",
     ]
+
+
+def value(sentence: str) -> float:
+    return scoring.score(sentence).value
+
+
+def test_a_persons_own_story_with_a_small_number_ranks_below_a_statistic():
+    story = value("But she sent me the link to a story when she turned 100, and it said so.")
+    statistic = value("The agency said 100,000 people were displaced, up 12% on last year.")
+    assert "anecdote" in " ".join(scoring.score("I was 12, 13 when I first saw him.").reasons)
+    assert story < statistic
+    vi_story = scoring.score("Tôi học ở phố 2 tháng thì phải về quê vì nhà hết tiền.")
+    vi_statistic = scoring.score("Chúng tôi cắt giảm 40% nhân sự trong năm 2020.")
+    assert any(r.startswith("anecdote") for r in vi_story.reasons)
+    assert not any(r.startswith("anecdote") for r in vi_statistic.reasons)
+    # a point in the past is not a story's span: "20 năm trước", "10 years ago"
+    assert not any(
+        r.startswith("anecdote")
+        for r in scoring.score("Chúng tôi nhớ, 20 năm trước ngành giáo dục cũng đổi mới.").reasons
+    )
+    # the magazine "Us" is not the first person
+    assert not any(
+        r.startswith("anecdote")
+        for r in scoring.score("The two sat down with Us to talk about the 2 films.").reasons
+    )
+
+
+def test_a_view_or_a_feeling_is_not_a_fact_because_a_number_comes_with_it():
+    for sentence in (
+        "Tôi thấy trong 4 tuần qua, Messi đã cháy hết mình vì bóng đá.",
+        "Các thầy cô rất thương cảm, xót xa hoàn cảnh của 2 em.",
+        "I think the 3 of them will be fine.",
+        "When I look in the mirror I'm angry, said Rene, 37.",
+    ):
+        assert any(r.startswith("opinion") for r in scoring.score(sentence).reasons), sentence
+    assert value("Các thầy cô rất thương cảm hoàn cảnh của 2 em.") < value(
+        "Trường có 2 em học sinh bỏ học trong năm 2020, theo Phòng Giáo dục."
+    )
