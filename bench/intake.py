@@ -256,6 +256,28 @@ UNRELATED = [
     "The price of the house is the talk of the town in the summer.",
     "The company said it would open a new office in Hanoi next year.",
     "Mỹ và Nhật Bản tập trận chung ở Thái Bình Dương trong tuần này.",
+    # Added in the second round: news of the same topics as the claims (schools, China, AI,
+    # airlines, health, sport, money), in both languages, repeating none of them.
+    "Học sinh tiểu học ở Hà Nội được nghỉ Tết từ ngày 20 tháng Giêng.",
+    "Giá vàng trong nước tăng mạnh trong phiên sáng nay.",
+    "Mỹ công bố gói viện trợ mới cho Ukraine trị giá 2 tỷ USD.",
+    "Trung Quốc phóng thành công tàu vũ trụ mới lên trạm không gian.",
+    "Bệnh viện Bạch Mai tiếp nhận thêm 50 bệnh nhân sốt xuất huyết.",
+    "Đội tuyển Việt Nam thắng Thái Lan 2-1 tại sân Mỹ Đình.",
+    "Công ty Baidu ra mắt điện thoại thông minh mới tại Bắc Kinh.",
+    "Các nhà khoa học phát hiện loài ếch mới ở Tây Nguyên.",
+    "Thủ tướng yêu cầu đẩy nhanh tiến độ cao tốc Bắc - Nam.",
+    "Nhiều trường đại học công bố điểm chuẩn năm 2021.",
+    "The airline cancelled 40 flights on Friday because of snow in Denver.",
+    "China's exports rose 5% in March compared with a year earlier.",
+    "The mayor opened a new library in the city centre on Saturday.",
+    "AI start-ups in Europe raised $2 billion last quarter.",
+    "Apple unveiled a new iPhone with a larger battery.",
+    "The school board voted to extend the winter break by two days.",
+    "Scientists found a new species of frog in the Andes.",
+    "The president signed a bill on veterans' health care.",
+    "The US and Japan held joint naval drills in the Pacific this week.",
+    "Police arrested two men after a robbery at a downtown bank.",
 ]
 
 
@@ -269,10 +291,10 @@ def phrasings() -> None:
     from intake.matchtext import folded_words
 
     claims = [(c["text"], c.get("translation", "")) for c in CLAIMS]
-    for path in sorted(ARTICLES.glob("*.json")):
+    for path in sorted([*ARTICLES.glob("*.json"), *HELD_OUT.glob("*.json")]):
         claims += [(s, "") for s in json.loads(path.read_text())["checkworthy"]]
 
-    def ranked(query: str, fold) -> list[tuple[float, int]]:
+    def ranked(query: str, fold, shared: bool = False) -> list[tuple[float, int]]:
         q = fold(query)
         found = []
         for i, faces in enumerate(claims):
@@ -282,21 +304,28 @@ def phrasings() -> None:
                 for f in folded
             ]
             insides = [trigrams.word_similarity(q, f) for f in folded]
-            if max(wholes) >= matching.MIN_SCORE or max(insides) >= matching.MIN_WORD_SCORE:
+            if (max(wholes) >= matching.MIN_SCORE or max(insides) >= matching.MIN_WORD_SCORE) and (
+                not shared or matching.shares_content(q, *folded)
+            ):
                 found.append((max(*wholes, *insides), i))
         return sorted(found, reverse=True)
 
     print("| matching words | paraphrases: claim first | unrelated texts with a suggestion |")
     print("|---|---:|---:|")
-    for name, folding in (
-        ("main (as written)", lambda t: " ".join(words(t))),
-        ("issue 22", folded_words),
+    for name, folding, shared in (
+        ("main (as written)", lambda t: " ".join(words(t)), False),
+        ("issue 22, first round (folded words)", folded_words, False),
+        ("issue 22, second round (and half the content words shared)", folded_words, True),
     ):
         hits = 0
         for start, text in PHRASINGS:
-            best = ranked(text, folding)[:1]
+            best = ranked(text, folding, shared)[:1]
             hits += bool(best) and claims[best[0][1]][0].startswith(start)
-        false = [(text, ranked(text, folding)[0]) for text in UNRELATED if ranked(text, folding)]
+        false = [
+            (text, ranked(text, folding, shared)[0])
+            for text in UNRELATED
+            if ranked(text, folding, shared)
+        ]
         print(f"| {name} | {hits}/{len(PHRASINGS)} | {len(false)}/{len(UNRELATED)} |")
         for text, (score, i) in false:
             print(f"|  | | {text[:50]}… → {claims[i][0][:50]}… ({score:.2f}) |")
