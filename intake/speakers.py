@@ -198,7 +198,8 @@ ATTRIBUTIONS = [
     re.compile(rf"(?:^|\s)(?i:theo)\s+({BODY_VI})(?=\s*[,.]|\s+[-–—]|$)"),
     # A verb then its subject, closing the clause: "…, said Kevin Xu." / "writes Beyer,".
     re.compile(
-        rf"(?<!\w)(?:{VERBS_BEFORE_NAME})\s+{HONORIFICS}{THE}({NAME})(?=\s*[,.;:]|\s*$|,?\s+(?:an?|the)\s)"
+        rf"(?<!\w)(?:{VERBS_BEFORE_NAME})\s+{HONORIFICS}{THE}({NAME})"
+        r"(?=\s*[,.;:]|\s*$|,?\s+(?:an?|the)\s|\s+(?:of|about|to|on|as|in)\s)"
     ),
 ]
 BODY_PATTERNS = ATTRIBUTIONS[6:8]  # named whole: "UBND huyện Phước Sơn" is not cut at "UBND"
@@ -454,7 +455,8 @@ DESCRIBED = [
 # Someone described, not named, saying: "The boyfriend told investigators", "a spokesperson
 # for the … Association said", "Các nhà nghiên cứu giải thích". A pronoun after it is theirs.
 UNNAMED_SUBJECT = re.compile(
-    rf"(?:^|[,;:]\s+|[”\"]\s*,?\s*)(?i:the|an?|one|một|các|những|vị|người)\s+[a-zà-ỹ][\w-]*"
+    rf"(?:^|[,;:]\s+|[”\"]\s*,?\s*)(?:(?i:but|and|however|yet|nhưng|và)\s+)?"
+    rf"(?i:the|an?|one|một|các|những|vị|người)\s+[a-zà-ỹ][\w-]*"
     rf"(?:\s+(?:for\s+the\s+)?[\w’'-]+){{0,8}}?(?:\s+\([^()]{{0,20}}\))?\s+(?:{VERBS})(?!\w)"
 )
 
@@ -647,7 +649,7 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
         run = [k for k in range(max(0, i - QUOTE_REACH), end + 1) if ends[k] == end]
         attributed = [own[k] for k in run if own[k] is not None]
         following = own[end + 1] if end + 1 < len(flat) and starts[end + 1] else None
-        if end != i and attributed:
+        if len(run) > 1 and attributed:  # its closing sentence too
             own[i] = own[end] or attributed[0]  # the closing attribution, else the opening one
         elif following is not None and flat[end + 1].lstrip()[:1] in "-–—":
             own[i] = following

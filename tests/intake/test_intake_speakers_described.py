@@ -91,3 +91,29 @@ def test_a_double_surname_is_the_full_name_given_before():
 def test_a_clause_opener_and_a_pronoun_are_not_names():
     assert speakers_of(["Dù Messi khẳng định sẽ ở lại, CLB vẫn bất an."]) == ["Messi"]
     assert speakers_of(["Cô viết: “Thời điểm đặc biệt đã đến.”"]) == [None]
+
+
+def test_the_closing_line_of_a_quotation_over_lines_is_its_opening_attribution():
+    assert speakers_of(
+        ["Smith cho biết: “Một lần xịt có thể hạ gục một con kiến bẫy hàm."],
+        ["Đây là một kỳ tích đáng chú ý”."],
+    ) == ["Smith", "Smith"]
+    assert speakers_of(
+        ["Jo Grady said: “We need an honest conversation about casualisation."],
+        ["The Office for Students should demand figures.”"],
+    ) == ["Jo Grady", "Jo Grady"]
+
+
+def test_a_verb_then_its_subject_then_a_preposition():
+    assert speakers_of(["“It was a difficult part,” quipped Brad Pitt of his role."]) == [
+        "Brad Pitt"
+    ]
+
+
+def test_he_after_a_spokesperson_for_an_institution_is_nobody():
+    said = speakers_of(
+        ["Jo Grady, the union's general secretary, said students would be shocked."],
+        ["But a spokesperson for the Employers’ Association (UCEA) said contracts had grown."],
+        ["“We have worked with the unions for years,” he said."],
+    )
+    assert said == ["Jo Grady", None, None]
