@@ -277,7 +277,7 @@ class _Resolver:
     sentence costs the same with ten known speakers or a hundred thousand."""
 
     def __init__(self, known: list[KnownSpeaker]):
-        self.names = {s.id: tuple(words(s.name)) for s in known}
+        self.names = {s.id: _folded_name(s.name) for s in known}
         self.by_name: dict[tuple[str, ...], KnownSpeaker] = {}
         self.with_word: dict[str, set[int]] = defaultdict(set)
         self.roles: dict[int, tuple[str, ...]] = {}
@@ -289,7 +289,7 @@ class _Resolver:
                 self.by_name.setdefault(name, speaker)
             for word in name:
                 self.with_word[word].add(speaker.id)
-            self.roles[speaker.id] = role = tuple(words(speaker.role))
+            self.roles[speaker.id] = role = _folded_name(speaker.role)
             for word in role:
                 self.with_role_word[word].add(speaker.id)
         self.lengths = sorted({len(name) for name in self.by_name})
@@ -369,6 +369,14 @@ def _person_in(run: str) -> str:
 
 @lru_cache(maxsize=4096)
 def _folded(text: str) -> tuple[str, ...]:
+    return tuple(words(text))
+
+
+@lru_cache(maxsize=262_144)
+def _folded_name(text: str) -> tuple[str, ...]:
+    """A known speaker's name or role folded, kept for the process: a worker extracting one
+    article after another folds the archive's names once, not once an article (two thirds of
+    an extraction's time with 5,000 known speakers)."""
     return tuple(words(text))
 
 
