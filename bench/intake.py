@@ -160,7 +160,11 @@ def _article_figures(label: dict, show: bool, folder: Path = ARTICLES) -> dict:
 
     relevant = sum(1 for s in top[:10] if labelled_as("checkworthy", s))
     found = sum(1 for s in label["checkworthy"] if any(_same_sentence(c, s) for c in top[:25]))
-    boilerplate = [s for s in top[:10] if labelled_as("boilerplate", s)]
+    # A sentence labelled check-worthy is not a boilerplate line it holds: the lede
+    # "SURABAYA, Indonesia/JAKARTA (Reuters) - Indonesian rescuers…" holds the dateline line.
+    boilerplate = [
+        s for s in top[:10] if labelled_as("boilerplate", s) and not labelled_as("checkworthy", s)
+    ]
     right, wrong = 0, []
     for quote in label["quotes"]:
         candidate = next((c for c in ranked if _same_sentence(c.text, quote["sentence"])), None)

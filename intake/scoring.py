@@ -363,6 +363,10 @@ def score(sentence: str, place: str | None = None) -> Score:
         fired["caption"] = "a name and a post, no verb"
     check("link_list", "list line" if LINK_LIST.search(text) else None)
     check("credit", _found(CREDIT, text))
+    # A sentence wholly in brackets is an aside to the reader, not the article's statement:
+    # "(Hey, we wrote about that too.)", "(Additional reporting by …)", "(Ảnh: …)."
+    if text.startswith("(") and text.rstrip(".").endswith(")") and ")" not in text[1:-2]:
+        fired.setdefault("credit", "an aside in brackets")
     if text and text[-1] not in TERMINAL and len(words) < 30:
         fired["heading"] = "no closing punctuation"
     elif _is_title_case(words):

@@ -118,3 +118,14 @@ def test_a_view_or_a_feeling_is_not_a_fact_because_a_number_comes_with_it():
     assert value("Các thầy cô rất thương cảm hoàn cảnh của 2 em.") < value(
         "Trường có 2 em học sinh bỏ học trong năm 2020, theo Phòng Giáo dục."
     )
+
+
+def test_a_sentence_wholly_in_brackets_is_an_aside():
+    for sentence in (
+        "(Hey, we wrote about that too.)",
+        "(Additional reporting by Wilda Asmarini in Jakarta; Editing by Nick Macfie)",
+        "(Theo báo Giáo dục thời đại, số ra ngày 12/10).",
+    ):
+        assert scoring.score(sentence).value < 0.05, sentence
+    # brackets inside a sentence are not an aside
+    assert value("(He) went on to say that 12 people had been arrested in 2014, police said.") > 0.5
