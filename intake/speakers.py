@@ -99,7 +99,7 @@ VERBS_EN = (
     r"|warned|noted|insisted|wrote|writes|predicted|acknowledged|admitted|recalled|explained"
     r"|tweeted|joked|reported|reports|suggested|suggests|complained|announced|declared"
     r"|asked|replied|continued|concluded|cautioned|conceded|countered|quipped|remarked"
-    r"|observed|responded|answered|recounted|testified|mused|wondered"
+    r"|observed|responded|answered|recounted|testified|mused|wondered|saying"
 )
 # Verbs whose subject may follow them ("…, said Kevin Xu"); not "told", whose object follows it.
 VERBS_BEFORE_NAME = (
@@ -202,11 +202,19 @@ ATTRIBUTIONS = [
         r"(?=\s*[,.;:]|\s*$|,?\s+(?:an?|the)\s|\s+(?:of|about|to|on|as|in)\s)"
     ),
 ]
+# A statement put out: "Amazon released a separate statement saying, “…”".
+ATTRIBUTIONS.append(
+    re.compile(
+        rf"(?:^|[,;]\s+){THE}({NAME})\s+(?:released|issued|put out|posted|sent)\s+(?:an?\s+)?"
+        r"(?:[\w-]+\s+){0,2}?statement\s+(?:saying|that)(?!\w)"
+    )
+)
 BODY_PATTERNS = ATTRIBUTIONS[6:8]  # named whole: "UBND huyện Phước Sơn" is not cut at "UBND"
 # "”, he said." / "bà nói." / "Ông khẳng định rằng…": a pronoun saying, after a quote or
 # opening the sentence.
 PRONOUN_SAYS = re.compile(
-    rf"(?:[”\"’][,.]?\s*[-–—]?\s*|^|[.;:,]\s+){PRONOUN}\s+(?:(?:cũng|also|then|còn)\s+)?"
+    rf"(?:[”\"’][,.]?\s*[-–—]?\s*|^|[.;:,]\s+|^[A-Z][a-z]+ing\s[^“”\".;:,]{{0,60}}?\s)"
+    rf"{PRONOUN}\s+(?:(?:cũng|also|then|còn)\s+)?"
     rf"(?:{VERBS})(?!\w)"
 )
 # A quotation with its own attribution to someone unnamed: "”, một nguồn tin cho biết."
@@ -440,7 +448,11 @@ JOBS = (
     r"|chủ tịch|bộ trưởng|thủ tướng|tổng thống|ngoại trưởng|người phát ngôn|luật sư|chủ quán"
     r"|đại sứ|tác giả"
 )
-JOB_BEFORE = re.compile(rf"(?<!\w)(?i:({JOBS}))\s+$")
+# The job just before the name, or before it with its place and a comma: "The mayor of
+# Surabaya, Tri Rismaharini, comforted relatives".
+JOB_BEFORE = re.compile(
+    rf"(?<!\w)(?i:({JOBS}))(?:\s+(?:of|for|at|của|tại)\s+[^,;“”\"]{{1,40}},)?\s+$"
+)
 JOB_AFTER = re.compile(
     rf"^,\s+(?:(?i:the|a|an|một|là)\s+)?(?:[^\s,]+\s+){{0,3}}?(?i:({JOBS}))(?!\w)"
 )
@@ -512,7 +524,8 @@ class _Mentions:
             role = self.ROLE_BEFORE.search(sentence[max(0, match.start() - 60) : match.start()])
             if role:
                 self.roles[_folded(role.group(1))] = _person_in(match.group(0))
-            text = _person_in(re.sub(rf"^{HONORIFICS}", "", match.group(0)).strip(" .,’'"))
+            text = re.sub(rf"^(?:{HONORIFICS}|The\s+)", "", match.group(0))  # "The Pew Research…"
+            text = _person_in(text.strip(" .,’'"))
             if not text.isascii():
                 tokens = text.split()
                 start = next(
@@ -554,7 +567,16 @@ class _Mentions:
                 for f in self.full
                 if len(f) > len(folded) and f[-len(folded) :] == folded
             }
-            return tails.pop() if len(tails) == 1 else name
+            # "Pew Research" is the Pew Research Center the article named: an institution's
+            # name without its last word
+            wholes = {
+                self.spelled[f]
+                for f in self.full
+                if len(f) == len(folded) + 1 and f[:-1] == folded and f[-1] in INSTITUTION_END
+            }
+            if len(tails) == 1:
+                return tails.pop()
+            return wholes.pop() if len(wholes) == 1 else name
         rules = [lambda full: full[-1] == folded[0]]
         if name.isascii():  # "Teuku" is Teuku Faizasyah; "Mỹ" is not Mỹ Adam Schiff
             rules.append(lambda full: full[0] == folded[0])

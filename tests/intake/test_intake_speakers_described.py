@@ -117,3 +117,37 @@ def test_he_after_a_spokesperson_for_an_institution_is_nobody():
         ["“We have worked with the unions for years,” he said."],
     )
     assert said == ["Jo Grady", None, None]
+
+
+def test_a_pronoun_after_a_person_introduced_by_a_post_and_place():
+    said = speakers_of(
+        ["“He cries every time he watches the news,” Yohannes said."],
+        ["The mayor of Surabaya, Tri Rismaharini, comforted relatives."],
+        ["“They are not ours, they belong to God,” she said."],
+    )
+    assert said == ["Yohannes", None, "Tri Rismaharini"]
+    said = speakers_of(
+        ["“Chúng tôi đã chuẩn bị kỹ”, ông Lê Văn Minh cho biết."],
+        ["Giám đốc của bệnh viện tỉnh, bà Trần Thị Lan, đến thăm các bệnh nhân."],
+        ["“Các cháu đều đã qua cơn nguy kịch”, bà nói."],
+    )
+    assert said[2] == "Trần Thị Lan"
+
+
+def test_an_institution_named_short_is_the_whole_name_given_before():
+    said = speakers_of(
+        ["The Pew Research Center published its estimates on Thursday."],
+        ["According to Pew Research, 44% of unauthorized immigrants could qualify."],
+    )
+    assert said[1] == "Pew Research Center"
+
+
+def test_a_statement_put_out_and_a_pronoun_after_a_participle():
+    assert speakers_of(
+        ["Amazon released a separate statement saying, “It allows us to grow.”"]
+    ) == ["Amazon"]
+    said = speakers_of(
+        ["“Parasite” director Bong Joon Ho said no-one could predict the Oscars."],
+        ["Speaking through an interpreter he added; “The momentum is building.”"],
+    )
+    assert said == ["Bong Joon Ho", "Bong Joon Ho"]
