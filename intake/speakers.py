@@ -697,8 +697,8 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
             sentence = flat[ends[i]]  # "“… . … . …”, ông nói.": the run is his
         pronoun = PRONOUN_SAYS.search(sentence) if suggestion is None else None
         if pronoun:
-            # "”, she said": the person named last says it, unless that person is known to
-            # be a man: then the woman named before, if any; otherwise nobody.
+            # "”, she said": the last speaker says it, unless that person is known to be a
+            # man: then the woman who spoke before, if any; otherwise nobody.
             said = pronoun.group(1).lower()
             sex = "m" if said in ("he", "ông", "anh") else "f" if said != "em" else ""
             previous = next(
@@ -708,9 +708,11 @@ def suggest(paragraphs: list[list[str]], known: list[KnownSpeaker]) -> list[Sugg
             # pronoun. One of them is the pronoun's; several, the last speaker if among them,
             # else nobody; none, the last speaker unless someone not named spoke since.
             nearby = [n for _, n in people[i - 1]] if i else []
-            here = flat.index(sentence) if sentence != flat[i] else i
+            here = ends[i] if sentence is not flat[i] else i  # "… . …”, ông nói." closes the run
             nearby += [n for at, n in people[here] if at < pronoun.start()]
             nearby = [n for n in dict.fromkeys(nearby) if not sex or sexes.get(n, sex) == sex]
+            # Evidence that a name is a person's: they spoke, or the article gave them a job,
+            # a form of address or an age (anywhere in it: "Surabaya, Tri" is no evidence).
             people_named = {s.name for s in named} | mentions.persons
             if previous is not None or unnamed_last:  # then only names known to be people's
                 nearby = [n for n in nearby if n in people_named]
