@@ -209,6 +209,9 @@ ATTRIBUTIONS.append(
         r"(?:[\w-]+\s+){0,2}?statement\s+(?:saying|that)(?!\w)"
     )
 )
+# A name giving its own word for something: "Todd Lehmacher called the impact “pretty minimal”".
+CALLED = r"called\s+[^“”\".;]{1,80}?[“\"]"
+ATTRIBUTIONS.append(re.compile(rf"(?:^|[,;]\s+){HONORIFICS}{THE}({NAME}){AGE}\s+{CALLED}"))
 BODY_PATTERNS = ATTRIBUTIONS[6:8]  # named whole: "UBND huyện Phước Sơn" is not cut at "UBND"
 # "”, he said." / "bà nói." / "Ông khẳng định rằng…": a pronoun saying, after a quote or
 # opening the sentence.
@@ -219,7 +222,9 @@ PRONOUN_SAYS = re.compile(
 )
 # A quotation with its own attribution to someone unnamed: "”, một nguồn tin cho biết."
 QUOTE_SAID = re.compile(rf"[”\"][,.]?\s*[-–—]?\s*[^“”\"]{{0,60}}?(?:{VERBS})(?!\w)")
-ATTRIBUTING = re.compile(rf"(?<!\w){VERBS}(?!\w)|(?:^|[,.]\s)(?i:theo|according to)\s")
+ATTRIBUTING = re.compile(
+    rf"(?<!\w){VERBS}(?!\w)|(?:^|[,.]\s)(?i:theo|according to)\s|(?<!\w){CALLED}"
+)
 ROLE = re.compile(
     r"(?i:CEO|giám đốc điều hành|tổng giám đốc|chủ tịch|người sáng lập|nhà sáng lập|founder"
     rf"|chief executive|chairman|president)\s+(?i:của|of)\s+({NAME})"

@@ -151,3 +151,14 @@ def test_a_statement_put_out_and_a_pronoun_after_a_participle():
         ["Speaking through an interpreter he added; “The momentum is building.”"],
     )
     assert said == ["Bong Joon Ho", "Bong Joon Ho"]
+
+
+def test_a_name_calling_something_by_a_quoted_word_says_it():
+    said = speakers_of(
+        ["American Airlines' Kent Powell reported three cancellations."],
+        ["At US Airways, Todd Lehmacher called the impact “pretty minimal, at this point”."],
+        ["“The real story is people are getting to their destinations,” he said."],
+    )
+    assert said[1:] == ["Todd Lehmacher", "Todd Lehmacher"]
+    # "called" without a quotation is not saying: "called the police"
+    assert speakers_of(["Todd Lehmacher called the police at 9 p.m."]) == [None]
