@@ -5,6 +5,7 @@ and extraction time. The match API at scale is bench/intake_match.py.
     DEBUG=1 .venv/bin/python bench/intake.py articles         # the labelled real articles
     DEBUG=1 .venv/bin/python bench/intake.py articles --show vi-dantri-world-002  # one, in full
     DEBUG=1 .venv/bin/python bench/intake.py phrasings        # repeats in other words
+    DEBUG=1 .venv/bin/python bench/intake.py timing           # extraction time alone
 
 Neither needs database rows. Not part of the test suite. The labelled articles and their
 origin are in bench/data/intake/ (SOURCES.md).
@@ -39,6 +40,9 @@ from intake.speakers import KnownSpeaker  # noqa: E402
 SEED = (PROJECT / "demo" / "article-vi.txt").read_text()
 LABELLED = PROJECT / "bench" / "intake_labelled.tsv"
 ARTICLES = PROJECT / "bench" / "data" / "intake" / "articles"
+# Labelled before the rules of issue 22's second round were written and never tuned on: the
+# figures that say how intake does on articles nobody here has seen.
+HELD_OUT = PROJECT / "bench" / "data" / "intake" / "heldout"
 
 
 def seed_ranking(top: int = 25) -> None:
@@ -126,10 +130,12 @@ def extraction_time(runs: int = 30) -> None:
             started = time.perf_counter()
             extract(text, known=known, match_above=2)
             timings.append((time.perf_counter() - started) * 1000)
+        p95 = sorted(timings)[min(len(timings) - 1, int(len(timings) * 0.95))]
         print(
             f"Extraction of a {len(text):,}-character article (sentences, scores, speakers; "
             f"no matching), {len(known):,} known speakers: median "
-            f"{statistics.median(timings):.1f} ms, max {max(timings):.1f} ms"
+            f"{statistics.median(timings):.1f} ms, p95 {p95:.1f} ms, max {max(timings):.1f} ms "
+            f"(the first, folding the names: {timings[0]:.1f} ms)"
         )
 
 
@@ -144,8 +150,8 @@ def _same_sentence(candidate: str, labelled: str) -> bool:
     )
 
 
-def _article_figures(label: dict, show: bool) -> dict:
-    text = (ARTICLES / label["article"]).read_text()
+def _article_figures(label: dict, show: bool, folder: Path = ARTICLES) -> dict:
+    text = (folder / label["article"]).read_text()
     ranked = extract(text, known=[], match_above=2)
     top = [c.text for c in ranked]
 
@@ -154,7 +160,11 @@ def _article_figures(label: dict, show: bool) -> dict:
 
     relevant = sum(1 for s in top[:10] if labelled_as("checkworthy", s))
     found = sum(1 for s in label["checkworthy"] if any(_same_sentence(c, s) for c in top[:25]))
-    boilerplate = [s for s in top[:10] if labelled_as("boilerplate", s)]
+    # A sentence labelled check-worthy is not a boilerplate line it holds: the lede
+    # "SURABAYA, Indonesia/JAKARTA (Reuters) - Indonesian rescuers…" holds the dateline line.
+    boilerplate = [
+        s for s in top[:10] if labelled_as("boilerplate", s) and not labelled_as("checkworthy", s)
+    ]
     right, wrong = 0, []
     for quote in label["quotes"]:
         candidate = next((c for c in ranked if _same_sentence(c.text, quote["sentence"])), None)
@@ -184,29 +194,33 @@ def _article_figures(label: dict, show: bool) -> dict:
 
 def articles(show: str | None = None) -> None:
     """Precision@10, recall of the labelled sentences in the top 25, speaker accuracy and
-    boilerplate in the top 10, per language, on the labelled real articles."""
-    labels = [json.loads(p.read_text()) for p in sorted(ARTICLES.glob("*.json"))]
-    figures = [
-        _article_figures(label, show in ("all", label["article"].removesuffix(".txt")))
-        for label in labels
-    ]
-    print(
-        "| language | articles | precision@10 | recall in top 25 | speaker right (or rightly none)"
-        " | boilerplate lines in a top 10 |"
-    )
-    print("|---|---:|---:|---:|---:|---:|")
-    for language in ("en", "vi", None):
-        subset = [f for f in figures if language in (None, f["language"])]
-        precision = statistics.mean(f["precision"] for f in subset)
-        found = sum(f["found"] for f in subset)
-        labelled = sum(f["labelled"] for f in subset)
-        right = sum(f["speakers_right"] for f in subset)
-        quotes = sum(f["quotes"] for f in subset)
+    boilerplate in the top 10, per language, on the labelled real articles: those the rules
+    were tuned on, then the held-out ones."""
+    for title, folder in (("tuned on", ARTICLES), ("held out", HELD_OUT)):
+        labels = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+        figures = [
+            _article_figures(label, show in ("all", label["article"].removesuffix(".txt")), folder)
+            for label in labels
+        ]
+        print(f"\n{title}: {folder.relative_to(PROJECT)}")
         print(
-            f"| {language or 'both'} | {len(subset)} | {precision:.2f} | "
-            f"{found / labelled:.2f} ({found}/{labelled}) | {right / quotes:.2f} ({right}/{quotes})"
-            f" | {sum(f['boilerplate'] for f in subset)} |"
+            "| language | articles | precision@10 | recall in top 25 |"
+            " speaker right (or rightly none) | boilerplate lines in a top 10 |"
         )
+        print("|---|---:|---:|---:|---:|---:|")
+        for language in ("en", "vi", None):
+            subset = [f for f in figures if language in (None, f["language"])]
+            precision = statistics.mean(f["precision"] for f in subset)
+            found = sum(f["found"] for f in subset)
+            labelled = sum(f["labelled"] for f in subset)
+            right = sum(f["speakers_right"] for f in subset)
+            quotes = sum(f["quotes"] for f in subset)
+            print(
+                f"| {language or 'both'} | {len(subset)} | {precision:.2f} | "
+                f"{found / labelled:.2f} ({found}/{labelled}) | "
+                f"{right / quotes:.2f} ({right}/{quotes})"
+                f" | {sum(f['boilerplate'] for f in subset)} |"
+            )
 
 
 # Published claims said again in other words: (the demo claim's start, what a desk would read).
@@ -249,6 +263,28 @@ UNRELATED = [
     "The price of the house is the talk of the town in the summer.",
     "The company said it would open a new office in Hanoi next year.",
     "Mỹ và Nhật Bản tập trận chung ở Thái Bình Dương trong tuần này.",
+    # Added in the second round: news of the same topics as the claims (schools, China, AI,
+    # airlines, health, sport, money), in both languages, repeating none of them.
+    "Học sinh tiểu học ở Hà Nội được nghỉ Tết từ ngày 20 tháng Giêng.",
+    "Giá vàng trong nước tăng mạnh trong phiên sáng nay.",
+    "Mỹ công bố gói viện trợ mới cho Ukraine trị giá 2 tỷ USD.",
+    "Trung Quốc phóng thành công tàu vũ trụ mới lên trạm không gian.",
+    "Bệnh viện Bạch Mai tiếp nhận thêm 50 bệnh nhân sốt xuất huyết.",
+    "Đội tuyển Việt Nam thắng Thái Lan 2-1 tại sân Mỹ Đình.",
+    "Công ty Baidu ra mắt điện thoại thông minh mới tại Bắc Kinh.",
+    "Các nhà khoa học phát hiện loài ếch mới ở Tây Nguyên.",
+    "Thủ tướng yêu cầu đẩy nhanh tiến độ cao tốc Bắc - Nam.",
+    "Nhiều trường đại học công bố điểm chuẩn năm 2021.",
+    "The airline cancelled 40 flights on Friday because of snow in Denver.",
+    "China's exports rose 5% in March compared with a year earlier.",
+    "The mayor opened a new library in the city centre on Saturday.",
+    "AI start-ups in Europe raised $2 billion last quarter.",
+    "Apple unveiled a new iPhone with a larger battery.",
+    "The school board voted to extend the winter break by two days.",
+    "Scientists found a new species of frog in the Andes.",
+    "The president signed a bill on veterans' health care.",
+    "The US and Japan held joint naval drills in the Pacific this week.",
+    "Police arrested two men after a robbery at a downtown bank.",
 ]
 
 
@@ -262,10 +298,10 @@ def phrasings() -> None:
     from intake.matchtext import folded_words
 
     claims = [(c["text"], c.get("translation", "")) for c in CLAIMS]
-    for path in sorted(ARTICLES.glob("*.json")):
+    for path in sorted([*ARTICLES.glob("*.json"), *HELD_OUT.glob("*.json")]):
         claims += [(s, "") for s in json.loads(path.read_text())["checkworthy"]]
 
-    def ranked(query: str, fold) -> list[tuple[float, int]]:
+    def ranked(query: str, fold, shared: bool = False) -> list[tuple[float, int]]:
         q = fold(query)
         found = []
         for i, faces in enumerate(claims):
@@ -275,21 +311,28 @@ def phrasings() -> None:
                 for f in folded
             ]
             insides = [trigrams.word_similarity(q, f) for f in folded]
-            if max(wholes) >= matching.MIN_SCORE or max(insides) >= matching.MIN_WORD_SCORE:
+            if (max(wholes) >= matching.MIN_SCORE or max(insides) >= matching.MIN_WORD_SCORE) and (
+                not shared or matching.shares_content(q, *folded)
+            ):
                 found.append((max(*wholes, *insides), i))
         return sorted(found, reverse=True)
 
     print("| matching words | paraphrases: claim first | unrelated texts with a suggestion |")
     print("|---|---:|---:|")
-    for name, folding in (
-        ("main (as written)", lambda t: " ".join(words(t))),
-        ("issue 22", folded_words),
+    for name, folding, shared in (
+        ("main (as written)", lambda t: " ".join(words(t)), False),
+        ("issue 22, first round (folded words)", folded_words, False),
+        ("issue 22, second round (and half the content words shared)", folded_words, True),
     ):
         hits = 0
         for start, text in PHRASINGS:
-            best = ranked(text, folding)[:1]
+            best = ranked(text, folding, shared)[:1]
             hits += bool(best) and claims[best[0][1]][0].startswith(start)
-        false = [(text, ranked(text, folding)[0]) for text in UNRELATED if ranked(text, folding)]
+        false = [
+            (text, ranked(text, folding, shared)[0])
+            for text in UNRELATED
+            if ranked(text, folding, shared)
+        ]
         print(f"| {name} | {hits}/{len(PHRASINGS)} | {len(false)}/{len(UNRELATED)} |")
         for text, (score, i) in false:
             print(f"|  | | {text[:50]}… → {claims[i][0][:50]}… ({score:.2f}) |")
@@ -297,7 +340,7 @@ def phrasings() -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["quality", "articles", "phrasings"])
+    parser.add_argument("what", choices=["quality", "articles", "phrasings", "timing"])
     parser.add_argument("--show", help="an article's name (or 'all'): its top 10 and misses")
     args = parser.parse_args()
     if args.what == "articles":
@@ -305,6 +348,9 @@ def main() -> None:
         return
     if args.what == "phrasings":
         phrasings()
+        return
+    if args.what == "timing":  # the extraction timing alone
+        extraction_time()
         return
     seed_ranking()
     labelled_scores()

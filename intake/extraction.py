@@ -36,19 +36,22 @@ def candidates(text: str, *, known: list[speakers.KnownSpeaker] | None = None) -
     suggested speaker; no matches yet (see `add_matches`)."""
     known = known_speakers() if known is None else known
     paragraphs: list[list[sentences.Sentence]] = []
+    places: list[str | None] = []  # why a sentence's line is boilerplate by its place
     offset = 0
-    for line in text.splitlines(keepends=True):
+    lines = text.splitlines(keepends=True)
+    for line, place in zip(lines, scoring.layout(lines), strict=True):
         split = sentences.split(line)
         if split:
             paragraphs.append(
                 [sentences.Sentence(s.start + offset, s.end + offset, s.text) for s in split]
             )
+            places += [place] * len(split)
         offset += len(line)
     flat = [s for paragraph in paragraphs for s in paragraph]
     suggested = speakers.suggest([[s.text for s in p] for p in paragraphs], known)
     found: list[Candidate] = []
-    for sentence, suggestion in zip(flat, suggested, strict=True):
-        scored = scoring.score(sentence.text)
+    for sentence, suggestion, place in zip(flat, suggested, places, strict=True):
+        scored = scoring.score(sentence.text, place)
         found.append(
             Candidate(
                 text=sentence.text,

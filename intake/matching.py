@@ -39,6 +39,12 @@ CANDIDATES = 2000  # claims the prefilter lets through at most, whatever pg_stat
 SCORED_PER_RESULT = 2  # of those, the 2 × limit (at least 10) sharing the most words with the
 MIN_SCORED = 10  # query are scored: pg_trgm's word_similarity costs ~0.1 ms a row
 MAX_RANK_WORDS = 64  # query words counted for that
+# A match shares at least this share of the content words (folded, function words out) of the
+# shorter of the query and the claim's text or translation. Trigrams alone let a short text
+# through that shares one topic's words with a claim ("học sinh", "Trung Quốc": 0.37–0.42
+# against a pg_trgm threshold of 0.3); a claim said again in other words shares 0.57 or more of
+# them (bench/intake.py phrasings: 22 paraphrases, 30 unrelated texts).
+MIN_SHARED_WORDS = 0.5
 
 # Candidates: the claims holding the query's rare words (the GIN index). Of those, the ones
 # sharing the most query words, rare words weighing more ({overlap}: one ts_delete() per
@@ -69,6 +75,17 @@ WHERE s1 >= %s OR s2 >= %s OR w1 >= %s OR w2 >= %s
 ORDER BY score DESC, claim_id
 LIMIT %s
 """
+
+
+def shares_content(query: str, *fields: str) -> bool:
+    """Does the folded `query` share enough of its content words with one of the claim's
+    folded `fields` (text, translation) to be suggested as its repeat?"""
+    asked = set(query.split())
+    for field in fields:
+        held = set(field.split())
+        if asked and held and len(asked & held) >= MIN_SHARED_WORDS * min(len(asked), len(held)):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -132,9 +149,11 @@ def match_claims(text: str, *, user=None, limit: int = 10, newsroom: bool = Fals
         claims = claims.filter(public_live_text())  # ranked on the live columns' stored text
     rank = _postgres if connection.vendor == "postgresql" else _sqlite
     ranked = rank(claims, query, limit)
-    rows = claims.in_bulk([pk for pk, _ in ranked])  # the public reads them as published
+    # The public reads them as published; the stored folded text comes in the same query.
+    rows = claims.select_related("match_text").in_bulk([pk for pk, _ in ranked])
     return [
         Match(pk, round(score, 3), rows[pk].text, rows[pk].status)
         for pk, score in ranked
         if pk in rows
+        and shares_content(query, rows[pk].match_text.text, rows[pk].match_text.translation)
     ]

@@ -105,6 +105,28 @@ OPINION = _words(
 FIRST_PERSON = re.compile(
     r"(?<!\w)(I|I'm|I’m|I've|I’ve|I'd|I’d|(?i:me|my|we|we're|we’re|our|us|tôi|chúng tôi))(?!\w)"
 )
+# Feelings, whatever figure comes with them: "Các thầy cô rất thương cảm, xót xa hoàn cảnh
+# của 2 em", "When I look in the mirror I'm angry, Rene, 37, said".
+FEELING = _words(
+    "thương cảm", "xót xa", "yêu thương", "vui mừng", "hạnh phúc", "lo lắng", "bất an",
+    "háo hức", "tâm sự", "angry", "afraid", "blessed", "heartbroken", "devastated",
+    "thrilled", "excited", "emotional", "scared",
+)  # fmt: skip
+# The speaker's own view, whatever figure comes with it: "Tôi thấy trong 4 tuần qua, Messi…".
+OWN_VIEW = _words(
+    "tôi nghĩ", "tôi thấy", "tôi tin", "theo tôi", "tôi cho rằng", "chúng tôi nghĩ",
+    "i think", "i believe", "i feel", "i thought", "in my view", "we think", "we believe",
+)  # fmt: skip
+# A person's own story: the speaker, or "chúng ta", with a small number, an age or a span of
+# their own time ("I was 12, 13", "she turned 100 … sent me the link", "Ở phố học 2 tháng"),
+# not a statistic (no percentage, money or unit of measure, no number of 1,000 or more).
+STORY_PERSON = re.compile(
+    r"(?<!\w)(I|I'm|I’m|I've|I’ve|I'd|I’d|us|(?i:me|my|we|our|tôi|chúng tôi|chúng ta))(?!\w)"
+)
+# …nor a point in the past: "20 năm trước", "10 years ago".
+BIG_NUMBER = re.compile(
+    r"\d{1,3}(?:[.,]\d{3})+|\d{4,}|(?i:\w+\s+(?:năm|thập kỷ|thế kỷ)\s+trước|\w+\s+years?\s+ago)"
+)
 BOILERPLATE = re.compile(
     r"(?i)(?:^|\W)(?:follow (?:us|\w+(?: \w+)?) on|like us on|may be reached at|can be reached at"
     r"|log on to|for more (?:information|details)|click here|sign up|subscribe|share this"
@@ -159,6 +181,23 @@ NOT_NAME_WORDS = {
     "nhưng", "nếu", "vì", "do", "với", "về", "từ", "sau", "trước", "tại", "ở", "và", "cả",
     "chúng", "tôi", "họ", "hiện", "ngày", "năm", "tháng",
 }  # fmt: skip
+# The structure of an extracted page around a line (`layout()`): a box of other articles'
+# headlines ("Trending On Reuters", "More from AllBusiness.com:", "Tin liên quan") and a photo
+# caption, told by the credit line under it ("RIVERSIDE COUNTY SHERIFF'S DEPT./CONTRIBUTED
+# IMAGE", "Photo: AP"), whatever the caption says.
+BOX_HEADING = re.compile(
+    r"(?i)^(?:trending (?:on|now)|more from|more (?:stories|news|on this)|related(?: (?:stories"
+    r"|articles|coverage|news|content|links))?|read more|most (?:popular|read|viewed|shared)"
+    r"|recommended(?: for you)?|you may also like|editors[’']? picks|top stories|latest news"
+    r"|tin liên quan|xem thêm|đọc thêm|tin cùng chuyên mục|tin mới nhất|bài viết liên quan"
+    r"|có thể bạn quan tâm|tin nổi bật)(?!\w)"
+)
+BOX_END_MARK = re.compile(r"(?i)\s*(?:full (?:article|coverage)|read more|xem thêm|»)\s*$")
+CREDIT_WORDS = re.compile(
+    r"(?i)(?:^(?:photo|photograph|image|picture|credit|video)s?(?: by)?\s*[:/]"
+    r"|\b(?:contributed|file|staff|courtesy) (?:image|photo|picture)s?\b"
+    r"|\b(?:getty images|ap photo|associated press|afp|reuters|shutterstock|epa)\s*$)"
+)
 QUOTATION = re.compile(r"[“\"].{12,}[”\"]")
 TERMINAL = '.!?…”"’)»'
 
@@ -185,6 +224,8 @@ WEIGHTS = {
     "link_list": -5.0,
     "credit": -5.0,
     "too_short": -1.5,
+    "anecdote": -1.3,
+    "layout": -5.0,
 }
 BIAS = -1.7
 
@@ -241,10 +282,49 @@ def _is_caption(text: str, words: list[str]) -> bool:
     )
 
 
-def score(sentence: str) -> Score:
-    """The check-worthiness of one sentence, with every rule that fired ("number: 200")."""
+def _credit_line(line: str) -> bool:
+    """A photo credit on a line of its own: short, no closing mark, a credit's words."""
+    words = line.split()
+    return 0 < len(words) <= 10 and line[-1] not in '.!?…”"' and bool(CREDIT_WORDS.search(line))
+
+
+def layout(lines: list[str]) -> list[str | None]:
+    """For each line of an extracted article, why its place in the page makes it boilerplate
+    whatever it says, or None: a line of a box of other articles (from a heading such as
+    "Trending On Reuters" or "Tin liên quan" on a line of its own, through headlines, list
+    items and teasers, to the first line that closes like a sentence of the article's own), or
+    a photo caption (the line just above a credit line)."""
+    found: list[str | None] = [None] * len(lines)
+    in_box = ""
+    previous = -1  # the last non-blank line
+    for i, raw in enumerate(lines):
+        line = raw.strip()
+        if not line:
+            continue
+        words = line.split()
+        if len(words) <= 6 and BOX_HEADING.match(line) and line[-1] not in ".!?…":
+            in_box = line.rstrip(":")
+        elif in_box:
+            closes = line[-1] in TERMINAL and not LINK_LIST.search(line) and len(words) > 4
+            if closes and not BOX_END_MARK.search(line):
+                in_box = ""
+        if in_box:
+            found[i] = f"box: {in_box}"
+        elif _credit_line(line):
+            found[i] = "credit line"
+            if previous >= 0 and found[previous] is None:
+                found[previous] = "caption: above a photo credit"
+        previous = i
+    return found
+
+
+def score(sentence: str, place: str | None = None) -> Score:
+    """The check-worthiness of one sentence, with every rule that fired ("number: 200");
+    `place` is why its line is boilerplate by its place in the page (`layout()`)."""
     text = sentence.strip()
     fired: dict[str, str] = {}
+    if place:
+        fired["layout"] = place
     words = text.split()
 
     def check(name: str, found: str | None) -> None:
@@ -266,7 +346,14 @@ def score(sentence: str) -> Score:
     named = names(text)
     check("named_entity", ", ".join(dict.fromkeys(named[:3])) if named else None)
     check("question", "?" if text.endswith("?") or text.endswith("?”") else None)
-    if not (fired.get("number") or fired.get("quantity_word")):
+    counted = fired.get("number") or fired.get("quantity_word")
+    if counted and not (fired.keys() & {"percentage", "money", "quantity"}):
+        story = _found(STORY_PERSON, text)
+        if story and not BIG_NUMBER.search(LABEL_NUMBER.sub(" ", text)) and "date" not in fired:
+            fired["anecdote"] = f"{story}, {counted}"
+    if counted:
+        check("opinion", _found(OWN_VIEW, text) or _found(FEELING, text))
+    else:
         check("opinion", _found(OPINION, text))
         if not (fired.get("comparison") or fired.get("superlative")):
             check("first_person", _found(FIRST_PERSON, text))
@@ -276,6 +363,10 @@ def score(sentence: str) -> Score:
         fired["caption"] = "a name and a post, no verb"
     check("link_list", "list line" if LINK_LIST.search(text) else None)
     check("credit", _found(CREDIT, text))
+    # A sentence wholly in brackets is an aside to the reader, not the article's statement:
+    # "(Hey, we wrote about that too.)", "(Additional reporting by …)", "(Ảnh: …)."
+    if text.startswith("(") and text.rstrip(".").endswith(")") and ")" not in text[1:-2]:
+        fired.setdefault("credit", "an aside in brackets")
     if text and text[-1] not in TERMINAL and len(words) < 30:
         fired["heading"] = "no closing punctuation"
     elif _is_title_case(words):

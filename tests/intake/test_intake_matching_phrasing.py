@@ -59,3 +59,41 @@ def test_a_text_sharing_only_function_words_is_not_suggested(claims):
 def test_numbers_read_the_same_in_words_and_digits():
     assert folded_words("two to three years") == folded_words("2-3 years")
     assert folded_words("tăng gấp đôi") == folded_words("tăng gấp 2")
+
+
+@pytest.fixture
+def topical(make_claim):
+    return {
+        "school": make_claim(
+            "published",
+            text="Học sinh được học thời lượng nhiều hơn trong khi lượng kiến thức giảm.",
+            translation="",
+        ),
+        "models": make_claim(
+            "published",
+            text="Việc có hàng trăm mô hình AI cơ bản ở Trung Quốc là sự lãng phí tài nguyên.",
+            translation="Hundreds of foundation AI models in China are a waste of resources.",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Việc các em học sinh được nghỉ học là do thời tiết trong tuần này.",
+        "Trung Quốc phóng thành công tàu vũ trụ mới lên trạm không gian.",
+        "China launched a new spacecraft to its space station.",
+    ],
+)
+def test_a_text_sharing_one_topic_with_a_claim_is_not_suggested(topical, text):
+    # Trigrams alone scored the first 0.42 against the school claim (threshold 0.3): the two
+    # share "học sinh", "học", not what they say.
+    assert match_claims(text) == []
+
+
+def test_a_claim_said_inside_a_longer_sentence_is_still_found(topical):
+    found = match_claims(
+        "Theo chuyên gia, việc có hàng trăm mô hình AI cơ bản ở Trung Quốc là sự lãng phí "
+        "tài nguyên tính toán, và các công ty nên hợp nhất."
+    )
+    assert found and found[0].claim_id == topical["models"].pk
