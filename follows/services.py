@@ -1,6 +1,6 @@
 """Following by email: asking (double opt-in), confirming, unsubscribing, and telling followers
-the news, each in one place. Mail never leaves in a request: the request records what to send
-and a Celery task sends it after the commit.
+the news, each in one place. Mail never leaves in a request: the request records what to send,
+with its task in the outbox (tracker.outbox), and a Celery task sends it after the commit.
 
 Who follows what never shows: asking to follow answers the same whether the address is new,
 waiting for its confirmation or following already (and an address that follows already gets no
@@ -25,6 +25,7 @@ from claims.models import Claim, Correction
 from follows import mail
 from follows.models import Follow, Notice, NoticeBatch
 from follows.targets import Target, target_of
+from tracker import outbox
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def follow_request(*, email: str, target: Target, language: str) -> None:
             pk=follow.pk, confirmation_sent_at=follow.confirmation_sent_at
         ).update(confirmation_sent_at=now, language=language)
         if claimed:  # a concurrent request for the same follow sends nothing more
-            transaction.on_commit(lambda: send_confirmation.delay(follow.pk))
+            outbox.enqueue(send_confirmation.name, follow.pk)
 
 
 def follow_confirm(*, token: str) -> tuple[Follow | None, bool]:
@@ -73,8 +74,7 @@ def follow_confirm(*, token: str) -> tuple[Follow | None, bool]:
         confirmed = Follow.objects.filter(token=token, confirmed_at=None).update(confirmed_at=now)
         follow = Follow.objects.filter(token=token).first()
         if confirmed and follow is not None:
-            pk = follow.pk
-            transaction.on_commit(lambda: send_welcome.delay(pk))
+            outbox.enqueue(send_welcome.name, follow.pk)
     return follow, bool(confirmed)
 
 
@@ -124,7 +124,8 @@ EVENTS = {"repeat": Notice.Event.REPEAT, "correction": Notice.Event.CORRECTION}
 
 
 def notice_record(*, claim_id: int, event: str, appearance_id: int | None = None) -> None:
-    """Record the news of an announcement once, and plan its mail after the commit."""
+    """Record the news of an announcement once, in the announcing transaction, and plan its
+    mail after the commit (through the outbox: the news and its mail are written together)."""
     claim = visibility.public_claims().filter(pk=claim_id).first()
     if claim is None:
         return
@@ -144,7 +145,7 @@ def notice_record(*, claim_id: int, event: str, appearance_id: int | None = None
             },
         )
         if created:
-            transaction.on_commit(lambda: plan_notice.delay(notice.pk))
+            outbox.enqueue(plan_notice.name, notice.pk)
 
 
 def followers(notice: Notice) -> QuerySet[Follow]:
@@ -181,8 +182,8 @@ def plan_notice(notice_id: int) -> None:
             NoticeBatch(notice=notice, first_follow_id=chunk[0], last_follow_id=chunk[-1])
             for chunk in _chunks(ids.iterator(chunk_size=5000), settings.FOLLOW_BATCH_SIZE)
         )
-        batch_ids = [batch.pk for batch in batches]
-        transaction.on_commit(lambda: [send_notice_batch.delay(pk) for pk in batch_ids])
+        for batch in batches:
+            outbox.enqueue(send_notice_batch.name, batch.pk)
 
 
 def news_of(notice: Notice) -> dict | None:

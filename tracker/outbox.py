@@ -41,10 +41,17 @@ HEADER = "claimtrack_outbox_id"
 broker_breaker = CircuitBreaker(failures=1, reset_seconds=5, name="The broker")
 
 
-def enqueue(task: str, *args: Any, countdown: float = 0, now: bool = False) -> OutboxMessage:
+def enqueue(
+    task: str, *args: Any, countdown: float = 0, now: bool = False, once: bool = False
+) -> None:
     """Record `task(*args)` in the current transaction (JSON arguments) and relay it to the
     broker after the commit; not before `countdown` seconds from now. `now`: relay it at once,
-    for a caller whose edit is committed already (a task handing on more work)."""
+    for a caller whose edit is committed already (a task handing on more work). `once`: not
+    again if this transaction has recorded the same task and arguments already (a task that
+    reads the committed state, asked for by each of several saves)."""
+    key = (task, list(args))
+    if once and key in _recorded_in_this_transaction():
+        return
     message = OutboxMessage.objects.create(
         task=task,
         args=list(args),
@@ -52,9 +59,21 @@ def enqueue(task: str, *args: Any, countdown: float = 0, now: bool = False) -> O
     )
     if now:
         relay([message.pk])
-    else:
-        transaction.on_commit(partial(relay, [message.pk]))
-    return message
+        return
+    after_commit = partial(relay, [message.pk])
+    after_commit.outbox_key = key  # type: ignore[attr-defined]  # read back by `once`
+    transaction.on_commit(after_commit)
+
+
+def _recorded_in_this_transaction() -> list[tuple[str, list]]:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return []
+    return [
+        callback.outbox_key
+        for _savepoints, callback, _robust in connection.run_on_commit
+        if hasattr(callback, "outbox_key")
+    ]
 
 
 def relay(ids: list[int]) -> None:
@@ -119,11 +138,14 @@ def stuck():
 
 
 def relay_due(*, limit: int = 1000) -> int:
-    """Send what is due (see `due`); returns how many were sent. Done messages are kept a day."""
+    """Send what is due (see `due`); returns how many were sent. Done messages are kept a day.
+    Without a broker (eager) each due message runs here, as its relay would have run it."""
     OutboxMessage.objects.filter(done_at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
     sent = 0
     for message in due()[:limit]:
-        if not _send(message):
+        if current_app.conf.task_always_eager:
+            _run_here(message)
+        elif not _send(message):
             break
         sent += 1
     return sent
