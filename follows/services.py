@@ -10,6 +10,7 @@ RESEND_AFTER) drop mail silently, with the same answer.
 
 import datetime
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -226,16 +227,31 @@ def news_of(notice: Notice) -> dict | None:
     return news
 
 
+def _lease_until() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(seconds=settings.FOLLOW_BATCH_LEASE_SECONDS)
+
+
+def _stalled() -> Q:
+    """A batch left `sending` past its lease: its worker died (or hangs) mid-batch."""
+    return Q(state=NoticeBatch.State.SENDING, leased_until__lt=timezone.now())
+
+
 @shared_task(name="follows.send_notice_batch", bind=True, max_retries=5)
 def send_notice_batch(self, batch_id: int) -> None:
-    """Mail one batch over one SMTP connection. A worker claims the batch (pending → sending)
-    with a conditional UPDATE, so two never send it; an SMTP error puts it back with the
-    follows already mailed marked (sent_up_to), and the retry carries on after them."""
-    claimed = NoticeBatch.objects.filter(pk=batch_id, state=NoticeBatch.State.PENDING).update(
-        state=NoticeBatch.State.SENDING
-    )
+    """Mail one batch over one SMTP connection. A worker claims the batch (pending, or sending
+    past its lease) with a conditional UPDATE that gives it a lease token, so two never send it.
+    Each follower is marked (sent_up_to) before its mail goes, by an UPDATE that holds only
+    while the lease is still this worker's and renews it: nobody is mailed twice, and a batch
+    whose worker died resumes after the last follower marked (the one mail in flight when it
+    died may be lost: at most once). An SMTP error puts the batch back without the follower
+    whose mail failed, and the retry carries on from there."""
+    token = uuid.uuid4().hex
+    claimed = NoticeBatch.objects.filter(
+        Q(state=NoticeBatch.State.PENDING) | _stalled(), pk=batch_id
+    ).update(state=NoticeBatch.State.SENDING, lease_token=token, leased_until=_lease_until())
     if not claimed:
         return
+    mine = NoticeBatch.objects.filter(pk=batch_id, lease_token=token)
     batch = NoticeBatch.objects.select_related("notice").get(pk=batch_id)
     recipients = followers(batch.notice).filter(
         pk__gte=batch.first_follow_id,
@@ -253,14 +269,44 @@ def send_notice_batch(self, batch_id: int) -> None:
                 said = news[follow.language]
                 if said is None:  # the claim is no longer public: nothing to tell
                     break
+                marked = mine.update(
+                    sent=sent + 1, sent_up_to=follow.pk, leased_until=_lease_until()
+                )
+                if not marked:
+                    log.warning("notice batch %s was taken over after %s mails", batch_id, sent)
+                    return
                 connection.send_messages([mail.notice(follow, said)])
                 sent, sent_up_to = sent + 1, follow.pk
     except Exception as exc:
-        NoticeBatch.objects.filter(pk=batch_id).update(
-            state=NoticeBatch.State.PENDING, sent=sent, sent_up_to=sent_up_to
+        mine.update(
+            state=NoticeBatch.State.PENDING,
+            sent=sent,
+            sent_up_to=sent_up_to,
+            lease_token="",
+            leased_until=None,
         )
         log.warning("notice batch %s stopped after %s mails: %s", batch_id, sent, exc)
         raise self.retry(exc=exc, countdown=60) from exc
-    NoticeBatch.objects.filter(pk=batch_id).update(
-        state=NoticeBatch.State.SENT, sent=sent, sent_up_to=sent_up_to, finished_at=timezone.now()
+    mine.update(
+        state=NoticeBatch.State.SENT,
+        sent=sent,
+        sent_up_to=sent_up_to,
+        finished_at=timezone.now(),
+        lease_token="",
+        leased_until=None,
     )
+
+
+def batches_resume_stalled() -> int:
+    """Hand on again the batches whose worker died mid-send (past their lease); each resumes
+    after its last follower marked sent."""
+    ids = list(NoticeBatch.objects.filter(_stalled()).values_list("pk", flat=True)[:1000])
+    for batch_id in ids:
+        outbox.enqueue(send_notice_batch.name, batch_id, now=True)
+    return len(ids)
+
+
+@shared_task(name="follows.resume_stalled_batches", ignore_result=True)
+def resume_stalled_batches() -> int:
+    """Run by beat every minute: no batch stays `sending` after its worker died."""
+    return batches_resume_stalled()
