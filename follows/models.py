@@ -44,6 +44,11 @@ class Follow(models.Model):
         indexes = [
             models.Index(fields=["kind", "target_id", "id"], name="follow_target_idx"),
             models.Index(fields=["email", "confirmation_sent_at"], name="follow_email_sent_idx"),
+            models.Index(
+                fields=["created_at"],
+                name="follow_unconfirmed_idx",
+                condition=models.Q(confirmed_at=None),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -79,6 +79,20 @@ def follow_confirm(*, token: str) -> tuple[Follow | None, bool]:
     return follow, bool(confirmed)
 
 
+def follows_purge_unconfirmed(*, now: datetime.datetime | None = None) -> int:
+    """Forget the follows never confirmed within FOLLOW_UNCONFIRMED_DAYS of being asked for
+    (an address typed by someone else is not kept); returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.FOLLOW_UNCONFIRMED_DAYS)
+    deleted, _by_model = Follow.objects.filter(confirmed_at=None, created_at__lt=cutoff).delete()
+    return deleted
+
+
+@shared_task(name="follows.purge_unconfirmed", ignore_result=True)
+def purge_unconfirmed() -> int:
+    """Run by beat daily."""
+    return follows_purge_unconfirmed()
+
+
 def follow_unsubscribe(*, token: str) -> None:
     """Forget the follow of `token` (idempotent: an unknown token is already forgotten)."""
     Follow.objects.filter(token=token).delete()
