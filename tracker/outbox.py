@@ -30,6 +30,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tracker import requestid
 from tracker.cache import CircuitBreaker
 from tracker.models import Heartbeat, OutboxMessage
 
@@ -52,10 +53,12 @@ def enqueue(
     key = (task, list(args))
     if once and key in _recorded_in_this_transaction():
         return
+    request_id = requestid.current_request_id.get()
     message = OutboxMessage.objects.create(
         task=task,
         args=list(args),
         available_at=timezone.now() + datetime.timedelta(seconds=countdown),
+        request_id="" if request_id == "-" else request_id,
     )
     if now:
         relay([message.pk])
@@ -96,7 +99,8 @@ def relay(ids: list[int]) -> None:
 
 
 def _run_here(message: OutboxMessage) -> None:
-    current_app.tasks[message.task].apply_async(message.args)
+    with requestid.bound(message.request_id):
+        current_app.tasks[message.task].apply_async(message.args)
     OutboxMessage.objects.filter(pk=message.pk).update(
         done_at=timezone.now(), sent_at=timezone.now(), sends=F("sends") + 1
     )
@@ -106,8 +110,11 @@ def _send(message: OutboxMessage) -> bool:
     """Publish one message to the broker; False when the broker did not take it."""
     eta = message.available_at if message.available_at > timezone.now() else None
     try:
+        headers: dict[str, Any] = {HEADER: message.pk}
+        if message.request_id:
+            headers[requestid.TASK_HEADER] = message.request_id
         current_app.send_task(
-            message.task, args=message.args, eta=eta, headers={HEADER: message.pk}, retry=False
+            message.task, args=message.args, eta=eta, headers=headers, retry=False
         )
     except Exception as error:  # kombu and redis raise many kinds; all mean "not sent"
         broker_breaker.failed(error)
