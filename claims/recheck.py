@@ -2,7 +2,6 @@
 flags those whose evidence died (a dead link with no archived copy)."""
 
 import datetime
-from functools import partial
 
 from dateutil.relativedelta import relativedelta
 from django.db import transaction
@@ -72,9 +71,5 @@ def recheck_sweep(today: datetime.date | None = None) -> dict[str, int]:
         # Their pages, search text and ETags follow, as for any edit of what a claim shows.
         dependents.refresh(Claim, touched)
         for claim_id in touched:
-            transaction.on_commit(
-                partial(
-                    claim_announced.send, sender=Claim, claim_id=claim_id, event="claim.updated"
-                )
-            )
+            claim_announced.send(sender=Claim, claim_id=claim_id, event="claim.updated")
     return counts

@@ -87,9 +87,9 @@ def claim_transition(
             at=moved_at,
         )
         if event:
-            transaction.on_commit(
-                lambda: claim_announced.send(sender=Claim, claim_id=claim.pk, event=event)
-            )
+            # Last, in the same transaction: the webhook event and the followers' news are
+            # written with the move, and handed on through the outbox (atomic with it).
+            claim_announced.send(sender=Claim, claim_id=claim.pk, event=event)
     return claim
 
 
@@ -239,8 +239,8 @@ def _move_repeat(appearance: Appearance, *, by, **fields) -> None:
 
 def appearance_confirm(*, appearance_id: int, by) -> Appearance:
     """An Editor other than its recorder confirms a repeat: it goes public, the claim's
-    updated_at and ETag move (claims.dependents), and `claim.repeated` is announced after the
-    commit."""
+    updated_at and ETag move (claims.dependents), and `claim.repeated` is announced in the same
+    transaction."""
     with transaction.atomic():
         appearance, claim = _locked_repeat(appearance_id, by=by)
         _move_repeat(
@@ -250,10 +250,8 @@ def appearance_confirm(*, appearance_id: int, by) -> Appearance:
             confirmed_by=by,
             confirmed_at=timezone.now(),
         )
-        transaction.on_commit(
-            lambda: claim_announced.send(
-                sender=Claim, claim_id=claim.pk, event="claim.repeated", appearance_id=appearance.pk
-            )
+        claim_announced.send(
+            sender=Claim, claim_id=claim.pk, event="claim.repeated", appearance_id=appearance.pk
         )
     return appearance
 

@@ -21,6 +21,7 @@ from exchange.models import ExternalReview, RatingWord, folded_rating, leading_p
 from exchange.tasks import link_external_reviews
 from sources.linkcheck.fetch import Target, fetch_all
 from sources.services import fetch_config, politeness_factory
+from tracker import outbox
 
 CHUNK = 500
 MAX_DOWNLOAD_BYTES = 50 * 1024 * 1024
@@ -204,7 +205,7 @@ def _save(batch: list[parsing.ParsedReview], scale: Crosswalk, report: ImportRep
             )
         )
         if ids:
-            transaction.on_commit(lambda: link_external_reviews.delay(ids))
+            outbox.enqueue(link_external_reviews.name, ids)
 
 
 def download(url: str) -> IO[bytes]:

@@ -44,6 +44,11 @@ class Follow(models.Model):
         indexes = [
             models.Index(fields=["kind", "target_id", "id"], name="follow_target_idx"),
             models.Index(fields=["email", "confirmation_sent_at"], name="follow_email_sent_idx"),
+            models.Index(
+                fields=["created_at"],
+                name="follow_unconfirmed_idx",
+                condition=models.Q(confirmed_at=None),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -79,9 +84,14 @@ class NoticeBatch(models.Model):
     notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="batches")
     first_follow_id = models.PositiveBigIntegerField()
     last_follow_id = models.PositiveBigIntegerField()
-    # Follows up to this id have their mail (a batch interrupted by an SMTP error resumes here).
+    # Follows up to this id have their mail, marked before each is sent (a batch interrupted by
+    # an SMTP error or a dead worker resumes after it: nobody is mailed twice).
     sent_up_to = models.PositiveBigIntegerField(default=0)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    # The worker sending it: its token, and until when (renewed with each mail). A batch left
+    # `sending` past its lease lost its worker and is taken up again (resume_stalled_batches).
+    lease_token = models.CharField(max_length=32, blank=True, default="")
+    leased_until = models.DateTimeField(null=True, blank=True)
     sent = models.PositiveIntegerField(default=0)
     finished_at = models.DateTimeField(null=True, blank=True)
 
@@ -89,6 +99,13 @@ class NoticeBatch(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["notice", "first_follow_id"], name="one_batch_per_notice_and_range"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["leased_until"],
+                name="notice_batch_sending_idx",
+                condition=models.Q(state="sending"),
             )
         ]
 

@@ -1,6 +1,6 @@
 """Following by email: asking (double opt-in), confirming, unsubscribing, and telling followers
-the news, each in one place. Mail never leaves in a request: the request records what to send
-and a Celery task sends it after the commit.
+the news, each in one place. Mail never leaves in a request: the request records what to send,
+with its task in the outbox (tracker.outbox), and a Celery task sends it after the commit.
 
 Who follows what never shows: asking to follow answers the same whether the address is new,
 waiting for its confirmation or following already (and an address that follows already gets no
@@ -10,6 +10,7 @@ RESEND_AFTER) drop mail silently, with the same answer.
 
 import datetime
 import logging
+import uuid
 from collections.abc import Iterable, Iterator
 from itertools import islice
 
@@ -25,6 +26,7 @@ from claims.models import Claim, Correction
 from follows import mail
 from follows.models import Follow, Notice, NoticeBatch
 from follows.targets import Target, target_of
+from tracker import outbox
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,7 @@ def follow_request(*, email: str, target: Target, language: str) -> None:
             pk=follow.pk, confirmation_sent_at=follow.confirmation_sent_at
         ).update(confirmation_sent_at=now, language=language)
         if claimed:  # a concurrent request for the same follow sends nothing more
-            transaction.on_commit(lambda: send_confirmation.delay(follow.pk))
+            outbox.enqueue(send_confirmation.name, follow.pk)
 
 
 def follow_confirm(*, token: str) -> tuple[Follow | None, bool]:
@@ -73,9 +75,22 @@ def follow_confirm(*, token: str) -> tuple[Follow | None, bool]:
         confirmed = Follow.objects.filter(token=token, confirmed_at=None).update(confirmed_at=now)
         follow = Follow.objects.filter(token=token).first()
         if confirmed and follow is not None:
-            pk = follow.pk
-            transaction.on_commit(lambda: send_welcome.delay(pk))
+            outbox.enqueue(send_welcome.name, follow.pk)
     return follow, bool(confirmed)
+
+
+def follows_purge_unconfirmed(*, now: datetime.datetime | None = None) -> int:
+    """Forget the follows never confirmed within FOLLOW_UNCONFIRMED_DAYS of being asked for
+    (an address typed by someone else is not kept); returns how many."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.FOLLOW_UNCONFIRMED_DAYS)
+    deleted, _by_model = Follow.objects.filter(confirmed_at=None, created_at__lt=cutoff).delete()
+    return deleted
+
+
+@shared_task(name="follows.purge_unconfirmed", ignore_result=True)
+def purge_unconfirmed() -> int:
+    """Run by beat daily."""
+    return follows_purge_unconfirmed()
 
 
 def follow_unsubscribe(*, token: str) -> None:
@@ -124,7 +139,8 @@ EVENTS = {"repeat": Notice.Event.REPEAT, "correction": Notice.Event.CORRECTION}
 
 
 def notice_record(*, claim_id: int, event: str, appearance_id: int | None = None) -> None:
-    """Record the news of an announcement once, and plan its mail after the commit."""
+    """Record the news of an announcement once, in the announcing transaction, and plan its
+    mail after the commit (through the outbox: the news and its mail are written together)."""
     claim = visibility.public_claims().filter(pk=claim_id).first()
     if claim is None:
         return
@@ -144,7 +160,7 @@ def notice_record(*, claim_id: int, event: str, appearance_id: int | None = None
             },
         )
         if created:
-            transaction.on_commit(lambda: plan_notice.delay(notice.pk))
+            outbox.enqueue(plan_notice.name, notice.pk)
 
 
 def followers(notice: Notice) -> QuerySet[Follow]:
@@ -181,8 +197,8 @@ def plan_notice(notice_id: int) -> None:
             NoticeBatch(notice=notice, first_follow_id=chunk[0], last_follow_id=chunk[-1])
             for chunk in _chunks(ids.iterator(chunk_size=5000), settings.FOLLOW_BATCH_SIZE)
         )
-        batch_ids = [batch.pk for batch in batches]
-        transaction.on_commit(lambda: [send_notice_batch.delay(pk) for pk in batch_ids])
+        for batch in batches:
+            outbox.enqueue(send_notice_batch.name, batch.pk)
 
 
 def news_of(notice: Notice) -> dict | None:
@@ -225,16 +241,31 @@ def news_of(notice: Notice) -> dict | None:
     return news
 
 
+def _lease_until() -> datetime.datetime:
+    return timezone.now() + datetime.timedelta(seconds=settings.FOLLOW_BATCH_LEASE_SECONDS)
+
+
+def _stalled() -> Q:
+    """A batch left `sending` past its lease: its worker died (or hangs) mid-batch."""
+    return Q(state=NoticeBatch.State.SENDING, leased_until__lt=timezone.now())
+
+
 @shared_task(name="follows.send_notice_batch", bind=True, max_retries=5)
 def send_notice_batch(self, batch_id: int) -> None:
-    """Mail one batch over one SMTP connection. A worker claims the batch (pending → sending)
-    with a conditional UPDATE, so two never send it; an SMTP error puts it back with the
-    follows already mailed marked (sent_up_to), and the retry carries on after them."""
-    claimed = NoticeBatch.objects.filter(pk=batch_id, state=NoticeBatch.State.PENDING).update(
-        state=NoticeBatch.State.SENDING
-    )
+    """Mail one batch over one SMTP connection. A worker claims the batch (pending, or sending
+    past its lease) with a conditional UPDATE that gives it a lease token, so two never send it.
+    Each follower is marked (sent_up_to) before its mail goes, by an UPDATE that holds only
+    while the lease is still this worker's and renews it: nobody is mailed twice, and a batch
+    whose worker died resumes after the last follower marked (the one mail in flight when it
+    died may be lost: at most once). An SMTP error puts the batch back without the follower
+    whose mail failed, and the retry carries on from there."""
+    token = uuid.uuid4().hex
+    claimed = NoticeBatch.objects.filter(
+        Q(state=NoticeBatch.State.PENDING) | _stalled(), pk=batch_id
+    ).update(state=NoticeBatch.State.SENDING, lease_token=token, leased_until=_lease_until())
     if not claimed:
         return
+    mine = NoticeBatch.objects.filter(pk=batch_id, lease_token=token)
     batch = NoticeBatch.objects.select_related("notice").get(pk=batch_id)
     recipients = followers(batch.notice).filter(
         pk__gte=batch.first_follow_id,
@@ -252,14 +283,44 @@ def send_notice_batch(self, batch_id: int) -> None:
                 said = news[follow.language]
                 if said is None:  # the claim is no longer public: nothing to tell
                     break
+                marked = mine.update(
+                    sent=sent + 1, sent_up_to=follow.pk, leased_until=_lease_until()
+                )
+                if not marked:
+                    log.warning("notice batch %s was taken over after %s mails", batch_id, sent)
+                    return
                 connection.send_messages([mail.notice(follow, said)])
                 sent, sent_up_to = sent + 1, follow.pk
     except Exception as exc:
-        NoticeBatch.objects.filter(pk=batch_id).update(
-            state=NoticeBatch.State.PENDING, sent=sent, sent_up_to=sent_up_to
+        mine.update(
+            state=NoticeBatch.State.PENDING,
+            sent=sent,
+            sent_up_to=sent_up_to,
+            lease_token="",
+            leased_until=None,
         )
         log.warning("notice batch %s stopped after %s mails: %s", batch_id, sent, exc)
         raise self.retry(exc=exc, countdown=60) from exc
-    NoticeBatch.objects.filter(pk=batch_id).update(
-        state=NoticeBatch.State.SENT, sent=sent, sent_up_to=sent_up_to, finished_at=timezone.now()
+    mine.update(
+        state=NoticeBatch.State.SENT,
+        sent=sent,
+        sent_up_to=sent_up_to,
+        finished_at=timezone.now(),
+        lease_token="",
+        leased_until=None,
     )
+
+
+def batches_resume_stalled() -> int:
+    """Hand on again the batches whose worker died mid-send (past their lease); each resumes
+    after its last follower marked sent."""
+    ids = list(NoticeBatch.objects.filter(_stalled()).values_list("pk", flat=True)[:1000])
+    for batch_id in ids:
+        outbox.enqueue(send_notice_batch.name, batch_id, now=True)
+    return len(ids)
+
+
+@shared_task(name="follows.resume_stalled_batches", ignore_result=True)
+def resume_stalled_batches() -> int:
+    """Run by beat every minute: no batch stays `sending` after its worker died."""
+    return batches_resume_stalled()

@@ -15,6 +15,7 @@ from claims.models import Claim, Speaker
 from intake import tasks
 from intake.models import ArticleImport
 from sources.models import Outlet, Source
+from tracker import outbox
 
 
 @dataclass(frozen=True)
@@ -138,5 +139,5 @@ def intake_start(*, by, url: str = "", text: str = "", language: str = "") -> Ar
         article_import.save()
         # The extraction writes its stages and refusals in the Reporter's language.
         language = translation.get_language()
-        transaction.on_commit(lambda: tasks.extract_article.delay(article_import.pk, language))
+        outbox.enqueue(tasks.extract_article.name, article_import.pk, language)
     return article_import

@@ -73,7 +73,10 @@ def claim_review(claim: Claim, *, bounds: tuple[int, int] | None = None) -> dict
         reviewed_rating.update(ratingValue=rating.value, bestRating=best, worstRating=worst)
 
     appearances = said_in_order(claim.appearances.all())
-    item: dict[str, Any] = {"@type": "Claim"}
+    # schema.org: a ClaimReview's inLanguage is the review's (the language claimReviewed is
+    # written in, which an importer then need not guess); its itemReviewed, a Claim, has its
+    # own: the language the claim was made in.
+    item: dict[str, Any] = {"@type": "Claim", "inLanguage": claim.language}
     if appearances:
         first = appearances[0]
         item["author"] = _speaker(first.speaker)
@@ -87,6 +90,7 @@ def claim_review(claim: Claim, *, bounds: tuple[int, int] | None = None) -> dict
         "@type": "ClaimReview",
         "url": settings.SITE_URL + claim.get_absolute_url(),
         "claimReviewed": claim_reviewed_text(claim),
+        "inLanguage": claim.display_language,
         "datePublished": review.published_at.date().isoformat(),
         "author": {
             "@type": "Organization",

@@ -24,19 +24,50 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+# A Maildir handler that keeps the client of one message (the `after`+1st) waiting `seconds`
+# before it answers (and stores it): a worker can be killed while that mail is in flight.
+STALLING_HANDLER = """
+import asyncio
+from aiosmtpd.handlers import Mailbox
+
+
+class StallingMailbox(Mailbox):
+    def __init__(self, maildir, after, seconds):
+        super().__init__(maildir)
+        self.after, self.seconds, self.count = int(after), float(seconds), 0
+
+    @classmethod
+    def from_cli(cls, parser, *args):
+        return cls(*args)
+
+    async def handle_DATA(self, server, session, envelope):
+        self.count += 1
+        if self.count == self.after + 1:
+            await asyncio.sleep(self.seconds)
+        return await super().handle_DATA(server, session, envelope)
+"""
+
+
 class SmtpServer:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, stall_after: int | None = None, stall=30.0) -> None:
+        """`stall_after`: the message after that many keeps its sender waiting `stall` s."""
         self.directory = directory
         self.maildir = directory / "Maildir"
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        self.stall_after, self.stall = stall_after, stall
 
     def start(self) -> "SmtpServer":
         mailbox.Maildir(self.maildir, create=True)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
+        handler = ["aiosmtpd.handlers.Mailbox", str(self.maildir)]
+        if self.stall_after is not None:
+            (self.directory / "stalling.py").write_text(STALLING_HANDLER)
+            handler = ["stalling.StallingMailbox", str(self.maildir),
+                       str(self.stall_after), str(self.stall)]  # fmt: skip
         self.process = subprocess.Popen(
             [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{self.port}",
-             "-c", "aiosmtpd.handlers.Mailbox", str(self.maildir)],
+             "-c", *handler],
             cwd=self.directory,  # not the project: `public` must be atpublic's there
             env=env,
             stdout=subprocess.DEVNULL,

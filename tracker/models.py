@@ -32,6 +32,8 @@ class OutboxMessage(models.Model):
     sends = models.PositiveIntegerField(default=0)
     # When a worker finished it; null until then.
     done_at = models.DateTimeField(null=True, blank=True)
+    # The request that asked for it (tracker.requestid), for the task's log lines.
+    request_id = models.CharField(max_length=128, blank=True, default="")
 
     class Meta:
         verbose_name = "outbox message"

@@ -30,6 +30,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from tracker import requestid
 from tracker.cache import CircuitBreaker
 from tracker.models import Heartbeat, OutboxMessage
 
@@ -41,20 +42,41 @@ HEADER = "claimtrack_outbox_id"
 broker_breaker = CircuitBreaker(failures=1, reset_seconds=5, name="The broker")
 
 
-def enqueue(task: str, *args: Any, countdown: float = 0, now: bool = False) -> OutboxMessage:
+def enqueue(
+    task: str, *args: Any, countdown: float = 0, now: bool = False, once: bool = False
+) -> None:
     """Record `task(*args)` in the current transaction (JSON arguments) and relay it to the
     broker after the commit; not before `countdown` seconds from now. `now`: relay it at once,
-    for a caller whose edit is committed already (a task handing on more work)."""
+    for a caller whose edit is committed already (a task handing on more work). `once`: not
+    again if this transaction has recorded the same task and arguments already (a task that
+    reads the committed state, asked for by each of several saves)."""
+    key = (task, list(args))
+    if once and key in _recorded_in_this_transaction():
+        return
+    request_id = requestid.current_request_id.get()
     message = OutboxMessage.objects.create(
         task=task,
         args=list(args),
         available_at=timezone.now() + datetime.timedelta(seconds=countdown),
+        request_id="" if request_id == "-" else request_id,
     )
     if now:
         relay([message.pk])
-    else:
-        transaction.on_commit(partial(relay, [message.pk]))
-    return message
+        return
+    after_commit = partial(relay, [message.pk])
+    after_commit.outbox_key = key  # type: ignore[attr-defined]  # read back by `once`
+    transaction.on_commit(after_commit)
+
+
+def _recorded_in_this_transaction() -> list[tuple[str, list]]:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        return []
+    return [
+        callback.outbox_key
+        for _savepoints, callback, _robust in connection.run_on_commit
+        if hasattr(callback, "outbox_key")
+    ]
 
 
 def relay(ids: list[int]) -> None:
@@ -77,7 +99,8 @@ def relay(ids: list[int]) -> None:
 
 
 def _run_here(message: OutboxMessage) -> None:
-    current_app.tasks[message.task].apply_async(message.args)
+    with requestid.bound(message.request_id):
+        current_app.tasks[message.task].apply_async(message.args)
     OutboxMessage.objects.filter(pk=message.pk).update(
         done_at=timezone.now(), sent_at=timezone.now(), sends=F("sends") + 1
     )
@@ -87,8 +110,11 @@ def _send(message: OutboxMessage) -> bool:
     """Publish one message to the broker; False when the broker did not take it."""
     eta = message.available_at if message.available_at > timezone.now() else None
     try:
+        headers: dict[str, Any] = {HEADER: message.pk}
+        if message.request_id:
+            headers[requestid.TASK_HEADER] = message.request_id
         current_app.send_task(
-            message.task, args=message.args, eta=eta, headers={HEADER: message.pk}, retry=False
+            message.task, args=message.args, eta=eta, headers=headers, retry=False
         )
     except Exception as error:  # kombu and redis raise many kinds; all mean "not sent"
         broker_breaker.failed(error)
@@ -119,11 +145,14 @@ def stuck():
 
 
 def relay_due(*, limit: int = 1000) -> int:
-    """Send what is due (see `due`); returns how many were sent. Done messages are kept a day."""
+    """Send what is due (see `due`); returns how many were sent. Done messages are kept a day.
+    Without a broker (eager) each due message runs here, as its relay would have run it."""
     OutboxMessage.objects.filter(done_at__lt=timezone.now() - datetime.timedelta(days=1)).delete()
     sent = 0
     for message in due()[:limit]:
-        if not _send(message):
+        if current_app.conf.task_always_eager:
+            _run_here(message)
+        elif not _send(message):
             break
         sent += 1
     return sent

@@ -464,6 +464,8 @@ DEFAULT_FROM_EMAIL = envstr(
 FOLLOW_REQUESTS_PER_HOUR = envint("FOLLOW_REQUESTS_PER_HOUR", 20, minimum=1)
 FOLLOW_CONFIRMATIONS_PER_DAY = envint("FOLLOW_CONFIRMATIONS_PER_DAY", 5, minimum=1)
 FOLLOW_BATCH_SIZE = envint("FOLLOW_BATCH_SIZE", 500, minimum=1)
+FOLLOW_BATCH_LEASE_SECONDS = envint("FOLLOW_BATCH_LEASE_SECONDS", 120, minimum=1)
+FOLLOW_UNCONFIRMED_DAYS = envint("FOLLOW_UNCONFIRMED_DAYS", 7, minimum=1)
 # /health/ (tracker.health): the detail of each part goes to callers with this bearer token or
 # from these networks (and to staff); beat and workers unseen for HEALTH_STALE_SECONDS, or an
 # outbox message waiting that long, make the status "degraded".

@@ -1,21 +1,21 @@
-"""Turn public changes to claims into webhook events.
+"""Turn public changes to claims into webhook events, written with the change itself.
 
 - `claim.published` / `claim.corrected` come from the workflow (claims.events.claim_announced,
-  sent on commit), `claim.repeated` from an Editor confirming a repeat (claims.services).
-- `claim.updated` is sent here, on commit and once per transaction and claim, when a published
-  claim's own public content (its slug, topics) or its appearances are edited, or another
-  desk's verdict shown beside it comes or goes (a link to an external review decided, or put
-  back to "needs confirmation" by a re-import). Its text,
-  translation and language reach readers only with a verdict (claim.published/corrected):
-  edited while the claim is re-reviewed, they are a draft, and no event. Which claims an edit
-  touches is claims.dependents' answer (faces_changed); edits of
-  a speaker, source, outlet or link health move those claims' updated_at and ETag there, but
-  are no event: the claim itself was not edited.
+  sent at the end of the writing transaction), `claim.repeated` from an Editor confirming a
+  repeat (claims.services): the event and its deliveries are written in that transaction, and
+  the deliveries handed on through the outbox, so a commit and its event are one.
+- `claim.updated` is queued here in the outbox (the `webhooks.announce_update` task, once per
+  transaction and claim), and that task records it after the commit from the committed claim,
+  when a published claim's own public content (its slug, topics) or its appearances are edited,
+  or another desk's verdict shown beside it comes or goes (a link to an external review
+  decided, or put back to "needs confirmation" by a re-import). Its text, translation and
+  language reach readers only with a verdict (claim.published/corrected): edited while the
+  claim is re-reviewed, they are a draft, and no event. Which claims an edit touches is
+  claims.dependents' answer (faces_changed); edits of a speaker, source, outlet or link health
+  move those claims' updated_at and ETag there, but are no event: the claim itself was not
+  edited.
 """
 
-import logging
-
-from django.db import transaction
 from django.dispatch import receiver
 
 from claims.events import claim_announced, faces_changed
@@ -23,10 +23,9 @@ from claims.models import Appearance, Claim
 from claims.visibility import public_claims
 from claims.workflow import APPEARANCE_CONFIRMATION_COLUMNS
 from exchange.models import ReviewLink
+from tracker import outbox
 from webhooks import services
-from webhooks.models import EventType
-
-log = logging.getLogger(__name__)
+from webhooks.services import announce_update
 
 CLAIM_CONTENT_FIELDS = frozenset({"slug", "topics"})
 
@@ -35,28 +34,8 @@ CLAIM_CONTENT_FIELDS = frozenset({"slug", "topics"})
 def record_event(
     sender, claim_id: int, event: str, appearance_id: int | None = None, **kwargs
 ) -> None:
-    # The change is committed already: a failure here must not turn its request into a 500.
-    try:
-        services.event_record(claim_id=claim_id, event_type=event, appearance_id=appearance_id)
-    except Exception:
-        log.exception("could not record webhook event %s for claim %s", event, claim_id)
-
-
-def _announce_update(claim_id: int) -> None:
-    """Send claim.updated after commit, once per transaction and claim (it is checked then
-    that the claim is public)."""
-    connection = transaction.get_connection()
-    pending = (
-        getattr(callback, "claim_updated", None) for _, callback, _ in connection.run_on_commit
-    )
-    if connection.in_atomic_block and claim_id in pending:
-        return
-
-    def send() -> None:
-        claim_announced.send(sender=Claim, claim_id=claim_id, event=EventType.UPDATED)
-
-    send.claim_updated = claim_id  # type: ignore[attr-defined]  # read back above
-    transaction.on_commit(send)
+    # In the writer's transaction: a failure here undoes the change, never half of it.
+    services.event_record(claim_id=claim_id, event_type=event, appearance_id=appearance_id)
 
 
 def is_content_edit(sender, fields: frozenset[str] | None) -> bool:
@@ -77,4 +56,4 @@ def announce_content_edits(sender, claim_ids: frozenset[int], fields=None, **kwa
     if claim_ids and is_content_edit(sender, fields):
         edited = public_claims().filter(pk__in=claim_ids).values_list("pk", flat=True)
         for claim_id in edited:
-            _announce_update(claim_id)
+            outbox.enqueue(announce_update.name, claim_id, once=True)

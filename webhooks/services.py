@@ -17,11 +17,13 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from claims.events import claim_announced
+from claims.models import Claim
 from claims.visibility import public_appearances, public_claims
 from tracker import outbox
 from webhooks import delivery as transport
 from webhooks import metrics
-from webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event
+from webhooks.models import Delivery, DeliveryAttempt, Endpoint, Event, EventType
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +39,9 @@ def event_record(
     """Record the event for a published claim and queue one delivery per subscribed endpoint.
     A `claim.repeated` event carries the confirmed repeat (`appearance_id`) beside the claim.
 
-    Called after the change committed, in commit order, so event ids follow the changes."""
+    Called in the transaction of the change (claims.events.claim_announced), so the event, its
+    deliveries and their outbox messages are written exactly when the change is, and the events
+    of one claim follow the order of its changes (its row is locked by each move)."""
     endpoints = [e for e in Endpoint.objects.filter(is_active=True) if e.wants(event_type)]
     claim = public_claims().filter(pk=claim_id).first()
     if claim is None or not endpoints:
@@ -252,6 +256,15 @@ def deliveries_resend_stalled(*, older_than_seconds: int = 300) -> int:
     for delivery_id in ids:
         deliver_webhook.apply_async((delivery_id,))
     return len(ids)
+
+
+@shared_task(name="webhooks.announce_update")
+def announce_update(claim_id: int) -> None:
+    """`claim.updated` for an edit committed (queued in the outbox by webhooks.receivers, once
+    per transaction): announced from the claim as committed. Run twice (the outbox resends a
+    message a dead worker never finished), a subscriber hears the same update twice."""
+    with transaction.atomic():
+        claim_announced.send(sender=Claim, claim_id=claim_id, event=EventType.UPDATED)
 
 
 @shared_task(name="webhooks.deliver")

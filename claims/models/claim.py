@@ -209,6 +209,13 @@ class Claim(ClaimWorkflow, models.Model):
         return self.text
 
     @property
+    def display_language(self) -> str:
+        """The language `display_text` is written in."""
+        if self.translation and get_language() != self.language:
+            return self.translation_language
+        return self.language
+
+    @property
     def short_text(self) -> str:
         text = self.display_text
         return text if len(text) <= 90 else text[:89].rstrip() + "…"

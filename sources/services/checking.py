@@ -20,6 +20,7 @@ from sources.models import Link
 from sources.services.archives import FAILING, archive_due, find_archives
 from sources.services.config import fetch_config, politeness_factory
 from sources.services.records import record_results
+from tracker import outbox
 
 # What the "broken evidence" report lists: unreachable is often passing, so it is left out.
 REPORTED = [Link.Status.BROKEN, Link.Status.SOFT_404, Link.Status.DEAD]
@@ -149,8 +150,7 @@ def links_check(
         if archive_ids is not None:
             archive_ids.extend(failing)
         elif failing:
-            ids = list(failing)
-            transaction.on_commit(lambda: find_archives.delay(ids))
+            outbox.enqueue(find_archives.name, list(failing))
     return summary
 
 

@@ -177,3 +177,30 @@ def test_our_feed_coming_back_is_ours_and_another_desk_reads_one_review_per_clai
         assert external.published_on == claim.published_review.published_at.date()
     again = import_claimreview(io.BytesIO(body))
     assert (again.created, again.updated, again.unchanged) == (0, 0, len(published))
+
+
+def test_our_export_says_its_languages_and_an_importer_reads_them_without_guessing(
+    client, make_claim, settings
+):
+    # Too short for language detection (exchange.languages.MIN_DETECTED_CHARACTERS).
+    said_in_vietnamese = make_claim("published", text="GDP tăng 5%", language="vi", translation="")
+    translated = make_claim(
+        "published", text="Giá gạo tăng gấp đôi", language="vi", translation="Rice doubled"
+    )
+    _, data = read_feed(client, HTTP_ACCEPT_LANGUAGE="en")
+    by_url = {r["url"]: r for r in items(data)}
+    short = by_url[SITE + said_in_vietnamese.get_absolute_url()]
+    assert (short["inLanguage"], short["itemReviewed"]["inLanguage"]) == ("vi", "vi")
+    english = by_url[SITE + translated.get_absolute_url()]
+    assert (english["claimReviewed"], english["inLanguage"]) == ("Rice doubled", "en")
+    assert english["itemReviewed"]["inLanguage"] == "vi"
+    _, in_vietnamese = read_feed(client, HTTP_ACCEPT_LANGUAGE="vi")
+    [again] = [r for r in items(in_vietnamese) if r["url"] == english["url"]]
+    assert (again["claimReviewed"], again["inLanguage"]) == ("Giá gạo tăng gấp đôi", "vi")
+
+    settings.SITE_URL = "https://another-desk.example"  # our feed, read by another desk
+    report = import_claimreview(io.BytesIO(json.dumps(data).encode()))
+
+    assert report.created == 2
+    languages = dict(ExternalReview.objects.values_list("claim_reviewed", "language"))
+    assert languages == {"GDP tăng 5%": "vi", "Rice doubled": "en"}
