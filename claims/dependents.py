@@ -130,11 +130,9 @@ MOVABLE = (Appearance, Evidence)
 SHOWN_FIELDS: dict[type[Model], tuple[str, ...]] = {
     Link: ("status", "archive_url", "archived_at"),
     Appearance: tuple(f.attname for f in Appearance._meta.concrete_fields),
-    Claim: tuple(
-        f.attname
-        for f in Claim._meta.concrete_fields
-        if f.name not in ("updated_at", "search_document")
-    ),
+    # updated_at too: the API's payload shows it, so a save that only moves it (auto_now) is
+    # a change the read model's stored payload must follow.
+    Claim: tuple(f.attname for f in Claim._meta.concrete_fields if f.name != "search_document"),
 }
 
 
