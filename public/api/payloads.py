@@ -12,6 +12,8 @@ for any page size:
   claims citing them; stored as the link's id, filled from the links (one query);
 - `recheck_due_since`: due once the re-check date passes, which depends on today; stored as the
   date the evidence died (or null), the verdict's `recheck_after` added once it is past.
+- the `page_url` of the claim and of each source start with SITE_URL, a setting: stored as the
+  path, SITE_URL put before it when served (a site moved to another address keeps its rows).
 Everything else a payload shows moves the claim's updated_at, which the payload shows too: every
 change of a public face rewrites it (claims.dependents.touch).
 """
@@ -55,6 +57,8 @@ def _referenced(claim: Claim, data: dict) -> dict:
             item["source"]["link"] = evidence.source.link_id
     for item, appearance in zip(data["appearances"], claim.appearances.all(), strict=True):
         item["source"]["link"] = appearance.source.link_id
+    for item in [data, *_sources(data)]:
+        item["page_url"] = item["page_url"].removeprefix(settings.SITE_URL)
     for item, correction in zip(data["corrections"], claim.corrections.all(), strict=True):
         for key, correction_review in zip(
             RATINGS, (correction.review, correction.previous_review), strict=True
@@ -101,8 +105,10 @@ def _filled(payloads: list[dict]) -> list[dict]:
     }
     for source in sources:
         source["link"] = links.get(source["link"]) if source["link"] is not None else None
+        source["page_url"] = settings.SITE_URL + source["page_url"]
     today = timezone.localdate().isoformat()
     for payload in payloads:
+        payload["page_url"] = settings.SITE_URL + payload["page_url"]
         verdict = payload["verdict"]
         if verdict is not None and verdict["rating"] is not None:
             verdict["rating"] = full[verdict["rating"]]

@@ -193,3 +193,11 @@ def test_a_save_that_changes_nothing_shown_leaves_the_payload_true(record):
     claim = Claim.objects.get(pk=record[0].pk)
     claim.save()  # moves updated_at (auto_now), which the payload shows
     assert readmodel.differences([claim.pk]) == []
+
+
+def test_a_site_moved_to_another_address_serves_its_new_urls(client, record, settings):
+    settings.SITE_URL = "https://checks.example.net"
+    body = api_results(client, "en").content
+    assert b"https://checks.example.net/claims/" in body
+    assert b"https://checks.example.net/sources/" in body
+    assert expected_bytes("en") in body
