@@ -8,9 +8,10 @@ in the same transaction:
 - their search text rebuilt when the edited kind is one it reads (claims.search.READS): in the
   transaction for a few claims, by a Celery task after the commit for more (SEARCH_INLINE_MAX),
   so that renaming a speaker of 10,000 claims does not hold the request for seconds;
-- their rows of the read model (claims.readmodel) rewritten when the edited kind is one it
-  reads (READ_MODEL_READS), with the same split: in the transaction for a few claims (always
-  for a single claim's publish, reopen or delete), in tasks after the commit for more;
+- their rows of the read model (claims.readmodel) rewritten, API payload included (it shows
+  updated_at, so every change of a face changes it), with the same split: in the transaction
+  for a few claims (always for a single claim's publish, reopen or delete), in tasks after the
+  commit for more;
 - the cached public pages retired (claims.pagecache);
 and then `claims.events.faces_changed` is sent with their ids (webhooks listen to it).
 Past TOUCH_INLINE_MAX claims (an outlet or a head of state renamed) only the cached pages are
@@ -62,10 +63,6 @@ TOUCH_TASK_BATCH = 10000
 # Above this many claims an edit leaves their search text to a task (one per SEARCH_TASK_BATCH).
 SEARCH_INLINE_MAX = 200
 SEARCH_TASK_BATCH = 2000
-# Kinds whose edits can change a claim's row of the read model: which claims are public, their
-# verdict's date, rating, position and language, and the ids of their facets. A rename of a
-# speaker, outlet or link changes none of these.
-READ_MODEL_READS = (Claim, Appearance, Review, Evidence, RatingLevel, Source, Topic)
 
 
 def _any_of(*claim_ids: QuerySet) -> Q:
@@ -133,11 +130,9 @@ MOVABLE = (Appearance, Evidence)
 SHOWN_FIELDS: dict[type[Model], tuple[str, ...]] = {
     Link: ("status", "archive_url", "archived_at"),
     Appearance: tuple(f.attname for f in Appearance._meta.concrete_fields),
-    Claim: tuple(
-        f.attname
-        for f in Claim._meta.concrete_fields
-        if f.name not in ("updated_at", "search_document")
-    ),
+    # updated_at too: the API's payload shows it, so a save that only moves it (auto_now) is
+    # a change the read model's stored payload must follow.
+    Claim: tuple(f.attname for f in Claim._meta.concrete_fields if f.name != "search_document"),
 }
 
 
@@ -230,9 +225,9 @@ def hand_on(
 
 
 def touch(sender: type[Model], ids: list[int], fields: frozenset[str] | None = None) -> None:
-    """Move these claims' updated_at, rebuild their search text if it shows `sender`, purge the
-    edge's copies of their pages if they are public (claims.edge), and send faces_changed
-    (webhooks listen)."""
+    """Move these claims' updated_at, rebuild their search text if it shows `sender` and their
+    rows of the read model, purge the edge's copies of their pages if they are public
+    (claims.edge), and send faces_changed (webhooks listen)."""
     now = timezone.now()
     for start in range(0, len(ids), TOUCH_BATCH):
         Claim.objects.filter(pk__in=ids[start : start + TOUCH_BATCH]).update(updated_at=now)
@@ -240,13 +235,12 @@ def touch(sender: type[Model], ids: list[int], fields: frozenset[str] | None = N
         refresh_search_text(ids)
     purging = edge.purging()
     public_before = edge.public_among(ids) if purging else set()
-    if sender in READ_MODEL_READS:
-        refresh_read_model(ids)
-    if purging and (sender not in READ_MODEL_READS or len(ids) <= SEARCH_INLINE_MAX):
+    # Every kind: a rename of a speaker or an outlet changes no filter, but the stored payload.
+    refresh_read_model(ids)
+    if purging and len(ids) <= SEARCH_INLINE_MAX:
         # Public before or after: a page that appeared, changed or went. The read model's
         # tasks purge for the claims they refresh later.
-        changed = public_before | (edge.public_among(ids) if sender in READ_MODEL_READS else set())
-        edge.purge_after_commit(changed)
+        edge.purge_after_commit(public_before | edge.public_among(ids))
     faces_changed.send(sender=sender, claim_ids=frozenset(ids), fields=fields)
 
 

@@ -6,11 +6,15 @@ longer public loses its rows). claims.dependents calls it wherever a claim's pub
 changes, in the same transaction for a few claims and in its batched tasks after the commit
 for many; `differences()` compares the stored rows with `derive()` (rebuild_read_model --check,
 the consistency tests).
+
+Each row also holds the claim's API payload, which the read side (public.api.payloads) makes
+and registers here with `keep_payloads()`: this floor stores it without knowing its shape.
 """
 
 import datetime
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
@@ -19,6 +23,26 @@ from claims.models import Claim, Evidence, PublishedClaim, PublishedFacet
 
 BATCH = 1000
 Kind = PublishedFacet.Kind
+
+# Makes the stored payloads of some public claims: {claim id: JSON text}.
+PayloadMaker = Callable[[list[int]], dict[int, str]]
+_payload_maker: PayloadMaker | None = None
+
+
+def keep_payloads(maker: PayloadMaker) -> None:
+    """Store `maker`'s payload with every row written from now on (the read side's
+    AppConfig.ready() registers it, so every process that writes rows writes payloads)."""
+    global _payload_maker
+    _payload_maker = maker
+
+
+def payloads(claim_ids: list[int]) -> dict[int, str]:
+    return _payload_maker(claim_ids) if _payload_maker is not None and claim_ids else {}
+
+
+def digest(payload: str) -> str:
+    """A payload's short digest (what list ETags hash): changes whenever the payload does."""
+    return hashlib.blake2b(payload.encode(), digest_size=8).hexdigest() if payload else ""
 
 
 @dataclass(frozen=True)
@@ -32,6 +56,7 @@ class Entry:
     language: str
     facets: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     tags: str = ""
+    payload: str = ""
 
     def row(self) -> PublishedClaim:
         return PublishedClaim(
@@ -41,6 +66,8 @@ class Entry:
             rating_position=self.rating_position,
             language=self.language,
             tags=self.tags,
+            payload=self.payload,
+            payload_digest=digest(self.payload),
         )
 
     def facet_rows(self) -> list[PublishedFacet]:
@@ -53,7 +80,8 @@ class Entry:
 
 
 def derive(claim_ids: Iterable[int]) -> dict[int, Entry]:
-    """The entries of these claims that are public, read from the record (five queries)."""
+    """The entries of these claims that are public, read from the record (five queries, and
+    the payload maker's)."""
     ids = list(claim_ids)
     facets: dict[int, set[tuple[int, int]]] = {}
 
@@ -95,7 +123,8 @@ def derive(claim_ids: Iterable[int]) -> dict[int, Entry]:
         shown = frozenset(facets.get(pk, ()))
         tags = tags_for(rating_id, language, shown)
         entries[pk] = Entry(pk, published_at, rating_id, position, language, shown, tags)
-    return entries
+    made = payloads(sorted(entries))
+    return {pk: replace(entry, payload=made.get(pk, "")) for pk, entry in entries.items()}
 
 
 # The facets the list's filters combine, and each one's letter in the tags.
@@ -116,18 +145,35 @@ def tags_for(rating_id: int, language: str, facets: Iterable[tuple[int, int]]) -
 
 
 def stored(claim_ids: Iterable[int]) -> dict[int, Entry]:
-    """The entries the read model holds for these claims (two queries)."""
+    """The entries the read model holds for these claims (two queries). A payload whose digest
+    does not match it reads as no payload."""
     ids = list(claim_ids)
     facets: dict[int, set[tuple[int, int]]] = {}
     rows = PublishedFacet.objects.filter(entry_id__in=ids).values_list("entry_id", "kind", "value")
     for claim_id, kind, value in rows:
         facets.setdefault(claim_id, set()).add((kind, value))
     entries = PublishedClaim.objects.filter(claim_id__in=ids).values_list(
-        "claim_id", "published_at", "rating_id", "rating_position", "language", "tags"
+        "claim_id",
+        "published_at",
+        "rating_id",
+        "rating_position",
+        "language",
+        "tags",
+        "payload",
+        "payload_digest",
     )
     return {
-        pk: Entry(pk, when, rating_id, position, language, frozenset(facets.get(pk, ())), tags)
-        for pk, when, rating_id, position, language, tags in entries
+        pk: Entry(
+            pk,
+            when,
+            rating_id,
+            position,
+            language,
+            frozenset(facets.get(pk, ())),
+            tags,
+            payload if digest(payload) == payload_digest else "",
+        )
+        for pk, when, rating_id, position, language, tags, payload, payload_digest in entries
     }
 
 
@@ -184,7 +230,22 @@ def differences(claim_ids: Iterable[int]) -> list[str]:
                     found.append(
                         f"claim {pk}: {name} is {_shown(was)}, the record says {_shown(should)}"
                     )
+            if actual.payload != expected.payload:
+                found.append(f"claim {pk}: {_payload_difference(actual.payload, expected.payload)}")
     return found
+
+
+def _payload_difference(was: str, should: str) -> str:
+    if not was:
+        return "no payload stored (or its digest does not match it)"
+    at = next(
+        (i for i, (a, b) in enumerate(zip(was, should, strict=False)) if a != b),
+        min(len(was), len(should)),
+    )
+    return (
+        f"payload differs from character {at}: stored …{was[max(0, at - 30) : at + 30]!r}…, "
+        f"the record's …{should[max(0, at - 30) : at + 30]!r}…"
+    )
 
 
 def _shown(value) -> str:

@@ -63,6 +63,12 @@ class PublishedClaim(models.Model):
     # What the list filters combine, as tokens between spaces: " r<rating> l<language>
     # s<speaker>… t<topic>… " (claims.readmodel.tags_for).
     tags = models.TextField(_("filter tags"), default="")
+    # The claim's API representation as JSON text, with what changes without the claim
+    # changing left as references (public.api.payloads: the rating as its id, each link as
+    # its id, the re-check date without today's part); empty until written. The digest is
+    # what list ETags hash, so a 304 reads no payload.
+    payload = models.TextField(_("API payload"), default="", blank=True)
+    payload_digest = models.CharField(_("API payload digest"), max_length=16, default="")
 
     class Meta:
         verbose_name = _("published claim")

@@ -27,8 +27,15 @@ from claims.models import (
     Review,
     Speaker,
 )
-from claims.visibility import public_claims, reviews_for, visible_claims, visible_to
+from claims.visibility import (
+    public_claims,
+    reviews_for,
+    sees_everything,
+    visible_claims,
+    visible_to,
+)
 from claims.workflow import EDITOR_PERMISSION
+from public.api import payloads
 from public.api.filters import (
     AppearanceFilter,
     ClaimFilter,
@@ -88,27 +95,36 @@ ORDERING_PARAMETER = OpenApiParameter(
 class ConditionalListMixin(_GenericViewSet):
     """ETag and Last-Modified of a list page from the page itself: O(page), not O(archive).
 
-    The page's rows (id and updated_at only) are one indexed query; the validator hashes them
-    with the full query string, so a change to any claim on the page, or a claim entering or
-    leaving it, changes the ETag. A 304 is answered before any claim is loaded in full. Lists
-    answer If-None-Match only: a claim leaving the page can make the page's newest change
-    older, so a date cannot prove the page unchanged.
+    The page's rows (id and updated_at only) are one indexed query; the validator hashes what
+    `page_stamps` says of them (by default their id and updated_at) with the full query
+    string, so a change to any claim on the page, or a claim entering or leaving it, changes
+    the ETag. A 304 is answered before any claim is loaded in full. Lists answer If-None-Match
+    only: a claim leaving the page can make the page's newest change older, so a date cannot
+    prove the page unchanged.
     """
 
     if TYPE_CHECKING:
 
         def render_page(self, ids: list[int]) -> list: ...
 
+    def page_fields(self) -> tuple[str, ...]:
+        """What the page's query reads of each row besides its id and updated_at."""
+        return ()
+
+    def page_stamps(self, page: list[dict]) -> list:
+        return [(row["id"], row["updated_at"].isoformat()) for row in page]
+
     def list(self, request, *args, **kwargs):
         # Plain values, not models: the page's ids and dates come from the index alone
         # (claims 0011's partial index on the published claims' (updated_at, id)). The page
         # itself is rendered from render_page's own query.
-        queryset = self.filter_queryset(self.get_queryset()).values("id", "updated_at")
+        queryset = self.filter_queryset(self.get_queryset())
+        queryset = queryset.values("id", "updated_at", *self.page_fields())
         page = self.paginate_queryset(queryset)
         assert page is not None, "these lists are always paged"
-        rows = [(row["id"], row["updated_at"].isoformat()) for row in page]
         last = max((row["updated_at"] for row in page), default=None)
-        etag = quote_etag(self.basename, viewer_scope(request), request.get_full_path(), *rows)
+        stamps = self.page_stamps(page)
+        etag = quote_etag(self.basename, viewer_scope(request), request.get_full_path(), *stamps)
         not_modified = conditional(request, etag=etag, last_modified=None)
         if not_modified is not None:
             return not_modified
@@ -149,8 +165,25 @@ class ClaimViewSet(
     def get_queryset(self):
         return visible_claims(self.request.user)
 
+    def reads_stored_payloads(self) -> bool:
+        """The public (and API consumers outside the newsroom) see the published record,
+        stored ready; newsroom accounts see work in progress, serialised per request."""
+        return not sees_everything(self.request.user, Claim)
+
+    def page_fields(self) -> tuple[str, ...]:
+        return ("published_entry__payload_digest",) if self.reads_stored_payloads() else ()
+
+    def page_stamps(self, page: list[dict]) -> list:
+        if not self.reads_stored_payloads():
+            return super().page_stamps(page)
+        # The stored payload's digest: what the page will show, read from the read model.
+        digests = [row["published_entry__payload_digest"] for row in page]
+        return [*super().page_stamps(page), *digests, payloads.today_stamp()]
+
     def render_page(self, ids: list[int]) -> list:
-        # The viewer's own queryset: the public sees each claim as its verdict published it.
+        if self.reads_stored_payloads():
+            return payloads.served(ids, payloads.stored(ids))
+        # The viewer's own queryset: each claim as its verdict published it.
         by_id = with_public_details(self.get_queryset()).in_bulk(ids)
         return self.get_serializer([by_id[pk] for pk in ids], many=True).data
 
@@ -158,16 +191,34 @@ class ClaimViewSet(
         return quote_etag("claim", viewer_scope(self.request), instance.pk, instance.updated_at)
 
     def retrieve(self, request, *args, **kwargs):
-        row = self.get_queryset().filter(pk=kwargs["pk"]).values("pk", "updated_at").first()
+        stored = self.reads_stored_payloads()
+        # The public's 304 is answered from the claim's row and its stored digest: one query.
+        fields = ("payload_digest", "payload") if stored else ()
+        row = (
+            self.get_queryset()
+            .filter(pk=kwargs["pk"])
+            .values("pk", "updated_at", *(f"published_entry__{name}" for name in fields))
+            .first()
+        )
         if row is None:
             return self.get_object()  # raises the 404 in the API's error shape
-        etag = quote_etag("claim", viewer_scope(request), row["pk"], row["updated_at"])
-        not_modified = conditional(request, etag=etag, last_modified=row["updated_at"])
+        pk, updated_at = row["pk"], row["updated_at"]
+        if stored:
+            held = payloads.held(
+                pk, row["published_entry__payload_digest"], row["published_entry__payload"]
+            )
+            stamps: tuple = (held[pk][0] if held else "", payloads.today_stamp())
+        else:
+            stamps = ()
+        etag = quote_etag("claim", viewer_scope(request), pk, updated_at, *stamps)
+        not_modified = conditional(request, etag=etag, last_modified=updated_at)
         if not_modified is not None:
             return not_modified
-        claim = with_public_details(self.get_queryset()).get(pk=row["pk"])
-        response = Response(self.get_serializer(claim).data)
-        return set_validators(response, etag=etag, last_modified=row["updated_at"])
+        if stored:
+            (data,) = payloads.served([pk], held)
+        else:
+            data = self.get_serializer(with_public_details(self.get_queryset()).get(pk=pk)).data
+        return set_validators(Response(data), etag=etag, last_modified=updated_at)
 
     def _respond_with(self, claim: Claim, status: int) -> Response:
         claim = with_public_details(Claim.objects).get(pk=claim.pk)

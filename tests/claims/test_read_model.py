@@ -7,13 +7,20 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils import timezone, translation
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
+from rest_framework.renderers import JSONRenderer
 
 from claims import edits, readmodel, services
 from claims.models import Appearance, Claim, PublishedClaim, PublishedFacet, RatingLevel
+from claims.visibility import public_claims
 from claims.workflow import AppearanceState, Status
+from public.api.serializers import ClaimSerializer
+from public.details import with_public_details
+from sources.events import link_health_changed
+from sources.models import Link
 from tests.factories import (
     ClaimFactory,
     EvidenceFactory,
@@ -43,6 +50,11 @@ OPERATIONS = [
     "reorder_scale",
     "delete_topic",
     "change_language",
+    "rename_speaker",
+    "rename_outlet",
+    "rename_topic",
+    "link_health",
+    "plain_save",
 ]
 
 steps = st.lists(
@@ -50,6 +62,17 @@ steps = st.lists(
     min_size=1,
     max_size=10,
 )
+
+
+def served_list(client, language: str) -> bytes:
+    response = client.get("/api/v1/claims/?page_size=200", HTTP_ACCEPT_LANGUAGE=language)
+    return JSONRenderer().render(response.json()["results"])
+
+
+def serialised_list(language: str) -> bytes:
+    claims = with_public_details(public_claims()).order_by("-updated_at", "-id")
+    with translation.override(language):
+        return JSONRenderer().render(ClaimSerializer(claims, many=True).data)
 
 
 def every_difference() -> list[str]:
@@ -136,6 +159,26 @@ class ReadModelFollowsTheRecord(TestCase):
             edits.topic_delete(topic=topics.pop(j % len(topics)), by=self.editor)
         elif operation == "change_language":
             edits.claim_update(claim=claim, by=self.checker, language=["en", "vi"][j % 2])
+        elif operation == "rename_speaker":
+            speaker = speakers[j % 3]
+            edits.speaker_update(speaker=speaker, by=self.editor, name=f"{speaker.name} {i}")
+        elif operation == "rename_outlet":
+            outlet = outlets[j % 2]
+            edits.outlet_update(outlet=outlet, by=self.editor, name=f"Outlet {i} {j}")
+        elif operation == "rename_topic" and topics:
+            topic = topics[j % len(topics)]
+            edits.topic_update(topic=topic, by=self.editor, name=f"Topic {topic.pk} {i}")
+        elif operation == "link_health":
+            # What the link checker writes (plain SQL) and the signal it sends.
+            link = Link.objects.filter(sources__in=sources).order_by("pk")[j % 3 :].first()
+            if link is not None:
+                status = ["broken", "ok", "redirected", "dead"][i]
+                Link.objects.filter(pk=link.pk).update(
+                    status=status, last_checked_at=timezone.now()
+                )
+                link_health_changed.send(sender=Link, link_ids=[link.pk])
+        elif operation == "plain_save":
+            claim.save()
 
     @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(steps)
@@ -144,7 +187,10 @@ class ReadModelFollowsTheRecord(TestCase):
         world = {
             "claims": [],
             "speakers": [SpeakerFactory() for _ in range(3)],
-            "sources": [SourceFactory(outlet=outlets[k % 2]) for k in range(3)],
+            "sources": [
+                SourceFactory(outlet=outlets[k % 2], url=f"https://news.example.com/rm/{k}")
+                for k in range(3)
+            ],
             "topics": [TopicFactory() for _ in range(2)],
             "outlets": outlets,
         }
@@ -157,6 +203,8 @@ class ReadModelFollowsTheRecord(TestCase):
             self.assertEqual(every_difference(), [], (operation, i, j))
         public = set(Claim.objects.published().values_list("pk", flat=True))
         self.assertEqual(set(PublishedClaim.objects.values_list("claim_id", flat=True)), public)
+        for language in ("en", "vi"):  # and what the API serves is the serializer's output
+            self.assertEqual(served_list(self.client, language), serialised_list(language))
 
 
 def facets_of(claim: Claim) -> set[tuple[int, int]]:
@@ -175,7 +223,9 @@ def test_only_published_claims_have_a_row(make_claim):
 def test_a_re_review_shows_nothing_until_its_verdict_is_published(make_claim, editor, checker):
     claim = make_claim("published", rating="true", language="vi")
     add_appearance(claim)
-    row_before = PublishedClaim.objects.values().get(claim=claim)
+    # The API payload does change: it says the claim is under review (and its updated_at).
+    shown = ("published_at", "rating_id", "rating_position", "language", "tags")
+    row_before = PublishedClaim.objects.values(*shown).get(claim=claim)
     facets_before = facets_of(claim)
     reopen(claim, editor=editor, checker=checker, summary="Looking again", rating="false")
     edits.claim_update(claim=claim, by=checker, language="en")
@@ -189,7 +239,7 @@ def test_a_re_review_shows_nothing_until_its_verdict_is_published(make_claim, ed
     )
     draft = claim.working_review()
     cited_by_draft = EvidenceFactory(review=draft).source
-    assert PublishedClaim.objects.values().get(claim=claim) == row_before
+    assert PublishedClaim.objects.values(*shown).get(claim=claim) == row_before
     assert facets_of(claim) == facets_before
     services.claim_transition(claim_id=claim.pk, name="submit", by=checker)
     services.claim_transition(claim_id=claim.pk, name="publish", by=editor, note="New figures")
@@ -247,6 +297,10 @@ def test_rebuild_read_model_check_reports_every_difference_and_the_rebuild_mends
     PublishedClaim.objects.filter(claim=first).delete()
     PublishedClaim.objects.filter(claim=second).update(language="xx", rating_position=99)
     PublishedFacet.objects.filter(entry_id=third.pk, kind=Kind.CITES).delete()
+    stale = '{"id":0}'
+    PublishedClaim.objects.filter(claim=third).update(
+        payload=stale, payload_digest=readmodel.digest(stale)
+    )
     PublishedClaim.objects.create(
         claim=hidden,
         published_at=second.published_review.published_at,
@@ -255,13 +309,14 @@ def test_rebuild_read_model_check_reports_every_difference_and_the_rebuild_mends
         language="vi",
     )
     out = io.StringIO()
-    with pytest.raises(CommandError, match="5 ways"):
+    with pytest.raises(CommandError, match="6 ways"):
         call_command("rebuild_read_model", "--check", "--no-progress", stdout=out)
     report = out.getvalue()
     assert f"claim {first.pk}: public, but not in the read model" in report
     assert f"claim {second.pk}: language is 'xx'" in report
     assert f"claim {second.pk}: rating_position is 99" in report
     assert f"claim {third.pk}: facets is" in report
+    assert f"claim {third.pk}: payload differs from character 6" in report
     assert f"claim {hidden.pk}: in the read model, but not public" in report
     call_command("rebuild_read_model", "--no-progress", stdout=io.StringIO())
     out = io.StringIO()
