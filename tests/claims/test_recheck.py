@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
-from claims import services
+from claims import readmodel, services
 from claims.models import Claim, ClaimTransition, Review
 from claims.recheck import due_for_recheck, recheck_sweep
 from claims.tasks import daily_recheck_sweep
@@ -39,6 +39,7 @@ def let_time_pass(claim: Claim, days_ago: int = 3) -> datetime.date:
     when = TODAY - datetime.timedelta(days=days_ago)
     Review.objects.filter(pk=claim.published_review_id).update(recheck_after=when)
     Claim.objects.filter(pk=claim.pk).update(updated_at=timezone.now())
+    readmodel.refresh([claim.pk])  # the record was rewritten behind dependents' back
     return when
 
 
