@@ -63,9 +63,9 @@ TOUCH_TASK_BATCH = 10000
 SEARCH_INLINE_MAX = 200
 SEARCH_TASK_BATCH = 2000
 # Kinds whose edits can change a claim's row of the read model: which claims are public, their
-# verdict's date, rating, position and language, and the ids of their facets. A rename of a
-# speaker, outlet or link changes none of these.
-READ_MODEL_READS = (Claim, Appearance, Review, Evidence, RatingLevel, Source, Topic)
+# verdict's date, rating, position and language, the ids of their facets, and their search
+# text (a speaker's rename: claims.search.READS). A rename of an outlet or link changes none.
+READ_MODEL_READS = (Claim, Appearance, Review, Evidence, RatingLevel, Source, Topic, Speaker)
 
 
 def _any_of(*claim_ids: QuerySet) -> Q:

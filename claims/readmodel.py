@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from claims import visibility
+from claims import search, visibility
 from claims.models import Claim, Evidence, PublishedClaim, PublishedFacet
 
 BATCH = 1000
@@ -32,6 +32,7 @@ class Entry:
     language: str
     facets: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     tags: str = ""
+    document: str = ""
 
     def row(self) -> PublishedClaim:
         return PublishedClaim(
@@ -41,6 +42,7 @@ class Entry:
             rating_position=self.rating_position,
             language=self.language,
             tags=self.tags,
+            document=self.document,
         )
 
     def facet_rows(self) -> list[PublishedFacet]:
@@ -53,7 +55,7 @@ class Entry:
 
 
 def derive(claim_ids: Iterable[int]) -> dict[int, Entry]:
-    """The entries of these claims that are public, read from the record (five queries)."""
+    """The entries of these claims that are public, read from the record (eight queries)."""
     ids = list(claim_ids)
     facets: dict[int, set[tuple[int, int]]] = {}
 
@@ -89,12 +91,18 @@ def derive(claim_ids: Iterable[int]) -> dict[int, Entry]:
         "published_review__rating__position",
         "published_review__claim_language",
     )
+    # The search text of the public face, as claims.search writes it (three queries).
+    documents = {
+        claim.pk: search.document_for(claim)
+        for claim in public.prefetch_related(*search.DOCUMENT_PREFETCH)
+    }
     entries = {}
     for pk, published_at, rating_id, position, language in rows.order_by():
         assert published_at is not None, "a published verdict has its date"
         shown = frozenset(facets.get(pk, ()))
         tags = tags_for(rating_id, language, shown)
-        entries[pk] = Entry(pk, published_at, rating_id, position, language, shown, tags)
+        document = documents[pk]
+        entries[pk] = Entry(pk, published_at, rating_id, position, language, shown, tags, document)
     return entries
 
 
@@ -123,11 +131,11 @@ def stored(claim_ids: Iterable[int]) -> dict[int, Entry]:
     for claim_id, kind, value in rows:
         facets.setdefault(claim_id, set()).add((kind, value))
     entries = PublishedClaim.objects.filter(claim_id__in=ids).values_list(
-        "claim_id", "published_at", "rating_id", "rating_position", "language", "tags"
+        "claim_id", "published_at", "rating_id", "rating_position", "language", "tags", "document"
     )
     return {
-        pk: Entry(pk, when, rating_id, position, language, frozenset(facets.get(pk, ())), tags)
-        for pk, when, rating_id, position, language, tags in entries
+        pk: Entry(pk, when, rating, position, language, frozenset(facets.get(pk, ())), tags, text)
+        for pk, when, rating, position, language, tags, text in entries
     }
 
 
@@ -177,7 +185,15 @@ def differences(claim_ids: Iterable[int]) -> list[str]:
         elif expected is None:
             found.append(f"claim {pk}: in the read model, but not public")
         elif expected != actual:
-            names = ("published_at", "rating_id", "rating_position", "language", "facets", "tags")
+            names = (
+                "published_at",
+                "rating_id",
+                "rating_position",
+                "language",
+                "facets",
+                "tags",
+                "document",
+            )
             for name in names:
                 was, should = getattr(actual, name), getattr(expected, name)
                 if was != should:

@@ -16,10 +16,11 @@ several common words is told to walk the list's order (`_common_together`).
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, Func, Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Func, Q, QuerySet
 
 from claims.models import Appearance, Claim, Review, Speaker, Topic
 
@@ -47,6 +48,7 @@ def words(text: str) -> list[str]:
 
 # What document_for() reads: an edit of anything else cannot change a claim's search text.
 READS = (Claim, Topic, Appearance, Speaker, Review)
+DOCUMENT_PREFETCH = ("topics", "appearances__speaker")  # what document_for() reads per claim
 
 
 def document_for(claim: Claim) -> str:
@@ -70,7 +72,7 @@ def refresh(claim_ids: Iterable[int]) -> None:
         claims = (
             Claim.objects.filter(pk__in=ids[start : start + REFRESH_BATCH])
             .as_published()
-            .prefetch_related("topics", "appearances__speaker")
+            .prefetch_related(*DOCUMENT_PREFETCH)
         )
         stale = []
         for claim in claims:
@@ -95,12 +97,64 @@ class StoredVector(Expression):
         return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
 
+class EntryVector(Expression):
+    """The tsvector of a claim's row of the read model (PostgreSQL only; migration 0018 adds
+    it beside `document`), named through the alias of the query's join to that row."""
+
+    def __init__(self, document: Expression | None = None):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+        self.document = document if document is not None else F("published_entry__document")
+
+    def get_source_expressions(self):
+        return [self.document]
+
+    def set_source_expressions(self, exprs):
+        [self.document] = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, *a):
+        resolved = self.copy()
+        resolved.document = self.document.resolve_expression(
+            query, allow_joins, reuse, summarize, *a
+        )
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.document.alias)}.search_vector", []
+
+
+@dataclass(frozen=True)
+class Index:
+    """Where a search reads: the folded text's field (SQLite), its stored tsvector and the
+    table whose statistics describe that vector (PostgreSQL)."""
+
+    document: str
+    vector: Callable[[], Expression]
+    table: str
+
+
+CLAIMS = Index("search_document", StoredVector, "claims_claim")
+READ_MODEL = Index("published_entry__document", EntryVector, "claims_publishedclaim")
+
+
 def search(claims: QuerySet, query: str) -> QuerySet:
     """`claims` narrowed to the CANDIDATES most recent holding every word of `query` (in the
-    order `claims` has), best matches first on PostgreSQL.
+    order `claims` has), best matches first on PostgreSQL. Reads the claims' own search text:
+    for lists that hold claims not public (the newsroom's API)."""
+    return _search(claims, query, CLAIMS)
 
-    The candidates' ids are read once, in one query; the page and its count then look up at most
-    CANDIDATES ids, instead of each running the search again as a subquery."""
+
+def search_public(claims: QuerySet, query: str) -> QuerySet:
+    """search() for lists of public claims (claims.readmodel.listed): the same answers, read
+    from the read model's rows, whose one GIN index holds the words and the filter tags
+    (claims.readmodel.tagged), so that filters and words are one index scan."""
+    return _search(claims, query, READ_MODEL)
+
+
+def _search(claims: QuerySet, query: str, index: Index) -> QuerySet:
+    """The candidates' ids are read once, in one query; the page and its count then look up at
+    most CANDIDATES ids, instead of each running the search again as a subquery."""
     terms = [w[:MAX_WORD_LENGTH] for w in words(query)][:MAX_QUERY_WORDS]
     if not terms:
         return claims
@@ -111,19 +165,20 @@ def search(claims: QuerySet, query: str) -> QuerySet:
         # The terms are [^\W_]+ only, so these raw tsqueries cannot be malformed.
         raw = " & ".join(f"{t}:*" for t in terms)
         tsquery = SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
-        if len(terms) > 1 and _common_together(terms):
-            matching = claims.filter(Match(StoredVector(), tsquery))
+        if len(terms) > 1 and _common_together(terms, index.table):
+            matching = claims.filter(Match(index.vector(), tsquery))
         else:
-            matching = claims.annotate(search_vector=StoredVector()).filter(search_vector=tsquery)
+            matching = claims.annotate(search_vector=index.vector()).filter(search_vector=tsquery)
         return (
             _among(claims, _first_ids(matching, order), order)
-            .annotate(search_rank=SearchRank(StoredVector(), tsquery))
+            .annotate(search_rank=SearchRank(index.vector(), tsquery))
             .order_by("-search_rank", *order)
         )
     matching = claims
     for term in terms:  # a word starting with the term, as PostgreSQL's `term:*` matches
         matching = matching.filter(
-            Q(search_document__startswith=term) | Q(search_document__contains=" " + term)
+            Q(**{f"{index.document}__startswith": term})
+            | Q(**{f"{index.document}__contains": " " + term})
         )
     return _among(claims, _first_ids(matching, order), order)
 
@@ -149,7 +204,7 @@ class Match(Func):
     output_field = BooleanField()
 
 
-def _common_together(terms: list[str]) -> bool:
+def _common_together(terms: list[str], table: str = "claims_claim") -> bool:
     """Whether walking the list in its order finds CANDIDATES matches sooner than reading every
     match through the GIN index (PostgreSQL).
 
@@ -165,8 +220,9 @@ def _common_together(terms: list[str]) -> bool:
             SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples
             FROM pg_class c LEFT JOIN pg_stats s
               ON s.tablename = c.relname AND s.attname = 'search_vector'
-            WHERE c.relname = 'claims_claim'
-            """
+            WHERE c.relname = %s
+            """,
+            [table],
         )
         row = cursor.fetchone()
     if row is None or not row[0]:
