@@ -212,7 +212,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         page = keyset_page(claims, cursor, settings.PUBLIC_PAGE_SIZE)
         context = {"page": page, "keyset": True, "next_after": page.next_cursor}
     else:
-        page = paginate(request, claims)
+        # A search's count is of its candidates' ids alone, not ranked and marked per row.
+        counted = claims.values("pk") if form.searching else None
+        page = paginate(request, claims, counted=counted)
         capped = page.paginator.capped  # type: ignore[attr-defined]  # a CappedPaginator
         capped_end = capped and not page.has_next() and not form.searching
         context = {"page": page, "next_after": next_cursor_of(page) if capped_end else None}

@@ -6,12 +6,12 @@ from django.db import migrations, models
 from django.db.models import OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 
-# The words' lexemes come first, so their positions (what ts_rank reads) are those of the
-# claim's own vector; each tag follows as the lexeme `~<tag>`, without a position. The parser
+# The words' lexemes without their positions (a search matches words, and ranks by the
+# claim's own vector: a row a third smaller), and each tag as the lexeme `~<tag>`. The parser
 # never makes a lexeme with `~`, so no word can match a tag, nor a tag a word's prefix.
 VECTOR = (
     "ALTER TABLE claims_publishedclaim ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
-    "to_tsvector('simple'::regconfig, document) || array_to_tsvector(string_to_array("
+    "strip(to_tsvector('simple'::regconfig, document)) || array_to_tsvector(string_to_array("
     "regexp_replace(btrim(tags), '(\\S+)', '~\\1', 'g'), ' '))) STORED",
     "CREATE INDEX readmodel_search_gin ON claims_publishedclaim USING gin (search_vector)",
     "DROP INDEX IF EXISTS readmodel_tags_gin",

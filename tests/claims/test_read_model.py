@@ -43,6 +43,10 @@ OPERATIONS = [
     "reorder_scale",
     "delete_topic",
     "change_language",
+    "edit_text",
+    "rename_speaker",
+    "rename_topic",
+    "summarise",
 ]
 
 steps = st.lists(
@@ -136,6 +140,21 @@ class ReadModelFollowsTheRecord(TestCase):
             edits.topic_delete(topic=topics.pop(j % len(topics)), by=self.editor)
         elif operation == "change_language":
             edits.claim_update(claim=claim, by=self.checker, language=["en", "vi"][j % 2])
+        # What the search text reads: the public text, its speakers, topics and verdict.
+        elif operation == "edit_text" and claim.status != Status.PUBLISHED:
+            edits.claim_update(claim=claim, by=self.checker, text=f"Giá xăng tăng {i} lần {j}")
+        elif operation == "rename_speaker":
+            speaker = speakers[j % 3]
+            speaker.refresh_from_db()
+            edits.speaker_update(speaker=speaker, by=self.editor, name=f"Nguyễn Văn {i}{j}")
+        elif operation == "rename_topic" and topics:
+            topic = topics[j % len(topics)]
+            topic.refresh_from_db()
+            edits.topic_update(topic=topic, by=self.editor, name=f"Kinh tế {i}", name_vi="Kinh tế")
+        elif operation == "summarise":
+            draft = claim.working_review()
+            if draft is not None:
+                edits.review_update(review=draft, by=self.checker, summary=f"Sai lệch {i} {j}")
 
     @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(steps)
@@ -247,6 +266,7 @@ def test_rebuild_read_model_check_reports_every_difference_and_the_rebuild_mends
     PublishedClaim.objects.filter(claim=first).delete()
     PublishedClaim.objects.filter(claim=second).update(language="xx", rating_position=99)
     PublishedFacet.objects.filter(entry_id=third.pk, kind=Kind.CITES).delete()
+    PublishedClaim.objects.filter(claim=third).update(document="stale words")
     PublishedClaim.objects.create(
         claim=hidden,
         published_at=second.published_review.published_at,
@@ -255,13 +275,14 @@ def test_rebuild_read_model_check_reports_every_difference_and_the_rebuild_mends
         language="vi",
     )
     out = io.StringIO()
-    with pytest.raises(CommandError, match="5 ways"):
+    with pytest.raises(CommandError, match="6 ways"):
         call_command("rebuild_read_model", "--check", "--no-progress", stdout=out)
     report = out.getvalue()
     assert f"claim {first.pk}: public, but not in the read model" in report
     assert f"claim {second.pk}: language is 'xx'" in report
     assert f"claim {second.pk}: rating_position is 99" in report
     assert f"claim {third.pk}: facets is" in report
+    assert f"claim {third.pk}: document is 'stale words', the record says '" in report
     assert f"claim {hidden.pk}: in the read model, but not public" in report
     call_command("rebuild_read_model", "--no-progress", stdout=io.StringIO())
     out = io.StringIO()
