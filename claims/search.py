@@ -1,23 +1,29 @@
 """Claim search that ignores diacritics: `trung quoc` finds `Trung Quốc`, `ket luan` `kết luận`.
 
 Each claim keeps `search_document`, an accent-folded copy of what readers see with it (claim,
-translation, quotes, speakers, topics, the published summary). PostgreSQL matches it with
-full-text search over a GIN index (migration 0009); SQLite matches every word as the start of
-a word of the same text, which is what PostgreSQL's prefix query `word:*` matches.
-Both see the same folded text, so both give the same answers for the same words.
+translation, quotes, speakers, topics, the published summary), and the read model of the
+published record (claims.readmodel) keeps the same text for each public claim. PostgreSQL
+matches it with full-text search over a GIN index; SQLite matches every word as the start of a
+word of the same text, which is what PostgreSQL's prefix query `word:*` matches. Both see the
+same folded text, so both give the same answers for the same words.
+
+`search()` reads the claims' own text (the newsroom's API, which lists claims not public);
+`search_public()` reads the read model, whose one GIN index (claims/0018) holds each public
+claim's words and its filter tags: the list's filters and a search are one index condition.
 
 At archive scale a common word matches half the archive. A search therefore takes at most
-CANDIDATES matching claims, the most recent first in the list's own order (on PostgreSQL the
-planner walks the date index for a common word and the GIN index for a rare one), and ranks
-only those: the cost is bounded by CANDIDATES, not by how many claims hold the word. Words
-that come together (a phrase such as `trung quoc`) fool the planner's estimate, so a search of
-several common words is told to walk the list's order (`_common_together`).
+CANDIDATES matching claims, the most recent first in the list's own order, and ranks only
+those: the cost is bounded by CANDIDATES, not by how many claims hold the word. In the public
+list's verdict order `_newest_matches` finds them by walking the newest rows first and asking
+the GIN index within the reach the walk measured; in another order (the API's) the planner
+chooses, told to walk the order for words that come together (`_common_together`).
 """
 
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import BooleanField, Expression, F, Func, Q, QuerySet
@@ -101,11 +107,12 @@ class EntryVector(Expression):
     """The tsvector of a claim's row of the read model (PostgreSQL only; migration 0018 adds
     it beside `document`), named through the alias of the query's join to that row."""
 
-    def __init__(self, document: Expression | None = None):
+    def __init__(self, document: F | None = None):
         from django.contrib.postgres.search import SearchVectorField
 
         super().__init__(output_field=SearchVectorField())
-        self.document = document if document is not None else F("published_entry__document")
+        # A reference to the row's `document` column until resolved, then that column (a Col).
+        self.document: Any = document if document is not None else F("published_entry__document")
 
     def get_source_expressions(self):
         return [self.document]
@@ -243,7 +250,7 @@ def _rows_estimate() -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'claims_publishedclaim'")
         row = cursor.fetchone()
-    return row[0] if row and row[0] >= 0 else float("inf")
+    return row[0] if row and row[0] > 0 else float("inf")
 
 
 def _verdict_date_at(rows: int):

@@ -6,9 +6,10 @@ a reach, the GIN index over all); a word never matches a filter's tag, nor a tag
 import random
 
 import pytest
+from django.db import connection
 
 from claims import readmodel, search
-from claims.models import PublishedFacet, RatingLevel
+from claims.models import PublishedClaim, PublishedFacet, RatingLevel
 from claims.visibility import public_claims
 from public.views import in_verdict_order
 from tests.factories import SpeakerFactory, TopicFactory
@@ -91,6 +92,16 @@ SIZES = [(search.CANDIDATES, search.WALK_SAMPLE), (3, 4), (2, 2), (5, 30)]
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_the_read_model_finds_what_the_claims_own_search_finds(make_claim, monkeypatch, seed):
     world = random_archive(make_claim, seed)
+    steps, first_ids = set(), search._first_ids
+
+    def spy(matching, order):  # which way each candidate query reads (PostgreSQL)
+        sql = str(matching.query)
+        steps.add(("walk" if "ts_match_vq" in sql else "index", 'published_at" >=' in sql))
+        return first_ids(matching, order)
+
+    monkeypatch.setattr(search, "_first_ids", spy)
+    # Whatever autovacuum last counted in the test database: a reach past the end is tried.
+    monkeypatch.setattr(search, "_rows_estimate", lambda: float("inf"))
     found_any = False
     for candidates, sample in SIZES:
         monkeypatch.setattr(search, "CANDIDATES", candidates)
@@ -101,6 +112,9 @@ def test_the_read_model_finds_what_the_claims_own_search_finds(make_claim, monke
                 assert answers(search.search_public, tags, query) == expected, (tags, query)
                 found_any = found_any or bool(expected)
     assert found_any
+    if connection.vendor == "postgresql":
+        # The newest rows walked, the GIN index within a reach, and over all.
+        assert {("walk", True), ("index", True), ("index", False)} <= steps
 
 
 @pytest.mark.both_databases
@@ -120,3 +134,29 @@ def test_a_word_never_matches_a_filters_tag_nor_a_tag_a_word(make_claim):
     assert found("bai", readmodel.tag("r", false.pk)) == [tagged.pk]
     assert found("bai", readmodel.tag(PublishedFacet.Kind.SPEAKER, speaker.pk)) == [tagged.pk]
     assert sorted(found("bai")) == sorted([worded.pk, tagged.pk])
+
+
+@pytest.mark.postgres
+def test_postgresql_answers_filters_and_words_from_one_gin_index(make_claim):
+    from django.contrib.postgres.search import SearchQuery
+    from django.db.models import F
+
+    false = RatingLevel.objects.get(slug="false")
+    make_claim("published", rating="false", text="Trung Quốc có hơn 200 mô hình", translation="")
+    make_claim("published", rating="true", text="Trung Quốc dẫn đầu", translation="")
+    words = SearchQuery("trung:* & quoc:*", search_type="raw", config=search.SEARCH_CONFIG)
+    rows = (
+        PublishedClaim.objects.filter(tags__has_tags=[f"r{false.pk}"])
+        .annotate(vector=search.EntryVector(F("document")))
+        .filter(vector=words)
+    )
+    assert [row.claim.text for row in rows] == ["Trung Quốc có hơn 200 mô hình"]
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = rows.values("claim_id").query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    [scan] = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert "Bitmap Index Scan on readmodel_search_gin" in plan
+    # One index scan whose condition holds the filter's tag and both words.
+    assert f"'~r{false.pk}'" in scan and "''trung'':*" in scan and "''quoc'':*" in scan
