@@ -212,6 +212,7 @@ def _first_ids(matching: QuerySet, order: Sequence) -> list[int]:
 # The list's verdict order (claims.readmodel.listed), which the read model's index walks.
 VERDICT_ORDER = ["-published_entry__published_at", "-pk"]
 WALK_SAMPLE = 4000  # the newest rows a search in verdict order walks first
+WALK_MAX = 20_000  # the most rows it walks on; past that the GIN index answers
 REACH_MARGIN = 1.5
 
 
@@ -221,13 +222,15 @@ def _newest_matches(walked: QuerySet, indexed: QuerySet) -> list[int]:
 
     First the newest WALK_SAMPLE rows are walked (`walked`: the condition no index serves):
     words and filters that most claims match are done there. Else the share of matches among
-    those rows says how far back CANDIDATES matches reach; the GIN index then answers words and
-    filters within that reach (`indexed`, with the verdict date's bound: PostgreSQL intersects
-    the two indexes before reading a row). Only if the reach held too few does the GIN index
-    answer for the whole archive, which is when matches are few. Each step's answer is exact:
-    all matches since a date, the newest first; only the rows read differ. The planner could
-    not choose this itself: it multiplies the words' frequencies as if independent, while the
-    words of a phrase (`trung quoc`) and the filters (a speaker's subjects) come together."""
+    those rows says how far back CANDIDATES matches reach. A reach of at most WALK_MAX rows is
+    walked on (the GIN index would read the posting lists of common words whole); a longer one
+    is asked of the GIN index (`indexed`) with the verdict date's bound, which PostgreSQL
+    intersects with the verdict index before reading a row. Only when that reach held too few,
+    or the walk found none, does the GIN index answer for the whole archive, which is when
+    matches are few. Each step's answer is exact: every match since a date, the newest first;
+    only the rows read differ. The planner could not choose this itself: it multiplies the
+    words' frequencies as if independent, while the words of a phrase (`trung quoc`) and the
+    filters (a speaker's subjects) come together."""
     since = _verdict_date_at(WALK_SAMPLE)
     if since is None:  # the whole list is smaller than the sample
         return _first_ids(walked, VERDICT_ORDER)
@@ -238,8 +241,8 @@ def _newest_matches(walked: QuerySet, indexed: QuerySet) -> list[int]:
     if ids and rows < _rows_estimate():
         reach = _verdict_date_at(rows)
         if reach is not None:
-            recent = indexed.filter(published_entry__published_at__gte=reach)
-            ids = _first_ids(recent, VERDICT_ORDER)
+            within = walked if rows <= WALK_MAX else indexed
+            ids = _first_ids(within.filter(published_entry__published_at__gte=reach), VERDICT_ORDER)
             if len(ids) >= CANDIDATES:
                 return ids
     return _first_ids(indexed, VERDICT_ORDER)

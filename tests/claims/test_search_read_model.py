@@ -85,7 +85,13 @@ def answers(find, tags: list[str], query: str) -> list[int]:
 
 # Small sizes make every step of the read model's search run on a small archive: the walk
 # finding all its candidates, the reach, and the GIN index over all (PostgreSQL).
-SIZES = [(search.CANDIDATES, search.WALK_SAMPLE), (3, 4), (2, 2), (5, 30)]
+SIZES = [
+    (search.CANDIDATES, search.WALK_SAMPLE, search.WALK_MAX),
+    (3, 4, 0),
+    (2, 2, 0),
+    (3, 4, 100),
+    (5, 30, 0),
+]
 
 
 @pytest.mark.both_databases
@@ -103,9 +109,10 @@ def test_the_read_model_finds_what_the_claims_own_search_finds(make_claim, monke
     # Whatever autovacuum last counted in the test database: a reach past the end is tried.
     monkeypatch.setattr(search, "_rows_estimate", lambda: float("inf"))
     found_any = False
-    for candidates, sample in SIZES:
+    for candidates, sample, walk_max in SIZES:
         monkeypatch.setattr(search, "CANDIDATES", candidates)
         monkeypatch.setattr(search, "WALK_SAMPLE", sample)
+        monkeypatch.setattr(search, "WALK_MAX", walk_max)
         for tags in filter_sets(world):
             for query in QUERIES:
                 expected = answers(search.search, tags, query)
@@ -113,7 +120,7 @@ def test_the_read_model_finds_what_the_claims_own_search_finds(make_claim, monke
                 found_any = found_any or bool(expected)
     assert found_any
     if connection.vendor == "postgresql":
-        # The newest rows walked, the GIN index within a reach, and over all.
+        # The newest rows walked (and on to a reach), the GIN index within a reach, and over all.
         assert {("walk", True), ("index", True), ("index", False)} <= steps
 
 
