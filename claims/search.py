@@ -175,7 +175,11 @@ def _search(claims: QuerySet, query: str, index: Index) -> QuerySet:
         walked = claims.filter(Match(index.vector(), tsquery))
         indexed = claims.annotate(search_vector=index.vector()).filter(search_vector=tsquery)
         if index is READ_MODEL and list(order) == VERDICT_ORDER:
-            ids = _newest_matches(walked, indexed)
+            bound = _matches_at_most(terms, index.table)
+            if bound is not None and bound[0] <= RARE_MATCHES:
+                ids = _first_ids(indexed, order)  # a rare word: its posting list is short
+            else:
+                ids = _newest_matches(walked, indexed)
         elif len(terms) > 1 and _common_together(terms, index.table):
             ids = _first_ids(walked, order)
         else:
@@ -213,6 +217,7 @@ def _first_ids(matching: QuerySet, order: Sequence) -> list[int]:
 VERDICT_ORDER = ["-published_entry__published_at", "-pk"]
 WALK_SAMPLE = 4000  # the newest rows a search in verdict order walks first
 WALK_MAX = 20_000  # the most rows it walks on; past that the GIN index answers
+RARE_MATCHES = 2000  # words in at most this many rows (statistics) are read by the GIN index
 REACH_MARGIN = 1.5
 
 
@@ -283,6 +288,13 @@ def _common_together(terms: list[str], table: str = "claims_claim") -> bool:
     rarest word bounds the phrase's matches; assuming they all match, the walk reads about
     CANDIDATES · N / rows claims and the index `rows`: walk when rows² > CANDIDATES · N.
     The words' frequencies come from the same statistics the planner reads (one query)."""
+    bound = _matches_at_most(terms, table)
+    return bound is not None and bound[0] * bound[0] > CANDIDATES * bound[1]
+
+
+def _matches_at_most(terms: list[str], table: str) -> tuple[float, float] | None:
+    """At most how many rows of `table` hold every term (the rarest term's rows), and how many
+    rows it has, by PostgreSQL's statistics of its search_vector; None without statistics."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
@@ -295,7 +307,7 @@ def _common_together(terms: list[str], table: str = "claims_claim") -> bool:
         )
         row = cursor.fetchone()
     if row is None or not row[0]:
-        return False  # no statistics yet: leave the plan to the planner
+        return None  # no statistics yet: leave the plan to the planner
     elements, frequencies, total = row
     least = frequencies[len(elements)]  # below the least common tracked word
     rows = total * min(
@@ -303,4 +315,4 @@ def _common_together(terms: list[str], table: str = "claims_claim") -> bool:
         or least
         for t in terms
     )
-    return rows * rows > CANDIDATES * total
+    return rows, total
