@@ -179,7 +179,7 @@ def _search(claims: QuerySet, query: str, index: Index) -> QuerySet:
             if bound is not None and bound[0] <= RARE_MATCHES:
                 ids = _first_ids(indexed, order)  # a rare word: its posting list is short
             else:
-                ids = _newest_matches(walked, indexed)
+                ids = _newest_matches(walked, indexed, bound[1] if bound else float("inf"))
         elif len(terms) > 1 and _common_together(terms, index.table):
             ids = _first_ids(walked, order)
         else:
@@ -221,7 +221,7 @@ RARE_MATCHES = 2000  # words in at most this many rows (statistics) are read by 
 REACH_MARGIN = 1.5
 
 
-def _newest_matches(walked: QuerySet, indexed: QuerySet) -> list[int]:
+def _newest_matches(walked: QuerySet, indexed: QuerySet, total: float) -> list[int]:
     """The CANDIDATES newest matches in verdict order, reading about as many rows as there are
     candidates however common the words and whatever the filters (PostgreSQL, read model).
 
@@ -243,7 +243,7 @@ def _newest_matches(walked: QuerySet, indexed: QuerySet) -> list[int]:
     if len(ids) >= CANDIDATES:
         return ids
     rows = round(CANDIDATES * WALK_SAMPLE / max(len(ids), 1) * REACH_MARGIN)
-    if ids and rows < _rows_estimate():
+    if ids and rows < total:  # `total`: the read model's rows by the statistics
         reach = _verdict_date_at(rows)
         if reach is not None:
             within = walked if rows <= WALK_MAX else indexed
@@ -251,14 +251,6 @@ def _newest_matches(walked: QuerySet, indexed: QuerySet) -> list[int]:
             if len(ids) >= CANDIDATES:
                 return ids
     return _first_ids(indexed, VERDICT_ORDER)
-
-
-def _rows_estimate() -> float:
-    """How many rows the read model holds, by PostgreSQL's statistics (unknown: infinite)."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'claims_publishedclaim'")
-        row = cursor.fetchone()
-    return row[0] if row and row[0] > 0 else float("inf")
 
 
 def _verdict_date_at(rows: int):
@@ -306,7 +298,7 @@ def _matches_at_most(terms: list[str], table: str) -> tuple[float, float] | None
             [table],
         )
         row = cursor.fetchone()
-    if row is None or not row[0]:
+    if row is None or not row[0] or row[2] <= 0:
         return None  # no statistics yet: leave the plan to the planner
     elements, frequencies, total = row
     least = frequencies[len(elements)]  # below the least common tracked word

@@ -108,8 +108,6 @@ def test_the_read_model_finds_what_the_claims_own_search_finds(make_claim, monke
         return first_ids(matching, order)
 
     monkeypatch.setattr(search, "_first_ids", spy)
-    # Whatever autovacuum last counted in the test database: a reach past the end is tried.
-    monkeypatch.setattr(search, "_rows_estimate", lambda: float("inf"))
     found_any = False
     for candidates, sample, walk_max, bound in SIZES:
         monkeypatch.setattr(search, "_matches_at_most", lambda terms, table, b=bound: b)
