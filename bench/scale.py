@@ -96,6 +96,46 @@ def ensure_data(claims: int, url: str) -> dict:
 
 
 ALL_FILTERS = "rating=false&speaker=speaker-1&topic=topic-1&language=vi"
+# The list's four filters, each at a value with many claims (the biggest speaker; every claim
+# of the data set is in Vietnamese), and the searches timed with every combination of them.
+FILTERS = {
+    "rating": "rating=false",
+    "speaker": "speaker=speaker-1",
+    "topic": "topic=topic-1",
+    "language": "language=vi",
+}
+
+
+def searches() -> dict[str, str]:
+    from bench.scale_data import COMMON_WORD, RARE_WORD, VIETNAMESE_PHRASE
+
+    return {
+        "no search": "",
+        "rare word": RARE_WORD,
+        "common word": COMMON_WORD,
+        "phrase of common words (trung quoc)": "trung quoc",
+        f"Vietnamese without diacritics ({VIETNAMESE_PHRASE})": VIETNAMESE_PHRASE,
+    }
+
+
+def filter_combinations() -> dict[tuple[str, str], str]:
+    """Every combination of the list's filters (16) with each search: (filters, search) → path."""
+    paths = {}
+    for mask in range(2 ** len(FILTERS)):
+        chosen = [name for i, name in enumerate(FILTERS) if mask >> i & 1]
+        label = "+".join(chosen) or "none"
+        for search, words in searches().items():
+            query = [FILTERS[name] for name in chosen]
+            query += [f"q={words.replace(' ', '+')}"] if words else []
+            paths[(label, search)] = "/claims/" + ("?" + "&".join(query) if query else "")
+    return paths
+
+
+def combination_pages() -> dict[str, str]:
+    return {
+        f"/claims/ {filters} | {search}": p
+        for (filters, search), p in filter_combinations().items()
+    }
 
 
 def pages(claims: int) -> dict[str, str]:
@@ -241,10 +281,13 @@ def next_values(i: int) -> dict:
     return {"claim": claim, "last_section": SAMPLE["last_section"]}
 
 
-def measure(base: str, claims: int, n: int, budget: float, *, warm: bool) -> dict:
+def measure(
+    base: str, claims: int, n: int, budget: float, *, warm: bool, combinations: bool = False
+) -> dict:
     anonymous, admin = requests.Session(), admin_session(base)
     results = {}
-    for name, path in pages(claims).items():
+    timed = combination_pages() if combinations else pages(claims)
+    for name, path in timed.items():
         if name.startswith("admin") and warm:
             continue  # the admin is never cached
         session = admin if name.startswith("admin") else anonymous
@@ -290,6 +333,22 @@ def report(claims: int, runs: dict) -> str:
     return "\n".join(lines)
 
 
+def combination_table(figures: dict[str, float], unit: str) -> str:
+    """One row per combination of filters, one column per search (figures by page name)."""
+    columns = list(searches())
+    lines = [
+        f"| filters \\ search ({unit}) | " + " | ".join(columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    rows = dict.fromkeys(filters for filters, _ in filter_combinations())
+    for filters in rows:
+        cells = [figures.get(f"/claims/ {filters} | {search}") for search in columns]
+        lines.append(
+            f"| {filters} | " + " | ".join("—" if c is None else f"{c:.1f}" for c in cells) + " |"
+        )
+    return "\n".join(lines)
+
+
 def growth() -> str | None:
     small, big = OUT / "scale-100000.json", OUT / "scale-1000000.json"
     if not (small.exists() and big.exists()):
@@ -315,6 +374,11 @@ def main() -> None:
         "--redis", default=os.environ.get("SCALE_REDIS_URL", "redis://127.0.0.1:6379/11")
     )
     parser.add_argument("--load-only", action="store_true")
+    parser.add_argument(
+        "--combinations",
+        action="store_true",
+        help="time every combination of the list's filters with and without a search instead",
+    )
     args = parser.parse_args()
 
     url = database_url(args.database)
@@ -333,15 +397,29 @@ def main() -> None:
     connection.close()
 
     runs = {}
-    for label, seconds in (("cold", 0), ("warm", 600)):
+    modes = (("cold", 0),) if args.combinations else (("cold", 0), ("warm", 600))
+    for label, seconds in modes:
         print(f"{label} (PUBLIC_PAGE_CACHE_SECONDS={seconds}):", flush=True)
         process, base = serve(url, seconds, args.redis)
         try:
-            runs[label] = measure(base, args.claims, args.requests, args.budget, warm=bool(seconds))
+            runs[label] = measure(
+                base,
+                args.claims,
+                args.requests,
+                args.budget,
+                warm=bool(seconds),
+                combinations=args.combinations,
+            )
         finally:
             process.terminate()
             process.wait(timeout=30)
     OUT.mkdir(exist_ok=True)
+    if args.combinations:
+        out = OUT / f"scale-combinations-{args.claims}.json"
+        out.write_text(json.dumps({**runs, "load": meta}, indent=2))
+        print()
+        print(combination_table({name: r["p95"] for name, r in runs["cold"].items()}, "p95 ms"))
+        return
     (OUT / f"scale-{args.claims}.json").write_text(json.dumps({**runs, "load": meta}, indent=2))
     print()
     print(report(args.claims, runs))

@@ -172,8 +172,10 @@ def _fill_read_model() -> None:
         cursor.execute(
             """
             INSERT INTO claims_publishedclaim (claim_id, published_at, rating_id,
-                                               rating_position, language, tags)
-            SELECT c.id, r.published_at, r.rating_id, l.position, r.claim_language, ''
+                                               rating_position, language, tags,
+                                               document, payload, payload_digest)
+            SELECT c.id, r.published_at, r.rating_id, l.position, r.claim_language, '',
+                   c.search_document, '', ''
             FROM claims_claim c JOIN claims_review r ON r.id = c.published_review_id
             JOIN claims_ratinglevel l ON l.id = r.rating_id
             """

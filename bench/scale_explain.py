@@ -19,7 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.scale import database_url, pages, setup_django  # noqa: E402
+from bench.scale import (  # noqa: E402
+    combination_pages,
+    combination_table,
+    database_url,
+    pages,
+    setup_django,
+)
 
 
 def explain(cursor, sql: str) -> tuple[float, str]:
@@ -56,6 +62,14 @@ def main() -> None:
     parser.add_argument(
         "--parallel", type=int, help="max_parallel_workers_per_gather for this session"
     )
+    parser.add_argument(
+        "--combinations",
+        action="store_true",
+        help="every combination of the list's filters with and without a search, as a table",
+    )
+    parser.add_argument(
+        "--runs", type=int, default=1, help="replay each page this many times, keep the median"
+    )
     args = parser.parse_args()
 
     os.environ["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
@@ -81,22 +95,31 @@ def main() -> None:
     admin.force_login(User.objects.get(username="bench-admin"))
     print(f"| page ({args.claims:,} claims) | queries | PostgreSQL ms (sum) | slowest query ms |")
     print("|---|---:|---:|---:|")
-    for name, path in pages(args.claims).items():
+    totals = {}
+    timed_pages = combination_pages() if args.combinations else pages(args.claims)
+    for name, path in timed_pages.items():
         if path.startswith("cursor:") or name.endswith("(304)") or name.startswith("bare"):
             continue
         client = admin if name.startswith("admin") else anonymous
         path = path.format(**next_values(3))
         queries = page_queries(client, path)
-        timed = []
-        with connection.cursor() as cursor:
-            for sql in queries:
-                timed.append((*explain(cursor, sql), sql))
-        total = sum(ms for ms, _, _ in timed)
+        runs = []
+        for _ in range(max(1, args.runs)):
+            timed = []
+            with connection.cursor() as cursor:
+                for sql in queries:
+                    timed.append((*explain(cursor, sql), sql))
+            runs.append((sum(ms for ms, _, _ in timed), timed))
+        total, timed = sorted(runs, key=lambda run: run[0])[len(runs) // 2]
+        totals[name] = total
         slowest = max(timed, default=(0, "", ""))
         print(f"| {name} | {len(queries)} | {total:.1f} | {slowest[0]:.1f} |", flush=True)
         if path in args.plan or name in args.plan:
             for ms, text, sql in sorted(timed, reverse=True)[:3]:
                 print(f"\n-- {ms:.1f} ms\n{sql}\n{text}\n")
+    if args.combinations:
+        print()
+        print(combination_table(totals, "PostgreSQL ms"))
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from claims import visibility
+from claims import search, visibility
 from claims.models import Claim, Evidence, PublishedClaim, PublishedFacet
 
 BATCH = 1000
@@ -56,6 +56,7 @@ class Entry:
     language: str
     facets: frozenset[tuple[int, int]] = field(default_factory=frozenset)
     tags: str = ""
+    document: str = ""
     payload: str = ""
 
     def row(self) -> PublishedClaim:
@@ -66,6 +67,7 @@ class Entry:
             rating_position=self.rating_position,
             language=self.language,
             tags=self.tags,
+            document=self.document,
             payload=self.payload,
             payload_digest=digest(self.payload),
         )
@@ -80,7 +82,7 @@ class Entry:
 
 
 def derive(claim_ids: Iterable[int]) -> dict[int, Entry]:
-    """The entries of these claims that are public, read from the record (five queries, and
+    """The entries of these claims that are public, read from the record (eight queries, and
     the payload maker's)."""
     ids = list(claim_ids)
     facets: dict[int, set[tuple[int, int]]] = {}
@@ -117,12 +119,18 @@ def derive(claim_ids: Iterable[int]) -> dict[int, Entry]:
         "published_review__rating__position",
         "published_review__claim_language",
     )
+    # The search text of the public face, as claims.search writes it (three queries).
+    documents = {
+        claim.pk: search.document_for(claim)
+        for claim in public.prefetch_related(*search.DOCUMENT_PREFETCH)
+    }
     entries = {}
     for pk, published_at, rating_id, position, language in rows.order_by():
         assert published_at is not None, "a published verdict has its date"
         shown = frozenset(facets.get(pk, ()))
         tags = tags_for(rating_id, language, shown)
-        entries[pk] = Entry(pk, published_at, rating_id, position, language, shown, tags)
+        document = documents[pk]
+        entries[pk] = Entry(pk, published_at, rating_id, position, language, shown, tags, document)
     made = payloads(sorted(entries))
     return {pk: replace(entry, payload=made.get(pk, "")) for pk, entry in entries.items()}
 
@@ -159,6 +167,7 @@ def stored(claim_ids: Iterable[int]) -> dict[int, Entry]:
         "rating_position",
         "language",
         "tags",
+        "document",
         "payload",
         "payload_digest",
     )
@@ -171,9 +180,12 @@ def stored(claim_ids: Iterable[int]) -> dict[int, Entry]:
             language,
             frozenset(facets.get(pk, ())),
             tags,
+            document,
             payload if digest(payload) == payload_digest else "",
         )
-        for pk, when, rating_id, position, language, tags, payload, payload_digest in entries
+        for pk, when, rating_id, position, language, tags, document, payload, payload_digest in (
+            entries
+        )
     }
 
 
@@ -223,7 +235,15 @@ def differences(claim_ids: Iterable[int]) -> list[str]:
         elif expected is None:
             found.append(f"claim {pk}: in the read model, but not public")
         elif expected != actual:
-            names = ("published_at", "rating_id", "rating_position", "language", "facets", "tags")
+            names = (
+                "published_at",
+                "rating_id",
+                "rating_position",
+                "language",
+                "facets",
+                "tags",
+                "document",
+            )
             for name in names:
                 was, should = getattr(actual, name), getattr(expected, name)
                 if was != should:

@@ -1,25 +1,32 @@
 """Claim search that ignores diacritics: `trung quoc` finds `Trung Quốc`, `ket luan` `kết luận`.
 
 Each claim keeps `search_document`, an accent-folded copy of what readers see with it (claim,
-translation, quotes, speakers, topics, the published summary). PostgreSQL matches it with
-full-text search over a GIN index (migration 0009); SQLite matches every word as the start of
-a word of the same text, which is what PostgreSQL's prefix query `word:*` matches.
-Both see the same folded text, so both give the same answers for the same words.
+translation, quotes, speakers, topics, the published summary), and the read model of the
+published record (claims.readmodel) keeps the same text for each public claim. PostgreSQL
+matches it with full-text search over a GIN index; SQLite matches every word as the start of a
+word of the same text, which is what PostgreSQL's prefix query `word:*` matches. Both see the
+same folded text, so both give the same answers for the same words.
+
+`search()` reads the claims' own text (the newsroom's API, which lists claims not public);
+`search_public()` reads the read model, whose one GIN index (claims/0019) holds each public
+claim's words and its filter tags: the list's filters and a search are one index condition.
 
 At archive scale a common word matches half the archive. A search therefore takes at most
-CANDIDATES matching claims, the most recent first in the list's own order (on PostgreSQL the
-planner walks the date index for a common word and the GIN index for a rare one), and ranks
-only those: the cost is bounded by CANDIDATES, not by how many claims hold the word. Words
-that come together (a phrase such as `trung quoc`) fool the planner's estimate, so a search of
-several common words is told to walk the list's order (`_common_together`).
+CANDIDATES matching claims, the most recent first in the list's own order, and ranks only
+those: the cost is bounded by CANDIDATES, not by how many claims hold the word. In the public
+list's verdict order `_newest_matches` finds them by walking the newest rows first and asking
+the GIN index within the reach the walk measured; in another order (the API's) the planner
+chooses, told to walk the order for words that come together (`_common_together`).
 """
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import BooleanField, Expression, Func, Q, QuerySet
+from django.db.models import BooleanField, Expression, F, Func, Q, QuerySet
 
 from claims.models import Appearance, Claim, Review, Speaker, Topic
 
@@ -47,6 +54,7 @@ def words(text: str) -> list[str]:
 
 # What document_for() reads: an edit of anything else cannot change a claim's search text.
 READS = (Claim, Topic, Appearance, Speaker, Review)
+DOCUMENT_PREFETCH = ("topics", "appearances__speaker")  # what document_for() reads per claim
 
 
 def document_for(claim: Claim) -> str:
@@ -70,7 +78,7 @@ def refresh(claim_ids: Iterable[int]) -> None:
         claims = (
             Claim.objects.filter(pk__in=ids[start : start + REFRESH_BATCH])
             .as_published()
-            .prefetch_related("topics", "appearances__speaker")
+            .prefetch_related(*DOCUMENT_PREFETCH)
         )
         stale = []
         for claim in claims:
@@ -95,12 +103,65 @@ class StoredVector(Expression):
         return f"{compiler.quote_name_unless_alias(alias)}.search_vector", []
 
 
+class EntryVector(Expression):
+    """The tsvector of a claim's row of the read model (PostgreSQL only; migration 0019 adds
+    it beside `document`), named through the alias of the query's join to that row."""
+
+    def __init__(self, document: F | None = None):
+        from django.contrib.postgres.search import SearchVectorField
+
+        super().__init__(output_field=SearchVectorField())
+        # A reference to the row's `document` column until resolved, then that column (a Col).
+        self.document: Any = document if document is not None else F("published_entry__document")
+
+    def get_source_expressions(self):
+        return [self.document]
+
+    def set_source_expressions(self, exprs):
+        [self.document] = exprs
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, *a):
+        resolved = self.copy()
+        resolved.document = self.document.resolve_expression(
+            query, allow_joins, reuse, summarize, *a
+        )
+        return resolved
+
+    def as_sql(self, compiler, connection):
+        return f"{compiler.quote_name_unless_alias(self.document.alias)}.search_vector", []
+
+
+@dataclass(frozen=True)
+class Index:
+    """Where a search reads: the folded text's field (SQLite), its stored tsvector and the
+    table whose statistics describe that vector (PostgreSQL)."""
+
+    document: str
+    vector: Callable[[], Expression]
+    table: str
+
+
+CLAIMS = Index("search_document", StoredVector, "claims_claim")
+READ_MODEL = Index("published_entry__document", EntryVector, "claims_publishedclaim")
+
+
 def search(claims: QuerySet, query: str) -> QuerySet:
     """`claims` narrowed to the CANDIDATES most recent holding every word of `query` (in the
-    order `claims` has), best matches first on PostgreSQL.
+    order `claims` has), best matches first on PostgreSQL. Reads the claims' own search text:
+    for lists that hold claims not public (the newsroom's API)."""
+    return _search(claims, query, CLAIMS)
 
-    The candidates' ids are read once, in one query; the page and its count then look up at most
-    CANDIDATES ids, instead of each running the search again as a subquery."""
+
+def search_public(claims: QuerySet, query: str) -> QuerySet:
+    """search() for lists of public claims (claims.readmodel.listed): the same answers, read
+    from the read model's rows, whose one GIN index holds the words and the filter tags
+    (claims.readmodel.tagged), so that filters and words are one index scan."""
+    return _search(claims, query, READ_MODEL)
+
+
+def _search(claims: QuerySet, query: str, index: Index) -> QuerySet:
+    """The candidates' ids are read once, in one query; the page and its count then look up at
+    most CANDIDATES ids, instead of each running the search again as a subquery."""
     terms = [w[:MAX_WORD_LENGTH] for w in words(query)][:MAX_QUERY_WORDS]
     if not terms:
         return claims
@@ -111,19 +172,30 @@ def search(claims: QuerySet, query: str) -> QuerySet:
         # The terms are [^\W_]+ only, so these raw tsqueries cannot be malformed.
         raw = " & ".join(f"{t}:*" for t in terms)
         tsquery = SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
-        if len(terms) > 1 and _common_together(terms):
-            matching = claims.filter(Match(StoredVector(), tsquery))
+        walked = claims.filter(Match(index.vector(), tsquery))
+        indexed = claims.annotate(search_vector=index.vector()).filter(search_vector=tsquery)
+        if index is READ_MODEL and list(order) == VERDICT_ORDER:
+            bound = _matches_at_most(terms, index.table)
+            if bound is not None and bound[0] <= RARE_MATCHES:
+                ids = _first_ids(indexed, order)  # a rare word: its posting list is short
+            else:
+                ids = _newest_matches(walked, indexed, bound[1] if bound else float("inf"))
+        elif len(terms) > 1 and _common_together(terms, index.table):
+            ids = _first_ids(walked, order)
         else:
-            matching = claims.annotate(search_vector=StoredVector()).filter(search_vector=tsquery)
+            ids = _first_ids(indexed, order)
+        # Ranked by the claim's own vector (with its words' positions; the read model's keeps
+        # none), which holds the same words: the order search() gives.
         return (
-            _among(claims, _first_ids(matching, order), order)
+            _among(claims, ids, order)
             .annotate(search_rank=SearchRank(StoredVector(), tsquery))
             .order_by("-search_rank", *order)
         )
     matching = claims
     for term in terms:  # a word starting with the term, as PostgreSQL's `term:*` matches
         matching = matching.filter(
-            Q(search_document__startswith=term) | Q(search_document__contains=" " + term)
+            Q(**{f"{index.document}__startswith": term})
+            | Q(**{f"{index.document}__contains": " " + term})
         )
     return _among(claims, _first_ids(matching, order), order)
 
@@ -141,6 +213,55 @@ def _first_ids(matching: QuerySet, order: Sequence) -> list[int]:
     return list(matching.order_by(*order).values_list("pk", flat=True)[:CANDIDATES])
 
 
+# The list's verdict order (claims.readmodel.listed), which the read model's index walks.
+VERDICT_ORDER = ["-published_entry__published_at", "-pk"]
+WALK_SAMPLE = 4000  # the newest rows a search in verdict order walks first
+WALK_MAX = 20_000  # the most rows it walks on; past that the GIN index answers
+RARE_MATCHES = 2000  # words in at most this many rows (statistics) are read by the GIN index
+REACH_MARGIN = 1.5
+
+
+def _newest_matches(walked: QuerySet, indexed: QuerySet, total: float) -> list[int]:
+    """The CANDIDATES newest matches in verdict order, reading about as many rows as there are
+    candidates however common the words and whatever the filters (PostgreSQL, read model).
+
+    First the newest WALK_SAMPLE rows are walked (`walked`: the condition no index serves):
+    words and filters that most claims match are done there. Else the share of matches among
+    those rows says how far back CANDIDATES matches reach. A reach of at most WALK_MAX rows is
+    walked on (the GIN index would read the posting lists of common words whole); a longer one
+    is asked of the GIN index (`indexed`) with the verdict date's bound, which PostgreSQL
+    intersects with the verdict index before reading a row. Only when that reach held too few,
+    or the walk found none, does the GIN index answer for the whole archive, which is when
+    matches are few. Each step's answer is exact: every match since a date, the newest first;
+    only the rows read differ. The planner could not choose this itself: it multiplies the
+    words' frequencies as if independent, while the words of a phrase (`trung quoc`) and the
+    filters (a speaker's subjects) come together."""
+    since = _verdict_date_at(WALK_SAMPLE)
+    if since is None:  # the whole list is smaller than the sample
+        return _first_ids(walked, VERDICT_ORDER)
+    ids = _first_ids(walked.filter(published_entry__published_at__gte=since), VERDICT_ORDER)
+    if len(ids) >= CANDIDATES:
+        return ids
+    rows = round(CANDIDATES * WALK_SAMPLE / max(len(ids), 1) * REACH_MARGIN)
+    if ids and rows < total:  # `total`: the read model's rows by the statistics
+        reach = _verdict_date_at(rows)
+        if reach is not None:
+            within = walked if rows <= WALK_MAX else indexed
+            ids = _first_ids(within.filter(published_entry__published_at__gte=reach), VERDICT_ORDER)
+            if len(ids) >= CANDIDATES:
+                return ids
+    return _first_ids(indexed, VERDICT_ORDER)
+
+
+def _verdict_date_at(rows: int):
+    """The verdict date of the row `rows` deep in the list's verdict order (None past its end):
+    one walk of the read model's verdict index, from the index alone."""
+    from claims.models import PublishedClaim
+
+    newest = PublishedClaim.objects.order_by("-published_at", "-claim_id")
+    return next(iter(newest.values_list("published_at", flat=True)[rows - 1 : rows]), None)
+
+
 class Match(Func):
     """`vector @@ query` spelled as the function behind the operator, which no index serves:
     the planner then walks the list's own order and stops at CANDIDATES matches."""
@@ -149,7 +270,7 @@ class Match(Func):
     output_field = BooleanField()
 
 
-def _common_together(terms: list[str]) -> bool:
+def _common_together(terms: list[str], table: str = "claims_claim") -> bool:
     """Whether walking the list in its order finds CANDIDATES matches sooner than reading every
     match through the GIN index (PostgreSQL).
 
@@ -159,18 +280,26 @@ def _common_together(terms: list[str]) -> bool:
     rarest word bounds the phrase's matches; assuming they all match, the walk reads about
     CANDIDATES · N / rows claims and the index `rows`: walk when rows² > CANDIDATES · N.
     The words' frequencies come from the same statistics the planner reads (one query)."""
+    bound = _matches_at_most(terms, table)
+    return bound is not None and bound[0] * bound[0] > CANDIDATES * bound[1]
+
+
+def _matches_at_most(terms: list[str], table: str) -> tuple[float, float] | None:
+    """At most how many rows of `table` hold every term (the rarest term's rows), and how many
+    rows it has, by PostgreSQL's statistics of its search_vector; None without statistics."""
     with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT s.most_common_elems::text::text[], s.most_common_elem_freqs, c.reltuples
             FROM pg_class c LEFT JOIN pg_stats s
               ON s.tablename = c.relname AND s.attname = 'search_vector'
-            WHERE c.relname = 'claims_claim'
-            """
+            WHERE c.relname = %s
+            """,
+            [table],
         )
         row = cursor.fetchone()
-    if row is None or not row[0]:
-        return False  # no statistics yet: leave the plan to the planner
+    if row is None or not row[0] or row[2] <= 0:
+        return None  # no statistics yet: leave the plan to the planner
     elements, frequencies, total = row
     least = frequencies[len(elements)]  # below the least common tracked word
     rows = total * min(
@@ -178,4 +307,4 @@ def _common_together(terms: list[str]) -> bool:
         or least
         for t in terms
     )
-    return rows * rows > CANDIDATES * total
+    return rows, total

@@ -4,7 +4,9 @@ on the site's own address (SITE_URL), in sections of at most SECTION_SIZE URLs.
 Claims and sources are cut into sections by primary-key range, not by OFFSET: section n holds
 the public rows with pk in ((n-1)·SECTION_SIZE, n·SECTION_SIZE], so each section is one index
 range scan however deep it lies, and the index needs only the highest public pk (no count). A
-range may hold fewer public rows than SECTION_SIZE (never more), and may be empty.
+range may hold fewer public rows than SECTION_SIZE (never more), and may be empty. The public
+claims are the rows of the read model of the published record (claims.readmodel): a range of
+its primary key, each joined by key to its claim for the slug and the last change.
 
 A section is built from plain values (`values_list`), each URL by formatting a path reversed
 once per section, and the XML is joined as text: the same document Django's sitemap framework
@@ -25,9 +27,9 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
+from claims.models import PublishedClaim
 from claims.visibility import (
     public_appearances,
-    public_claims,
     public_evidence,
     public_sources,
     public_speakers,
@@ -55,7 +57,7 @@ def _top(pks: QuerySet) -> int:
 
 
 def top_claim() -> int:
-    return _top(public_claims().values_list("pk", flat=True))
+    return _top(PublishedClaim.objects.values_list("claim_id", flat=True))
 
 
 def top_source() -> int:
@@ -69,8 +71,8 @@ def top_source() -> int:
 
 def claim_rows(low: int, high: int) -> Rows:
     pattern = _path_pattern("claim-detail", pk="987654321", slug="SLUGPLACEHOLDER")
-    rows = public_claims().filter(pk__gt=low, pk__lte=high).order_by("pk")
-    for pk, slug, updated_at in rows.values_list("pk", "slug", "updated_at"):
+    rows = PublishedClaim.objects.filter(claim_id__gt=low, claim_id__lte=high).order_by("claim_id")
+    for pk, slug, updated_at in rows.values_list("claim_id", "claim__slug", "claim__updated_at"):
         yield pattern.format(pk=pk, slug=slug or "claim"), updated_at
 
 

@@ -164,8 +164,9 @@ class ClaimFilterForm(forms.Form):
         """Apply the valid filters; an invalid one is ignored (and shown as an error)."""
         self.is_valid()
         data = self.cleaned_data
-        # The filters combined are one condition on the read model's tags (claims.readmodel):
-        # PostgreSQL intersects them in one GIN index, whatever the combination.
+        # The filters combined are one condition on the read model's tags (claims.readmodel),
+        # and a search's words another on the same GIN index: PostgreSQL intersects them all
+        # in one scan of that index, whatever the combination.
         tokens = []
         if data.get("rating"):
             tokens.append(readmodel.tag("r", self.rating_ids.get(data["rating"])))
@@ -180,7 +181,7 @@ class ClaimFilterForm(forms.Form):
         if tokens:
             claims = claims.filter(readmodel.tagged(tokens))
         if data.get("q"):
-            claims = search.search(claims, data["q"])
+            claims = search.search_public(claims, data["q"])
         return claims
 
     @property
@@ -211,7 +212,9 @@ def claim_list(request: HttpRequest) -> HttpResponse:
         page = keyset_page(claims, cursor, settings.PUBLIC_PAGE_SIZE)
         context = {"page": page, "keyset": True, "next_after": page.next_cursor}
     else:
-        page = paginate(request, claims)
+        # A search's count is of its candidates' ids alone, not ranked and marked per row.
+        counted = claims.values("pk") if form.searching else None
+        page = paginate(request, claims, counted=counted)
         capped = page.paginator.capped  # type: ignore[attr-defined]  # a CappedPaginator
         capped_end = capped and not page.has_next() and not form.searching
         context = {"page": page, "next_after": next_cursor_of(page) if capped_end else None}

@@ -6,6 +6,8 @@ tasks after the commit for large fan-outs); never written anywhere else. It hold
 faces only: a claim that is not public has no row.
 """
 
+from collections.abc import Iterable
+
 from django.db import models
 from django.db.models import Lookup
 from django.utils.translation import gettext_lazy as _
@@ -17,9 +19,10 @@ from claims.models.claim import Claim
 class HasTags(Lookup):
     """`tags__has_tags=["r1", "s12"]`: rows whose tags hold every one of these tokens (letters
     and digits only, as claims.readmodel writes them). PostgreSQL answers from the GIN index over
-    the tags' tsvector (migration 0015), intersecting the tokens' posting lists, so a
-    combination of filters costs what its rarest part costs; SQLite matches each token between
-    the spaces that surround every token."""
+    the row's search vector, which holds each tag as a lexeme `~<tag>` beside the words of the
+    search text (migration 0019; no word can start with `~`), intersecting the tokens' posting
+    lists, so a combination of filters costs what its rarest part costs; SQLite matches each
+    token between the spaces that surround every token."""
 
     lookup_name = "has_tags"
     prepare_rhs = False
@@ -36,12 +39,16 @@ class HasTags(Lookup):
         return "(" + " AND ".join(conditions or ["1 = 1"]) + ")", params
 
     def as_postgresql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
         if not self.rhs:
             return "TRUE", []
-        # The same expression as the index's, so the planner uses it.
-        sql = f"to_tsvector('simple'::regconfig, {lhs}) @@ to_tsquery('simple'::regconfig, %s)"
-        return sql, [*lhs_params, " & ".join(self.rhs)]
+        vector = f"{compiler.quote_name_unless_alias(self.lhs.alias)}.search_vector"
+        return f"{vector} @@ %s::tsquery", [tag_query(self.rhs)]
+
+
+def tag_query(tokens: Iterable[str]) -> str:
+    """The tsquery text matching rows that hold every one of these tags (PostgreSQL): each a
+    quoted lexeme, read as it is (a cast, not to_tsquery, whose parser would drop the `~`)."""
+    return " & ".join(f"'~{token}'" for token in tokens)
 
 
 class PublishedClaim(models.Model):
@@ -63,6 +70,10 @@ class PublishedClaim(models.Model):
     # What the list filters combine, as tokens between spaces: " r<rating> l<language>
     # s<speaker>… t<topic>… " (claims.readmodel.tags_for).
     tags = models.TextField(_("filter tags"), default="")
+    # The folded words a search matches (claims.search.document_for of the public face). On
+    # PostgreSQL a generated column `search_vector` holds its tsvector and the tags as lexemes
+    # `~<tag>`, under one GIN index (migration 0019): filters and words in one index.
+    document = models.TextField(_("search text"), default="")
     # The claim's API representation as JSON text, with what changes without the claim
     # changing left as references (public.api.payloads: the rating as its id, each link as
     # its id, the re-check date without today's part); empty until written. The digest is
@@ -75,8 +86,8 @@ class PublishedClaim(models.Model):
         verbose_name_plural = _("published claims")
         indexes = [
             # Lists are in verdict order, newest first: a page is a walk of this index that
-            # stops after one page; the filters combined are one GIN index over the tags
-            # (migration 0015, PostgreSQL).
+            # stops after one page; the filters combined, and the words of a search, are one
+            # GIN index over the search vector (migration 0019, PostgreSQL).
             models.Index(fields=["-published_at", "-claim"], name="readmodel_verdict_idx"),
         ]
 

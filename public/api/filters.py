@@ -16,7 +16,7 @@ from claims.models import (
     Speaker,
     Topic,
 )
-from claims.search import search
+from claims.search import search, search_public
 from claims.visibility import appearance_on_record, public_language, sees_everything
 from claims.workflow import AppearanceState, Status
 from sources.linkcheck.normalize import normalize_url
@@ -101,7 +101,10 @@ class ClaimFilter(filters.FilterSet):
         return queryset.filter(readmodel.tagged(tokens))
 
     def filter_text(self, queryset, name, value):
-        return search(queryset, value)  # the public site's search: accents optional
+        # The public site's search (accents optional), on the read model for the public.
+        if self._newsroom():
+            return search(queryset, value)
+        return search_public(queryset, value)
 
     def filter_appearance_url(self, queryset, name, value):
         # Both spellings are indexed: the Link row's URL once registered, and the source's own

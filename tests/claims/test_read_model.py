@@ -55,6 +55,8 @@ OPERATIONS = [
     "rename_topic",
     "link_health",
     "plain_save",
+    "edit_text",
+    "summarise",
 ]
 
 steps = st.lists(
@@ -161,13 +163,15 @@ class ReadModelFollowsTheRecord(TestCase):
             edits.claim_update(claim=claim, by=self.checker, language=["en", "vi"][j % 2])
         elif operation == "rename_speaker":
             speaker = speakers[j % 3]
-            edits.speaker_update(speaker=speaker, by=self.editor, name=f"{speaker.name} {i}")
+            speaker.refresh_from_db()
+            edits.speaker_update(speaker=speaker, by=self.editor, name=f"Nguyễn Văn {i}{j}")
         elif operation == "rename_outlet":
             outlet = outlets[j % 2]
             edits.outlet_update(outlet=outlet, by=self.editor, name=f"Outlet {i} {j}")
         elif operation == "rename_topic" and topics:
             topic = topics[j % len(topics)]
-            edits.topic_update(topic=topic, by=self.editor, name=f"Topic {topic.pk} {i}")
+            topic.refresh_from_db()
+            edits.topic_update(topic=topic, by=self.editor, name=f"Kinh tế {i}", name_vi="Kinh tế")
         elif operation == "link_health":
             # What the link checker writes (plain SQL) and the signal it sends.
             link = Link.objects.filter(sources__in=sources).order_by("pk")[j % 3 :].first()
@@ -179,6 +183,13 @@ class ReadModelFollowsTheRecord(TestCase):
                 link_health_changed.send(sender=Link, link_ids=[link.pk])
         elif operation == "plain_save":
             claim.save()
+        # What the search text reads: the public text, its speakers, topics and verdict.
+        elif operation == "edit_text" and claim.status != Status.PUBLISHED:
+            edits.claim_update(claim=claim, by=self.checker, text=f"Giá xăng tăng {i} lần {j}")
+        elif operation == "summarise":
+            draft = claim.working_review()
+            if draft is not None:
+                edits.review_update(review=draft, by=self.checker, summary=f"Sai lệch {i} {j}")
 
     @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(steps)
@@ -299,7 +310,7 @@ def test_rebuild_read_model_check_reports_every_difference_and_the_rebuild_mends
     PublishedFacet.objects.filter(entry_id=third.pk, kind=Kind.CITES).delete()
     stale = '{"id":0}'
     PublishedClaim.objects.filter(claim=third).update(
-        payload=stale, payload_digest=readmodel.digest(stale)
+        payload=stale, payload_digest=readmodel.digest(stale), document="stale words"
     )
     PublishedClaim.objects.create(
         claim=hidden,
@@ -317,6 +328,7 @@ def test_rebuild_read_model_check_reports_every_difference_and_the_rebuild_mends
     assert f"claim {second.pk}: rating_position is 99" in report
     assert f"claim {third.pk}: facets is" in report
     assert f"claim {third.pk}: payload differs from character 6" in report
+    assert f"claim {third.pk}: document is 'stale words', the record says '" in report
     assert f"claim {hidden.pk}: in the read model, but not public" in report
     call_command("rebuild_read_model", "--no-progress", stdout=io.StringIO())
     out = io.StringIO()
