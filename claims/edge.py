@@ -117,6 +117,7 @@ def _after_commit(keys: set[str]) -> None:
                 )
             return
     message = outbox.enqueue(TASK, sorted(keys))
+    assert message is not None, "recorded: not asked for once"
     transaction.on_commit(_Pending(message, keys))
 
 

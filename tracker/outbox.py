@@ -44,15 +44,16 @@ broker_breaker = CircuitBreaker(failures=1, reset_seconds=5, name="The broker")
 
 def enqueue(
     task: str, *args: Any, countdown: float = 0, now: bool = False, once: bool = False
-) -> None:
+) -> OutboxMessage | None:
     """Record `task(*args)` in the current transaction (JSON arguments) and relay it to the
     broker after the commit; not before `countdown` seconds from now. `now`: relay it at once,
     for a caller whose edit is committed already (a task handing on more work). `once`: not
     again if this transaction has recorded the same task and arguments already (a task that
-    reads the committed state, asked for by each of several saves)."""
+    reads the committed state, asked for by each of several saves). Returns the message
+    recorded (None when `once` found it recorded already)."""
     key = (task, list(args))
     if once and key in _recorded_in_this_transaction():
-        return
+        return None
     request_id = requestid.current_request_id.get()
     message = OutboxMessage.objects.create(
         task=task,
@@ -62,10 +63,11 @@ def enqueue(
     )
     if now:
         relay([message.pk])
-        return
+        return message
     after_commit = partial(relay, [message.pk])
     after_commit.outbox_key = key  # type: ignore[attr-defined]  # read back by `once`
     transaction.on_commit(after_commit)
+    return message
 
 
 def _recorded_in_this_transaction() -> list[tuple[str, list]]:
