@@ -402,6 +402,7 @@ def test_confirming_a_link_announces_claim_updated(
     try:
         with django_capture_on_commit_callbacks(execute=True):
             review_link_decide(link=ReviewLink.objects.get(), state="confirmed", by=editor)
+        run_queued_updates()
     finally:
         claim_announced.disconnect(dispatch_uid="test-confirm-announced")
     assert announced == [(claim.pk, "claim.updated")]
