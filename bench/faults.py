@@ -16,7 +16,6 @@ import argparse
 import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -48,28 +47,9 @@ def serve(url: str, *, cache_seconds: int, redis_url: str, workers: int) -> tupl
         "CELERY_TASK_ALWAYS_EAGER": "1",
     }
     env.pop("CELERY_BROKER_URL", None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
+    return scale.gunicorn_on(
+        env, port, workers=workers, timeout=60, log_level="error", probe="/robots.txt"
     )
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(gunicorn), "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-        + ["--timeout", "60", "--log-level", "error"],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            requests.get(base + "/robots.txt", timeout=30)
-            return process, base
-        except requests.RequestException:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def paths(claims: int) -> list[str]:

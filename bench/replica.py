@@ -53,28 +53,9 @@ def serve(env_extra: dict[str, str], *, workers: int) -> tuple[subprocess.Popen,
     for name in ("CELERY_BROKER_URL", "REDIS_URL", "CACHE_URL", "DATABASE_REPLICA_URL"):
         if name not in env_extra:
             env.pop(name, None)
-    subprocess.run(
-        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
+    return scale.gunicorn_on(
+        env, port, workers=workers, timeout=60, log_level="error", probe="/robots.txt"
     )
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    process = subprocess.Popen(
-        [str(gunicorn), "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-        + ["--timeout", "60", "--log-level", "error"],
-        cwd=ROOT,
-        env=env,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            requests.get(base + "/robots.txt", timeout=30)
-            return process, base
-        except requests.RequestException:
-            time.sleep(0.2)
-    process.kill()
-    raise SystemExit("gunicorn did not start")
 
 
 def copy(source_url: str, primary: PrivatePostgres, name: str) -> None:

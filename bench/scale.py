@@ -207,6 +207,20 @@ def serve(url: str, cache_seconds: int, redis_url: str) -> tuple[subprocess.Pope
         "SITE_URL": f"http://127.0.0.1:{port}",
     }
     env.pop("CELERY_BROKER_URL", None)
+    return gunicorn_on(env, port)
+
+
+def gunicorn_on(
+    env: dict[str, str],
+    port: int,
+    *,
+    workers: int = 1,
+    timeout: int = 300,
+    log_level: str = "warning",
+    probe: str = "/health/",
+) -> tuple[subprocess.Popen, str]:
+    """collectstatic, then gunicorn on 127.0.0.1:`port` with `env`, once `probe` answers (the
+    benchmarks' one way of serving the site as production does)."""
     # Production serves hashed static files from collectstatic's output (whitenoise).
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
@@ -216,15 +230,15 @@ def serve(url: str, cache_seconds: int, redis_url: str) -> tuple[subprocess.Pope
     )
     gunicorn = Path(sys.executable).parent / "gunicorn"
     process = subprocess.Popen(
-        [str(gunicorn), "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"]
-        + ["--timeout", "300", "--log-level", "warning"],
+        [str(gunicorn), "tracker.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
+        + ["--timeout", str(timeout), "--log-level", log_level],
         cwd=ROOT,
         env=env,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
         try:
-            requests.get(base + "/health/", timeout=30)
+            requests.get(base + probe, timeout=30)
             return process, base
         except requests.RequestException:
             time.sleep(0.2)
