@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.views.decorators.http import require_safe
 
-from claims.models import PublishedClaim
+from claims.models import Claim, PublishedClaim
 from claims.visibility import (
     public_appearances,
     public_evidence,
@@ -71,8 +71,15 @@ def top_source() -> int:
 
 def claim_rows(low: int, high: int) -> Rows:
     pattern = _path_pattern("claim-detail", pk="987654321", slug="SLUGPLACEHOLDER")
-    rows = PublishedClaim.objects.filter(claim_id__gt=low, claim_id__lte=high).order_by("claim_id")
-    for pk, slug, updated_at in rows.values_list("claim_id", "claim__slug", "claim__updated_at"):
+    # The range on both sides of the join: else PostgreSQL merge-joined the claims' key index
+    # from its start (137 ms for the last section at 100,000 claims, 1.5 ms ranged).
+    rows = Claim.objects.filter(
+        pk__gt=low,
+        pk__lte=high,
+        published_entry__claim_id__gt=low,
+        published_entry__claim_id__lte=high,
+    ).order_by("pk")
+    for pk, slug, updated_at in rows.values_list("pk", "slug", "updated_at"):
         yield pattern.format(pk=pk, slug=slug or "claim"), updated_at
 
 
