@@ -174,6 +174,9 @@ def _fill_payloads(log, processes: int = 2) -> float:
 
     started = time.monotonic()
     with connection.cursor() as cursor:
+        # Statistics first: without them the payloads' prefetches read whole tables (3 s a
+        # batch of 500 at a million claims).
+        cursor.execute("ANALYZE")
         cursor.execute("SELECT claim_id FROM claims_publishedclaim ORDER BY claim_id")
         ids = [pk for (pk,) in cursor.fetchall()]
     batches = [ids[i : i + PAYLOAD_BATCH] for i in range(0, len(ids), PAYLOAD_BATCH)]
