@@ -159,12 +159,48 @@ def search_public(claims: QuerySet, query: str) -> QuerySet:
     return _search(claims, query, READ_MODEL)
 
 
+def public_matches(claims: QuerySet, query: str) -> list[int]:
+    """The ids search_public() lists, best first (at most CANDIDATES): what a numbered list
+    pages over, so that a page reads its own claims only (`in_order()`), and its count is
+    this list's length."""
+    return _matches(claims, query, READ_MODEL)
+
+
+def in_order(claims: QuerySet, ids: Sequence[int]) -> list:
+    """The claims of `claims` with these ids, in the order of `ids` (one query)."""
+    found = {claim.pk: claim for claim in claims.filter(pk__in=ids)}
+    return [found[pk] for pk in ids if pk in found]
+
+
 def _search(claims: QuerySet, query: str, index: Index) -> QuerySet:
-    """The candidates' ids are read once, in one query; the page and its count then look up at
-    most CANDIDATES ids, instead of each running the search again as a subquery."""
-    terms = [w[:MAX_WORD_LENGTH] for w in words(query)][:MAX_QUERY_WORDS]
-    if not terms:
+    """The candidates are read once, with their rank, in one query; the list is then these
+    ids in that order: its pages and its count look up at most CANDIDATES ids, instead of
+    each running the search again, and no claim row is read to rank them."""
+    if not _terms(query):
         return claims
+    ids = _matches(claims, query, index)
+    found = _among(claims, ids, claims.query.order_by or ["-pk"])
+    if connection.vendor != "postgresql" or not ids:
+        return found
+    from django.contrib.postgres.fields import ArrayField
+    from django.db.models import IntegerField, Value
+
+    position = Func(
+        Value(ids, output_field=ArrayField(IntegerField())), F("pk"), function="array_position"
+    )
+    return found.order_by(position)
+
+
+def _terms(query: str) -> list[str]:
+    return [w[:MAX_WORD_LENGTH] for w in words(query)][:MAX_QUERY_WORDS]
+
+
+def _matches(claims: QuerySet, query: str, index: Index) -> list[int]:
+    """The CANDIDATES most recent claims of `claims` holding every word of `query`, in the
+    order `claims` has; on PostgreSQL best matches first (their rank read with them)."""
+    terms = _terms(query)
+    if not terms:
+        return []
     order = claims.query.order_by or ["-pk"]
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank
@@ -172,32 +208,31 @@ def _search(claims: QuerySet, query: str, index: Index) -> QuerySet:
         # The terms are [^\W_]+ only, so these raw tsqueries cannot be malformed.
         raw = " & ".join(f"{t}:*" for t in terms)
         tsquery = SearchQuery(raw, search_type="raw", config=SEARCH_CONFIG)
-        walked = claims.filter(Match(index.vector(), tsquery))
-        indexed = claims.annotate(search_vector=index.vector()).filter(search_vector=tsquery)
+        # Ranked by the row's own vector, read with the match: the claim's, or the read
+        # model's, which keeps the same words with their positions (claims/0020), so both
+        # rank alike.
+        ranked = claims.alias(search_rank=SearchRank(index.vector(), tsquery))
+        walked = ranked.filter(Match(index.vector(), tsquery))
+        indexed = ranked.annotate(search_vector=index.vector()).filter(search_vector=tsquery)
         if index is READ_MODEL and list(order) == VERDICT_ORDER:
             bound = _matches_at_most(terms, index.table)
             if bound is not None and bound[0] <= RARE_MATCHES:
-                ids = _first_ids(indexed, order)  # a rare word: its posting list is short
+                found = _first_ids(indexed, order)  # a rare word: its posting list is short
             else:
-                ids = _newest_matches(walked, indexed, bound[1] if bound else float("inf"))
+                found = _newest_matches(walked, indexed, bound[1] if bound else float("inf"))
         elif len(terms) > 1 and _common_together(terms, index.table):
-            ids = _first_ids(walked, order)
+            found = _first_ids(walked, order)
         else:
-            ids = _first_ids(indexed, order)
-        # Ranked by the claim's own vector (with its words' positions; the read model's keeps
-        # none), which holds the same words: the order search() gives.
-        return (
-            _among(claims, ids, order)
-            .annotate(search_rank=SearchRank(StoredVector(), tsquery))
-            .order_by("-search_rank", *order)
-        )
+            found = _first_ids(indexed, order)
+        # Best first; equal ranks keep the list's order (sorted() is stable).
+        return [pk for pk, _ in sorted(found, key=lambda row: -row[1])]
     matching = claims
     for term in terms:  # a word starting with the term, as PostgreSQL's `term:*` matches
         matching = matching.filter(
             Q(**{f"{index.document}__startswith": term})
             | Q(**{f"{index.document}__contains": " " + term})
         )
-    return _among(claims, _first_ids(matching, order), order)
+    return [pk for pk, _ in _first_ids(matching, order)]
 
 
 def _among(claims: QuerySet, ids: list[int], order: Sequence) -> QuerySet:
@@ -209,8 +244,13 @@ def _among(claims: QuerySet, ids: list[int], order: Sequence) -> QuerySet:
     return claims.filter(pk__in=ids)
 
 
-def _first_ids(matching: QuerySet, order: Sequence) -> list[int]:
-    return list(matching.order_by(*order).values_list("pk", flat=True)[:CANDIDATES])
+def _first_ids(matching: QuerySet, order: Sequence) -> list[tuple[int, float]]:
+    """The first CANDIDATES of `matching` in `order`: (id, rank) each (rank 0 unranked)."""
+    matching = matching.order_by(*order)
+    if "search_rank" not in matching.query.annotations:
+        return [(pk, 0.0) for pk in matching.values_list("pk", flat=True)[:CANDIDATES]]
+    # Selected by name, so that the rank is computed for the rows returned only.
+    return list(matching.annotate(rank=F("search_rank")).values_list("pk", "rank")[:CANDIDATES])
 
 
 # The list's verdict order (claims.readmodel.listed), which the read model's index walks.
@@ -221,7 +261,7 @@ RARE_MATCHES = 2000  # words in at most this many rows (statistics) are read by 
 REACH_MARGIN = 1.5
 
 
-def _newest_matches(walked: QuerySet, indexed: QuerySet, total: float) -> list[int]:
+def _newest_matches(walked: QuerySet, indexed: QuerySet, total: float) -> list[tuple[int, float]]:
     """The CANDIDATES newest matches in verdict order, reading about as many rows as there are
     candidates however common the words and whatever the filters (PostgreSQL, read model).
 

@@ -161,7 +161,8 @@ class ClaimFilterForm(forms.Form):
         self.fields["language"].choices = everything + list(LANGUAGE_CHOICES)  # type: ignore[attr-defined]
 
     def filter(self, claims: QuerySet) -> QuerySet:
-        """Apply the valid filters; an invalid one is ignored (and shown as an error)."""
+        """Apply the valid filters but the search (`matches()`); an invalid one is ignored
+        (and shown as an error)."""
         self.is_valid()
         data = self.cleaned_data
         # The filters combined are one condition on the read model's tags (claims.readmodel),
@@ -180,9 +181,11 @@ class ClaimFilterForm(forms.Form):
             tokens.append(readmodel.tag("l", data["language"]))
         if tokens:
             claims = claims.filter(readmodel.tagged(tokens))
-        if data.get("q"):
-            claims = search.search_public(claims, data["q"])
         return claims
+
+    def matches(self, claims: QuerySet) -> list[int]:
+        """The ids of the filtered `claims` the search finds, best first (claims.search)."""
+        return search.public_matches(claims, self.cleaned_data["q"])
 
     @property
     def active(self) -> bool:
@@ -205,18 +208,23 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     """
     scale = list(RatingLevel.objects.all())
     form = ClaimFilterForm(request.GET, scale=scale)
-    claims = form.filter(in_verdict_order(claim_cards(visibility.public_claims())))
+    cards = in_verdict_order(claim_cards(visibility.public_claims()))
+    claims = form.filter(cards)
     cursor = None if form.searching else Cursor.decode(request.GET.get("after"))
     page: KeysetPage | Page
-    if cursor is not None:
+    if form.searching:
+        # The search's ids, best first, are paged; the page reads its own 20 claims by key
+        # (not filtered again: the ids were found with the filters) and the count is theirs.
+        page = paginate(request, form.matches(claims))
+        page.object_list = search.in_order(cards, page.object_list)
+        context = {"page": page, "next_after": None}
+    elif cursor is not None:
         page = keyset_page(claims, cursor, settings.PUBLIC_PAGE_SIZE)
         context = {"page": page, "keyset": True, "next_after": page.next_cursor}
     else:
-        # A search's count is of its candidates' ids alone, not ranked and marked per row.
-        counted = claims.values("pk") if form.searching else None
-        page = paginate(request, claims, counted=counted)
+        page = paginate(request, claims)
         capped = page.paginator.capped  # type: ignore[attr-defined]  # a CappedPaginator
-        capped_end = capped and not page.has_next() and not form.searching
+        capped_end = capped and not page.has_next()
         context = {"page": page, "next_after": next_cursor_of(page) if capped_end else None}
     return render(request, "claims/claim_list.html", {"form": form, "scale": scale, **context})
 

@@ -29,9 +29,9 @@ class CappedPaginator(Paginator):
 
     `counted`, when given, is a queryset with one row per listed item that PostgreSQL counts
     faster than the list itself (a source page's claims counted from the source's appearances,
-    not by walking every public claim to find them)."""
+    not by walking every public claim to find them). A list (a search's ids) counts itself."""
 
-    object_list: QuerySet  # it pages querysets only
+    object_list: QuerySet | list
 
     def __init__(self, *args, counted: QuerySet | None = None, **kwargs):
         super().__init__(*args, **kwargs)  # the admin passes orphans and the rest by position
@@ -40,6 +40,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def _bounded_count(self) -> int:
         rows = self.counted if self.counted is not None else self.object_list
+        if isinstance(rows, list):
+            return len(rows)
         return rows.order_by()[: CAP + 1].count()
 
     @cached_property

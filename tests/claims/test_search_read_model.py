@@ -83,6 +83,12 @@ def answers(find, tags: list[str], query: str) -> list[int]:
     return list(find(claims, query).values_list("pk", flat=True))
 
 
+def paged(tags: list[str], query: str) -> list[int]:
+    """The ids the public list pages over (public.views.claim_list)."""
+    claims = in_verdict_order(public_claims())
+    return search.public_matches(claims.filter(readmodel.tagged(tags)) if tags else claims, query)
+
+
 # Small sizes make every step of the read model's search run on a small archive: the walk
 # finding all its candidates, the walk on to a reach, the GIN index within a reach, the GIN
 # index over all, and a rare word's straight to the GIN index (PostgreSQL).
@@ -118,6 +124,7 @@ def test_the_read_model_finds_what_the_claims_own_search_finds(make_claim, monke
             for query in QUERIES:
                 expected = answers(search.search, tags, query)
                 assert answers(search.search_public, tags, query) == expected, (tags, query)
+                assert paged(tags, query) == expected, (tags, query)
                 found_any = found_any or bool(expected)
     assert found_any
     if connection.vendor == "postgresql":

@@ -1,5 +1,7 @@
 """Search that readers type without diacritics, and filters that combine."""
 
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -138,3 +140,32 @@ def test_postgresql_answers_search_from_the_gin_index(make_claim):
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "claim_search_vector_gin" in plan
     assert list(queryset.values_list("text", flat=True)) == ["Trung Quốc có hơn 200 mô hình"]
+
+
+@pytest.mark.both_databases
+def test_a_searched_page_reads_its_own_claims_only_and_the_pages_hold_every_match_once(
+    client, make_claim, settings
+):
+    """The list pages over the search's ranked ids: each page looks up its own claims by key
+    (never all the candidates again), and the pages together hold every match once."""
+    settings.PUBLIC_PAGE_SIZE = 2
+    marks = [f"mark{k}x" for k in range(5)]
+    claims = [make_claim("published", text=f"Giá xăng tăng {m}", translation="") for m in marks]
+    make_claim("published", text="Unrelated", translation="")
+    ids = {claim.pk for claim in claims}  # what a lookup of every candidate would name
+    looked_up = []
+
+    def record(execute, sql, params, many, context):
+        if '"claims_claim"."text"' in sql.split(" FROM ")[0]:  # the cards' own query
+            keys = re.search(r'"claims_claim"\."id" IN \(([^)]*)\)', sql)
+            looked_up.append(keys.group(1).count("%s") if keys else len(ids))
+        return execute(sql, params, many, context)
+
+    shown = []
+    for page in (1, 2, 3):
+        looked_up.clear()
+        with connection.execute_wrapper(record):
+            body = listed(client, f"?q=gia+xang&page={page}")
+        assert looked_up in ([1], [2]), looked_up  # one query, by the page's keys
+        shown += [mark for mark in marks if mark in body]
+    assert sorted(shown) == sorted(marks)  # each match on one page only
