@@ -43,6 +43,9 @@ ARTICLES = PROJECT / "bench" / "data" / "intake" / "articles"
 # Labelled before the rules of issue 22's second round were written and never tuned on: the
 # figures that say how intake does on articles nobody here has seen.
 HELD_OUT = PROJECT / "bench" / "data" / "intake" / "heldout"
+# Labelled (check-worthy sentences and boilerplate, no speakers) in issue 22's third round,
+# after the learned check-worthiness was designed and before it was fitted on them.
+MORE = PROJECT / "bench" / "data" / "intake" / "more"
 
 
 def seed_ranking(top: int = 25) -> None:
@@ -196,7 +199,7 @@ def articles(show: str | None = None) -> None:
     """Precision@10, recall of the labelled sentences in the top 25, speaker accuracy and
     boilerplate in the top 10, per language, on the labelled real articles: those the rules
     were tuned on, then the held-out ones."""
-    for title, folder in (("tuned on", ARTICLES), ("held out", HELD_OUT)):
+    for title, folder in (("tuned on", ARTICLES), ("held out", HELD_OUT), ("third round", MORE)):
         labels = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
         figures = [
             _article_figures(label, show in ("all", label["article"].removesuffix(".txt")), folder)
@@ -215,10 +218,10 @@ def articles(show: str | None = None) -> None:
             labelled = sum(f["labelled"] for f in subset)
             right = sum(f["speakers_right"] for f in subset)
             quotes = sum(f["quotes"] for f in subset)
+            speakers = f"{right / quotes:.2f} ({right}/{quotes})" if quotes else "not labelled"
             print(
                 f"| {language or 'both'} | {len(subset)} | {precision:.2f} | "
-                f"{found / labelled:.2f} ({found}/{labelled}) | "
-                f"{right / quotes:.2f} ({right}/{quotes})"
+                f"{found / labelled:.2f} ({found}/{labelled}) | {speakers}"
                 f" | {sum(f['boilerplate'] for f in subset)} |"
             )
 
