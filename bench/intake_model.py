@@ -123,6 +123,8 @@ def report(title: str, results: list[tuple[dict, float, float]]) -> None:
     print("|---|---:|---:|---:|")
     for language in ("en", "vi", None):
         subset = [r for r in results if language in (None, r[0]["language"])]
+        if not subset:
+            continue
         before = statistics.mean(r[1] for r in subset)
         after = statistics.mean(r[2] for r in subset)
         print(f"| {language or 'both'} | {len(subset)} | {before:.3f} | {after:.3f} |")
