@@ -12,8 +12,10 @@ or a conjunction, reports a view, a condition, a forecast or a duty ("cho rằng
 cross-validated precision (bench/intake.md): these few articles cannot teach a vocabulary.
 
 Two limits keep it to what it learned from: a line the rules call boilerplate, a credit, a
-caption or a heading keeps the rules' score, and a sentence in which the rules find nothing
-checkable (no number, date, comparison…) may be lowered but never raised.
+caption or a heading keeps the rules' log-odds, and a sentence in which the rules find nothing
+checkable (no number, date, comparison…) may be lowered but never raised. One shift, the same
+for every sentence, then puts at 0.5 (`scoring.THRESHOLD`) the probability at which a
+suggestion is best, left one article out.
 """
 
 import json
@@ -128,14 +130,22 @@ def features(sentence: str, fired: list[str]) -> list[str]:
 class Model:
     """Weights by feature name, and the weight of the rules' log-odds."""
 
-    def __init__(self, weights: dict[str, float], rules: float = 1.0, bias: float = 0.0):
+    def __init__(
+        self, weights: dict[str, float], rules: float = 1.0, bias: float = 0.0, shift: float = 0.0
+    ):
         self.weights = weights
         self.rules = rules
         self.bias = bias
+        self.shift = shift
 
     def logit(self, rules_logit: float, present: list[str]) -> float:
         """The log-odds of a sentence with the features `present`, the rules' being
-        `rules_logit`; a line the rules call boilerplate or a heading keeps theirs."""
+        `rules_logit`; a line the rules call boilerplate or a heading keeps theirs. `shift`,
+        added to every sentence's, changes no ranking: it puts the probability at which a
+        suggestion is best (left one article out) at 0.5, the desk's threshold."""
+        return self.shift + self._ranked(rules_logit, present)
+
+    def _ranked(self, rules_logit: float, present: list[str]) -> float:
         if not self.applies(present):
             return rules_logit
         weights = self.weights
@@ -154,10 +164,11 @@ class Model:
     @classmethod
     def load(cls, path: Path = WEIGHTS_FILE) -> "Model":
         data = json.loads(path.read_text())
-        return cls(data["weights"], data["rules"], data["bias"])
+        return cls(data["weights"], data["rules"], data["bias"], data.get("shift", 0.0))
 
     def dump(self, path: Path, about: dict) -> None:
         weights = {k: round(v, 4) for k, v in sorted(self.weights.items()) if abs(v) >= 1e-4}
         data = {"about": about, "rules": round(self.rules, 4), "bias": round(self.bias, 4)}
+        data["shift"] = round(self.shift, 4)
         text = json.dumps({**data, "weights": weights}, ensure_ascii=False, indent=1)
         path.write_text(text + "\n")

@@ -3,7 +3,7 @@
 Plain Python, no model download: rules a fact-checker recognises, in Vietnamese and English,
 each adding to (or taking from) a log-odds score turned into 0–1 by the logistic function.
 Every rule that fires is named in `reasons`, so a Reporter sees why a sentence ranks where it
-does. The rules' weights were set by hand; a logistic regression fitted on 67 labelled real
+does. The rules' weights were set by hand; a logistic regression fitted on 86 labelled real
 articles (`checkworthy`) then re-weighs what fired and a few classes of sentence the rules do
 not name, and the last reason says what it added ("learned: -0.76"). Figures: bench/intake.md.
 Against: opinions, feelings, hopes and first-person anecdotes without a figure, questions,
