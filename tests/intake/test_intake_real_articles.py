@@ -64,8 +64,13 @@ def test_quantities_in_words_count_as_they_do_in_digits(sentence, in_digits, rea
 
 
 def test_a_cause_counts():
+    # The learned weights (intake/checkworthy.json) keep a cause on the side of checkable, but
+    # a bare "fell because of" is not enough to be suggested: on the labelled articles such
+    # sentences are check-worthy less often than not.
     assert "causal: because of" in scoring.score("Exports fell because of the strike.").reasons
-    assert value("Exports fell because of the strike at the port.") >= scoring.THRESHOLD
+    cause = value("Exports fell because of the strike at the port.")
+    assert cause >= value("Exports fell during the strike at the port.") + 0.03
+    assert value("Exports fell 12% because of the strike at the port.") >= scoring.THRESHOLD
 
 
 def test_rates_and_symptoms_are_not_quantities():
@@ -91,7 +96,9 @@ def test_feelings_opinions_and_vox_pops_are_not_suggested(sentence):
 def test_a_quote_with_a_figure_outranks_a_quote_with_a_feeling():
     figure = "“We cut 40% of our staff, then 80%,” she said."
     feeling = "“When I look in the mirror I'm angry,” Rene said."
-    assert value(figure) > scoring.THRESHOLD > value(feeling)
+    assert value(figure) > value(feeling) + 0.3
+    assert value(feeling) < scoring.THRESHOLD
+    assert value("The company cut 40% of its staff, then 80%, she said.") > scoring.THRESHOLD
 
 
 @pytest.mark.parametrize(
