@@ -5,6 +5,7 @@ whatever the amount of data (tests/public/test_site_queries.py holds them to it)
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -212,11 +213,12 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     claims = form.filter(cards)
     cursor = None if form.searching else Cursor.decode(request.GET.get("after"))
     page: KeysetPage | Page
+    context: dict[str, Any]
     if form.searching:
         # The search's ids, best first, are paged; the page reads its own 20 claims by key
         # (not filtered again: the ids were found with the filters) and the count is theirs.
         page = paginate(request, form.matches(claims))
-        page.object_list = search.in_order(cards, page.object_list)
+        page.object_list = search.in_order(cards, list(page.object_list))
         context = {"page": page, "next_after": None}
     elif cursor is not None:
         page = keyset_page(claims, cursor, settings.PUBLIC_PAGE_SIZE)
