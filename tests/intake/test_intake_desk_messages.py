@@ -1,10 +1,13 @@
-"""The intake desk speaks the reader's language where it names our own things."""
+"""What the intake desk says: our own things by their labels in the reader's language, and
+only the error that applies."""
 
 from pathlib import Path
 
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
+
+from intake.forms import StartForm
 
 SEED = (Path(__file__).resolve().parents[2] / "demo" / "article-vi.txt").read_text()
 
@@ -33,3 +36,18 @@ def test_a_matched_claims_status_is_shown_by_its_label(
     html = desk.get(f"/admin/intake/articleimport/{job}/change/").content.decode()
     assert f"· {published}</div>" in html and f"· {in_review}</div>" in html
     assert "· published</div>" not in html and "· in_review</div>" not in html
+
+
+@pytest.mark.parametrize(
+    ("data", "errors"),
+    [
+        ({"url": "ftp://x", "text": ""}, {"url"}),
+        ({"url": "not an address", "text": ""}, {"url"}),
+        ({"url": "", "text": ""}, {"__all__"}),
+        ({"url": "https://example.org/a", "text": "Both."}, {"__all__"}),
+    ],
+)
+def test_the_import_form_names_only_what_is_wrong(data, errors):
+    form = StartForm({**data, "language": ""})
+    assert not form.is_valid()
+    assert set(form.errors) == errors
