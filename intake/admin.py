@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from claims.models import Speaker
+from claims.workflow import Status
 from intake import forms, services
 from intake.models import ArticleImport
 from intake.scoring import THRESHOLD
@@ -58,8 +59,17 @@ class ArticleImportAdmin(CheckedAdmin, admin.ModelAdmin):
             raise PermissionDenied
         if request.method == "POST":
             return self._confirm(request, job)
+        status_labels = dict(Status.choices)  # the stored matches carry the status's code
         candidates = [
-            {**c, "index": i, "suggested": c["score"] >= THRESHOLD}
+            {
+                **c,
+                "index": i,
+                "suggested": c["score"] >= THRESHOLD,
+                "matches": [
+                    {**m, "status_label": status_labels.get(m["status"], m["status"])}
+                    for m in c.get("matches", [])
+                ],
+            }
             for i, c in enumerate(job.candidates)
         ]
         context = {

@@ -39,6 +39,8 @@ class StartForm(forms.Form):
 
     def clean(self):
         data = cast(dict[str, Any], super().clean())  # Form.clean returns cleaned_data
+        if self.errors:  # a bad address or text has its own error; "give either" would confuse
+            return data
         if bool(data.get("url")) == bool((data.get("text") or "").strip()):
             raise ValidationError(_("Give either the article's address or its text."))
         return data

@@ -49,6 +49,7 @@ from tracker.paging import (
     keyset_page,
     next_cursor_of,
 )
+from tracker.text import make_slug
 
 HOME_LATEST = 10
 
@@ -135,7 +136,8 @@ class ClaimFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=200)
     rating = forms.ChoiceField(label=_("Rating"), required=False)
     # Thousands of speakers: a text field the page's script suggests names for, not a <select>.
-    speaker = forms.SlugField(
+    # A reader may type the name instead of picking the suggested slug: clean_speaker slugs it.
+    speaker = forms.CharField(
         label=_("Speaker"),
         required=False,
         max_length=200,
@@ -160,6 +162,11 @@ class ClaimFilterForm(forms.Form):
         self.rating_ids = {r.slug: r.pk for r in scale}
         self.fields["topic"].choices = everything + [(t.slug, t.label) for t in topics]  # type: ignore[attr-defined]
         self.fields["language"].choices = everything + list(LANGUAGE_CHOICES)  # type: ignore[attr-defined]
+
+    def clean_speaker(self) -> str:
+        """The speaker's slug, from the slug or the name as typed ("Kai-Fu Lee", "Nhịp sống
+        Thị trường"): speakers' slugs are made from their names the same way."""
+        return make_slug(self.cleaned_data["speaker"], max_length=200, fallback="")
 
     def filter(self, claims: QuerySet) -> QuerySet:
         """Apply the valid filters but the search (`matches()`); an invalid one is ignored

@@ -1,7 +1,7 @@
 """The messages of the libraries Claimtrack shows its users, where their own Vietnamese
 catalogues lack them: Django REST framework's (its catalogue translates 20 of the messages an
-API caller can meet), the Django admin's newer ones and django-simple-history's (it has no
-Vietnamese catalogue: the desk's history pages).
+API caller can meet), the Django admin's newer ones, django-simple-history's (it has no
+Vietnamese catalogue: the desk's history pages) and django-axes' lockout (none either).
 
 They are declared here, marked (not translated: `gettext_noop`) so that makemessages puts them
 in locale/vi; at run time the libraries' own gettext calls find our translations, since
@@ -153,4 +153,9 @@ MESSAGES = (
     gettext_noop("Revert"),
     gettext_noop("Change History"),
     gettext_noop("Close"),
+    # django-axes (no Vietnamese catalogue): the admin login's lockout
+    gettext_noop("Account locked: too many login attempts. Please try again later."),
+    gettext_noop(
+        "Account locked: too many login attempts. Contact an admin to unlock your account."
+    ),
 )

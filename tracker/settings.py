@@ -290,15 +290,34 @@ LOGGING = {
             "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
             "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
         },
+        "server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        },
     },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
             "filters": ["request_id"],
             **({"formatter": "json"} if LOG_FORMAT == "json" else {}),
-        }
+        },
+        "server": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "server",
+        },
     },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # Configured without handlers, Django's own loggers lose the console handler Django gives
+    # them with DEBUG on, which printed each of their records twice (the second copy in plain
+    # text, even with LOG_FORMAT=json); their records reach the root's handler above. That
+    # resets django.server (runserver's request lines) too: it is configured again as Django
+    # has it, in JSON with LOG_FORMAT=json.
+    "loggers": {
+        "django": {"level": "INFO"},
+        "django.server": {"handlers": ["server"], "level": "INFO", "propagate": False},
+    },
 }
 
 # Celery: with no broker configured, tasks run eagerly in-process (the embedded default). In

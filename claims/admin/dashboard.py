@@ -9,6 +9,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.utils.formats import number_format
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -130,10 +131,15 @@ def bar_chart(
     return Chart(title=title, rows=chart_rows, legend=[(css, name) for css, name in styles])
 
 
+def _days_text(days: float) -> str:
+    """One decimal, written as the reader's language writes it (0,5 ngày)."""
+    return gettext("%(days)s d") % {"days": number_format(days, 1)}
+
+
 def _hours_text(hours: float | None) -> str:
     if hours is None:
         return "–"
-    return f"{hours / 24:.1f} d" if hours >= 48 else f"{hours:.1f} h"
+    return _days_text(hours / 24) if hours >= 48 else f"{number_format(hours, 1)} h"
 
 
 def charts(figures: DeskFigures) -> dict[str, Chart]:
@@ -165,7 +171,7 @@ def charts(figures: DeskFigures) -> dict[str, Chart]:
         "queues": bar_chart(
             gettext("Age of the oldest item in each queue (days)"),
             [
-                (q.label, [q.oldest_age_days], f"{q.oldest_age_days or 0:.1f} d · {q.count}")
+                (q.label, [q.oldest_age_days], f"{_days_text(q.oldest_age_days or 0)} · {q.count}")
                 for q in figures.queues
             ],
             [("desk-bar--age", gettext("oldest, days"))],
@@ -176,7 +182,7 @@ def charts(figures: DeskFigures) -> dict[str, Chart]:
                 (
                     row.person,
                     [row.submitted, row.published],
-                    gettext("%(rate)s a week") % {"rate": f"{row.per_week:.1f}"},
+                    gettext("%(rate)s a week") % {"rate": number_format(row.per_week, 1)},
                 )
                 for row in figures.throughput
             ],

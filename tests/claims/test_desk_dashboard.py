@@ -4,6 +4,7 @@ crafted history with known filing, publishing and queue-entry times, and who may
 import csv
 import datetime
 import io
+import re
 
 import pytest
 from django.utils import timezone
@@ -285,3 +286,22 @@ def test_the_dashboard_reads_a_fixed_number_of_queries(
         page = client.get("/admin/desk/")
     html = page.content.decode()
     assert "Economy" in html and "fred-checker" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "not_written"),
+    [
+        ("en", [r"\d\.\d h /", r"\d\.\d d ·", r"\d\.\d a week"], [r"\d,\d h"]),
+        ("vi", [r"\d,\d h /", r"\d,\d ngày ·", r"\d,\d mỗi tuần"], [r"\d\.\d h", r"\d d ·"]),
+    ],
+)
+def test_the_charts_write_figures_and_units_in_the_readers_language(
+    client, history, editor, language, written, not_written
+):
+    client.force_login(editor)
+    page = client.get("/admin/desk/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    charts = "".join(re.findall(r'<figure class="desk-chart">.*?</figure>', page, re.S))
+    for pattern in written:
+        assert re.search(pattern, charts), pattern
+    for pattern in not_written:
+        assert not re.search(pattern, charts), pattern

@@ -56,3 +56,44 @@ def test_a_record_outside_any_request_says_so():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "message", None, None)
     RequestIdFilter().filter(record)
     assert record.request_id == "-"
+
+
+def stream_handlers_reached(record: logging.LogRecord) -> int:
+    """How many console handlers print `record`, walking up from its logger as logging does
+    (pytest's capture handlers aside)."""
+    count, logger = 0, logging.getLogger(record.name)
+    while logger is not None:
+        count += sum(
+            1
+            for handler in logger.handlers
+            if type(handler) is logging.StreamHandler
+            and record.levelno >= handler.level
+            and handler.filter(record)
+        )
+        if not logger.propagate:
+            break
+        logger = logger.parent
+    return count
+
+
+@pytest.mark.parametrize("debug", [True, False])
+def test_a_django_record_is_printed_once(settings, debug):
+    settings.DEBUG = debug  # Django's own console handler printed a second copy with DEBUG on
+    for name in ("django.request", "django.utils.autoreload", "django.security.csrf"):
+        record = logging.LogRecord(name, logging.WARNING, __file__, 1, "Not Found", None, None)
+        assert stream_handlers_reached(record) == 1, name
+
+
+def test_runserver_request_lines_keep_their_time_and_are_printed_once():
+    logger = logging.getLogger("django.server")
+    [handler] = [h for h in logger.handlers if type(h) is logging.StreamHandler]
+    assert not logger.propagate
+    record = logging.LogRecord(
+        logger.name, logging.INFO, __file__, 1, '"GET / HTTP/1.1" 200', None, None
+    )
+    RequestIdFilter().filter(record)
+    line = handler.format(record)
+    if settings.LOG_FORMAT == "json":
+        assert json.loads(line)["message"] == '"GET / HTTP/1.1" 200'
+    else:
+        assert re.fullmatch(r'\[.+\] "GET / HTTP/1.1" 200', line)
