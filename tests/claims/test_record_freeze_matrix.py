@@ -25,7 +25,7 @@ from tests.record_support import (
     snapshot,
     source_form,
 )
-from tests.shared_data import rolled_back_after_the_module
+from tests.shared_data import rolled_back_after_its_tests
 from tracker.refusals import NotAllowedNow, NotPermitted
 
 ROLES = ["anonymous", "no-group", "Reporter", "Fact-checker", "Editor", "superuser"]
@@ -207,7 +207,7 @@ def try_cell(path: str, attempt, record, user, answer, *, api_success: int | Non
 def built_record(django_db_setup, django_db_blocker):
     """One published record for every cell (each cell's writes are rolled back after it):
     building it took 85% of a cell's time."""
-    with rolled_back_after_the_module(django_db_blocker):
+    with rolled_back_after_its_tests(django_db_blocker):
         yield published_record(
             checker=UserFactory(username="fred-checker", groups=["Fact-checker"]),
             editor=UserFactory(username="erin-editor", groups=["Editor"]),

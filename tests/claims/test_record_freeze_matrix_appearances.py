@@ -25,7 +25,7 @@ from tests.claims.test_record_freeze_matrix import (
 )
 from tests.factories import SourceFactory, SpeakerFactory, UserFactory
 from tests.record_support import afresh, published_record, snapshot
-from tests.shared_data import rolled_back_after_the_module
+from tests.shared_data import rolled_back_after_its_tests
 from tracker.refusals import NotAllowedNow, NotPermitted
 
 EDITED = "Edited outside the workflow"
@@ -159,7 +159,7 @@ CELLS = [(role, path, obj) for role in ROLES for path, objs in PATHS.items() for
 def built_record(django_db_setup, django_db_blocker):
     """One record for every cell (each cell's writes are rolled back after it): building it
     took most of a cell's time."""
-    with rolled_back_after_the_module(django_db_blocker):
+    with rolled_back_after_its_tests(django_db_blocker):
         yield setup(
             UserFactory(username="fred-checker", groups=["Fact-checker"]),
             UserFactory(username="erin-editor", groups=["Editor"]),

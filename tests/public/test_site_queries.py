@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from claims.models import Topic
 from tests.factories import ClaimFactory, SourceFactory, SpeakerFactory, UserFactory, walk_to
-from tests.shared_data import rolled_back_after_the_module
+from tests.shared_data import rolled_back_after_its_tests
 from tests.site_data import add_appearance, correct, fresh_page_cache, plain_static_storage  # noqa: F401
 
 # The most queries each page may run on a cold cache, whatever the amount of data.
@@ -35,7 +35,7 @@ def site(request, django_db_setup, django_db_blocker):
     """Built once for this module's tests, in a transaction rolled back after the last of them
     (each test runs in a savepoint inside it): 50 claims walked through the workflow took ~30 s
     per test."""
-    with rolled_back_after_the_module(django_db_blocker):
+    with rolled_back_after_its_tests(django_db_blocker):
         checker = UserFactory(username="fred-checker", groups=["Fact-checker"])
         editor = UserFactory(username="erin-editor", groups=["Editor"])
         speaker = SpeakerFactory(name="Kai-Fu Lee", slug="kai-fu-lee")
