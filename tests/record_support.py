@@ -1,6 +1,7 @@
 """A published record with everything on it (topic, appearance, evidence, a correction), the
 ways to attempt a write to it, and a snapshot that tells whether anything changed."""
 
+import copy
 from dataclasses import dataclass
 
 from django.contrib.admin.models import LogEntry
@@ -73,6 +74,16 @@ def published_record(*, checker, editor) -> Record:
         rating=review.rating,
         correction=claim.corrections.get(),
     )
+
+
+def afresh(record: Record) -> Record:
+    """The same record with every row read again: a record built once for a module's tests
+    (tests/shared_data.py) must not carry what an earlier test changed in memory."""
+    fresh = copy.copy(record)
+    for name, row in vars(record).items():
+        if row is not None:
+            setattr(fresh, name, type(row)._base_manager.get(pk=row.pk))
+    return fresh
 
 
 def snapshot(record: Record) -> tuple:

@@ -3,6 +3,7 @@ API's updated_since), retires cached pages and refreshes its search text; editin
 public face shows moves nothing (claims.dependents)."""
 
 import datetime
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
@@ -15,7 +16,16 @@ from claims.models import Appearance, Claim, Evidence, RatingLevel, Review, Spea
 from claims.search import document_for
 from sources import services as source_services
 from sources.models import Link, Outlet, Source
-from tests.factories import AppearanceFactory, SourceFactory, SpeakerFactory, TopicFactory
+from tests.factories import (
+    AppearanceFactory,
+    ClaimFactory,
+    SourceFactory,
+    SpeakerFactory,
+    TopicFactory,
+    UserFactory,
+    walk_to,
+)
+from tests.shared_data import rolled_back_after_its_tests
 from tests.site_data import correct
 
 
@@ -223,22 +233,37 @@ def speaker_on(claims: int, make_claim) -> Speaker:
     return speaker
 
 
-@pytest.mark.parametrize("model", [Speaker, Source, Outlet, Link, RatingLevel])
-def test_the_map_is_one_query_whatever_the_number_of_claims(
-    model, make_claim, django_assert_num_queries
-):
-    speaker = speaker_on(25, make_claim)
-    row = {
-        Speaker: speaker,
-        Source: Source.objects.filter(appearances__speaker=speaker).first(),
-        Outlet: Outlet.objects.filter(sources__appearances__speaker=speaker).first(),
-        Link: source_services.link_register(url="https://example.org/x"),
-        RatingLevel: RatingLevel.objects.get(slug="false"),
-    }[model]
+@pytest.fixture(scope="class")
+def speaker_of_25_claims(django_db_setup, django_db_blocker) -> Iterator[Speaker]:
+    """Built once for the five kinds below, which only read it, in a transaction rolled back
+    after them (tests/shared_data.py): building it took 90% of each test."""
+    with rolled_back_after_its_tests(django_db_blocker):
+        checker = UserFactory(username="fred-checker", groups=["Fact-checker"])
+        editor = UserFactory(username="erin-editor", groups=["Editor"])
 
-    with django_assert_num_queries(1):
-        ids = set(claims_showing(model, [row.pk]).values_list("pk", flat=True))
-    assert len(ids) == (0 if model is Link else 25)
+        def make_claim(status: str) -> Claim:
+            return walk_to(ClaimFactory(), status, checker=checker, editor=editor)
+
+        yield speaker_on(25, make_claim)
+
+
+class TestTheMap:
+    @pytest.mark.parametrize("model", [Speaker, Source, Outlet, Link, RatingLevel])
+    def test_the_map_is_one_query_whatever_the_number_of_claims(
+        self, model, speaker_of_25_claims, db, django_assert_num_queries
+    ):
+        speaker = speaker_of_25_claims
+        row = {
+            Speaker: speaker,
+            Source: Source.objects.filter(appearances__speaker=speaker).first(),
+            Outlet: Outlet.objects.filter(sources__appearances__speaker=speaker).first(),
+            Link: source_services.link_register(url="https://example.org/x"),
+            RatingLevel: RatingLevel.objects.get(slug="false"),
+        }[model]
+
+        with django_assert_num_queries(1):
+            ids = set(claims_showing(model, [row.pk]).values_list("pk", flat=True))
+        assert len(ids) == (0 if model is Link else 25)
 
 
 def test_renaming_a_speaker_costs_the_same_queries_for_one_claim_or_many(
