@@ -2,6 +2,7 @@
 and the outbox of work handed on to Celery (tracker.outbox)."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class PageCacheGeneration(models.Model):
@@ -22,21 +23,22 @@ class PageCacheGeneration(models.Model):
 class OutboxMessage(models.Model):
     """A Celery task to run, recorded in the transaction that asked for it (tracker.outbox)."""
 
-    task = models.CharField(max_length=200)
-    args = models.JSONField(default=list)
-    created_at = models.DateTimeField(auto_now_add=True)
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    created_at = models.DateTimeField(_("queued at"), auto_now_add=True)
     # Not to be run before this time (a retry's backoff).
-    available_at = models.DateTimeField()
+    available_at = models.DateTimeField(_("not before"))
     # When it was last handed to the broker (null: never yet), and how many times.
-    sent_at = models.DateTimeField(null=True, blank=True)
-    sends = models.PositiveIntegerField(default=0)
+    sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    sends = models.PositiveIntegerField(_("times sent"), default=0)
     # When a worker finished it; null until then.
-    done_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
     # The request that asked for it (tracker.requestid), for the task's log lines.
-    request_id = models.CharField(max_length=128, blank=True, default="")
+    request_id = models.CharField(_("request id"), max_length=128, blank=True, default="")
 
     class Meta:
-        verbose_name = "outbox message"
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
         indexes = [
             models.Index(
                 fields=["available_at"],

@@ -169,7 +169,10 @@ class Correction(models.Model):
     )
     note = models.TextField(_("correction note"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("published"), default=timezone.now, db_index=True)
     history = HistoricalRecords()
@@ -190,7 +193,9 @@ class Correction(models.Model):
 class ClaimTransition(models.Model):
     """One row per workflow move: the audit log, never edited."""
 
-    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="transitions")
+    claim = models.ForeignKey(
+        Claim, verbose_name=_("claim"), on_delete=models.PROTECT, related_name="transitions"
+    )
     name = models.CharField(_("transition"), max_length=30)
     from_status = models.CharField(_("from"), max_length=20, choices=Status.choices)
     to_status = models.CharField(_("to"), max_length=20, choices=Status.choices)

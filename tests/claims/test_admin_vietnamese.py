@@ -128,3 +128,23 @@ def test_every_message_of_the_admin_and_of_simple_history_has_its_vietnamese():
             )
         ]
     assert untranslated == []
+
+
+def test_every_admin_column_of_a_field_is_named_in_vietnamese():
+    """A field without a verbose_name shows its attribute name, in English, as the admin's
+    column header (it was "Claim" in the transition log, "Created by" in corrections)."""
+    from django.contrib import admin
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils import translation
+
+    unnamed = []
+    with translation.override("vi"):
+        for model, model_admin in admin.site._registry.items():
+            for name in model_admin.list_display:
+                try:
+                    field = model._meta.get_field(name) if isinstance(name, str) else None
+                except FieldDoesNotExist:
+                    continue  # a method or a callable: its own short_description
+                if field is not None and str(field.verbose_name) == name.replace("_", " "):
+                    unnamed.append(f"{model.__name__}.{name}")  # Django's untranslated default
+    assert unnamed == []
