@@ -393,7 +393,7 @@ def outlet_update(*, outlet: Outlet, by, version: str | None = None, **fields) -
         outlet = Outlet.objects.select_for_update().get(pk=outlet.pk)
         check_version(outlet, version)
         if _assign(outlet, fields):
-            shown = visibility.outlet_is_public(outlet.pk)
+            shown = visibility.public_outlets().filter(pk=outlet.pk).exists()
             _refuse(workflow.catalogue_edit_refusal(by, shown_publicly=shown))
             _save(outlet, by=by)
             _count_drafts_as_written(

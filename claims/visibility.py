@@ -117,18 +117,12 @@ def public_sources() -> QuerySet[Source]:
 
 
 def public_outlets() -> QuerySet[Outlet]:
-    return Outlet.objects.filter(Exists(public_sources().filter(outlet=OuterRef("pk"))))
-
-
-def outlet_is_public(outlet_id: int) -> bool:
-    """Whether public_outlets() holds this outlet, asked as two plain EXISTS (a public
-    appearance in one of its sources, or a current verdict citing one): the nested EXISTS of
-    public_outlets() took 120 ms for an outlet of 56,000 sources at a million claims, these
-    1.3 ms."""
-    return (
-        public_appearances().filter(source__outlet_id=outlet_id).exists()
-        or public_evidence().filter(source__outlet_id=outlet_id).exists()
-    )
+    """Outlets of public sources (public_sources()), asked as two EXISTS straight from the
+    outlet: nesting public_sources() walked an outlet's sources one by one (120 ms for an
+    outlet of 56,000 sources at a million claims, 3.8 ms this way)."""
+    said_in = public_appearances().filter(source__outlet=OuterRef("pk"))
+    cited = public_evidence().filter(source__outlet=OuterRef("pk"))
+    return Outlet.objects.filter(Exists(said_in) | Exists(cited))
 
 
 PUBLIC: dict[type[Model], Callable[[], QuerySet]] = {

@@ -1,5 +1,6 @@
-"""claims.visibility.outlet_is_public() answers what public_outlets() holds, by a faster road
-(an outlet's renaming asks it: is the outlet on the published record, so four eyes apply?)."""
+"""claims.visibility.public_outlets() holds the outlets of public sources (public_sources()),
+though it asks from the outlet, the faster road (an outlet's renaming asks it: is the outlet on
+the published record, so four eyes apply?)."""
 
 import pytest
 
@@ -11,7 +12,7 @@ from tests.site_data import add_appearance
 
 
 @pytest.mark.both_databases
-def test_an_outlet_is_public_exactly_when_public_outlets_holds_it(make_claim):
+def test_an_outlet_is_public_exactly_when_one_of_its_sources_is(make_claim):
     published = make_claim("published")
     add_appearance(published, source=SourceFactory(outlet=OutletFactory(name="Said in public")))
     draft = make_claim("researching")
@@ -20,10 +21,11 @@ def test_an_outlet_is_public_exactly_when_public_outlets_holds_it(make_claim):
     cited = Evidence.objects.filter(review=published.published_review).first()
     assert cited is not None  # the published verdict cites a source: its outlet is public too
     answers = {
-        outlet.name: visibility.outlet_is_public(outlet.pk) for outlet in Outlet.objects.all()
+        outlet.name: visibility.public_outlets().filter(pk=outlet.pk).exists()
+        for outlet in Outlet.objects.all()
     }
     expected = {
-        outlet.name: visibility.public_outlets().filter(pk=outlet.pk).exists()
+        outlet.name: visibility.public_sources().filter(outlet=outlet).exists()
         for outlet in Outlet.objects.all()
     }
     assert answers == expected
