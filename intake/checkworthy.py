@@ -40,44 +40,47 @@ NOT_LEARNED = {
 }
 
 
-def _words(*phrases: str) -> re.Pattern:
-    """Whole-word, case-insensitive alternatives, longest first."""
+def whole_words(*phrases: str) -> re.Pattern:
+    """Whole-word, case-insensitive alternatives, longest first so "chậm hơn" beats "hơn"
+    (intake.scoring's patterns are made with it too)."""
     ordered = sorted(phrases, key=len, reverse=True)
     return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ordered)) + r")(?!\w)", re.I)
 
 
 # A view reported, not a fact ("X cho rằng…", "experts believe…"), and what may happen.
-VIEW = _words(
+VIEW = whole_words(
     "cho rằng", "nhận định", "đánh giá", "quan điểm", "nhận xét", "tin rằng", "believes",
     "believe", "argued", "argues", "thinks", "view", "opinion", "suggested", "suggests",
 )  # fmt: skip
-PREDICTION = _words(
+PREDICTION = whole_words(
     "dự kiến", "nhiều khả năng", "dự báo", "hứa hẹn", "expected to", "likely", "probably",
     "forecast", "predicted",
 )  # fmt: skip
 # Classes of sentences the rules do not name, each a feature the model weighs.
 CLASSES = {
     # advice in a listicle speaks to the reader
-    "you": _words("you", "your", "you're", "you’re", "bạn", "các bạn"),
+    "you": whole_words("you", "your", "you're", "you’re", "bạn", "các bạn"),
     # schedules: a weekday or a time of day
     "schedule": re.compile(
         r"(?i)(?<!\w)(monday|tuesday|wednesday|thursday|friday|saturday|sunday|a\.m\.|p\.m\."
         r"|tonight|thứ (?:hai|ba|tư|năm|sáu|bảy)|chủ nhật|\d{1,2}h\d{0,2}|\d{1,2}:\d\d)(?!\w)"
     ),
     # a person's story told in the third person
-    "he_she": _words("he", "she", "his", "her", "him", "ông", "bà", "anh", "chị", "em", "cô"),
-    "i_we": _words("i", "me", "my", "we", "our", "us", "tôi", "chúng tôi", "mình"),
+    "he_she": whole_words("he", "she", "his", "her", "him", "ông", "bà", "anh", "chị", "em", "cô"),
+    "i_we": whole_words("i", "me", "my", "we", "our", "us", "tôi", "chúng tôi", "mình"),
     "opens_quote": re.compile(r"^[“\"‘']"),
     "opens_with_conjunction": re.compile(r"(?i)^(?:but|and|so|or|yet|nhưng|và|còn|tuy nhiên)\b"),
     "ordinal": re.compile(r"(?i)\d+(?:st|nd|rd|th)\b|(?<!\w)thứ \d+"),
     "score_line": re.compile(r"(?<![\d.,])\d{1,2}-\d{1,2}(?![\d.,-])"),
-    "time_span": _words(
+    "time_span": whole_words(
         "minutes", "minute", "hours", "hour", "days", "weeks", "months", "phút", "giờ", "tuần"
     ),
     "view": VIEW,
-    "conditional": _words("nếu", "if", "unless", "trường hợp"),
+    "conditional": whole_words("nếu", "if", "unless", "trường hợp"),
     "prediction": PREDICTION,
-    "obligation": _words("cần", "phải", "nên", "hãy", "must", "need to", "needs to", "have to"),
+    "obligation": whole_words(
+        "cần", "phải", "nên", "hãy", "must", "need to", "needs to", "have to"
+    ),
     # a cheer or a call, not a statement: "Aaron Rodgers u da real MVP!"
     "exclamation": re.compile(r"!\W*$"),
     "age": re.compile(r"(?i)\d+\s*tuổi|(?<!\w)aged? \d+|\d+-year-old|, \d{1,2},"),

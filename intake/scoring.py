@@ -21,10 +21,7 @@ UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper())
 THRESHOLD = 0.5  # a sentence at or above it is suggested as check-worthy
 
 
-def _words(*phrases: str) -> re.Pattern:
-    """Whole-word, case-insensitive alternatives, longest first so "chậm hơn" beats "hơn"."""
-    ordered = sorted(phrases, key=len, reverse=True)
-    return re.compile(r"(?<!\w)(" + "|".join(map(re.escape, ordered)) + r")(?!\w)", re.I)
+_words = checkworthy.whole_words
 
 
 def _after_number(*units: str) -> re.Pattern:
